@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Files that are complete before anyone can see them: written to a hidden temporary name in the
+/// same directory, fsynced, then renamed over the final name (rename is atomic within a file
+/// system). A crash at any instant leaves either the old file or the new one, never a part.
+public struct OutputDirectory: Sendable {
+    public let path: String
+
+    /// Creates the directory (and its parents) if needed and checks that files can be made in it.
+    public init(path: String) throws(PackagerError) {
+        self.path = path
+        try Self.createDirectories(path)
+        guard access(path, W_OK | X_OK) == 0 else {
+            throw PackagerError(.outputNotWritable, "output directory '\(path)' is not writable: \(Self.errnoText())")
+        }
+    }
+
+    public func filePath(_ name: String) -> String { path + "/" + name }
+
+    public func fileExists(_ name: String) -> Bool { access(filePath(name), F_OK) == 0 }
+
+    /// Writes `parts` one after another as the file `name`, atomically and durably.
+    public func write(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
+        let temporary = filePath(".\(name).tmp")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw PackagerError(.writeFailed, "cannot create '\(temporary)': \(Self.errnoText())")
+        }
+        do throws(PackagerError) {
+            try Self.writeAll(parts, to: descriptor, path: temporary)
+            guard fsync(descriptor) == 0 else {
+                throw PackagerError(.writeFailed, "cannot sync '\(temporary)': \(Self.errnoText())")
+            }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, filePath(name)) == 0 else {
+            let text = Self.errnoText()
+            unlink(temporary)
+            throw PackagerError(.writeFailed, "cannot rename '\(temporary)' to '\(name)': \(text)")
+        }
+    }
+
+    /// Makes the renames so far durable: the directory entry itself must reach the disk.
+    public func syncDirectory() throws(PackagerError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(Self.errnoText())") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw PackagerError(.writeFailed, "cannot sync directory '\(path)': \(Self.errnoText())")
+        }
+    }
+
+    public func write(_ text: String, to name: String) throws(PackagerError) {
+        try write([Array(text.utf8)], to: name)
+    }
+
+    /// Removes the file `name`; a file that is already gone is not an error.
+    public func remove(_ name: String) throws(PackagerError) {
+        guard unlink(filePath(name)) == 0 || errno == ENOENT else {
+            throw PackagerError(.writeFailed, "cannot delete '\(filePath(name))': \(Self.errnoText())")
+        }
+    }
+
+    /// `writev` in batches, resuming after short writes, so payloads go out without being joined.
+    private static func writeAll(_ parts: [[UInt8]], to descriptor: Int32, path: String) throws(PackagerError) {
+        let maxVectors = 512  // well under IOV_MAX (1024 on Linux)
+        var start = 0
+        while start < parts.count {
+            let batch = parts[start..<min(parts.count, start + maxVectors)]
+            let total = batch.reduce(0) { $0 + $1.count }
+            var written = 0
+            while written < total {
+                let result = writeBatch(batch, skipping: written, to: descriptor)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw PackagerError(.writeFailed, "cannot write '\(path)': \(errnoText())")
+                }
+                written += result
+            }
+            start += batch.count
+        }
+    }
+
+    /// One `writev` of `batch`, leaving out its first `skip` bytes (already written).
+    private static func writeBatch(_ batch: ArraySlice<[UInt8]>, skipping skip: Int, to descriptor: Int32) -> Int {
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(batch.count)
+        var remainingSkip = skip
+        // The pointers are used after `withUnsafeBytes` returns. That is sound here because
+        // every array is a native Swift array kept alive and unmodified by `batch` for the whole
+        // call, so its heap storage neither moves nor is freed; nesting one closure per part
+        // is not possible for a runtime-sized list.
+        for part in batch {
+            if remainingSkip >= part.count || part.isEmpty {
+                remainingSkip -= part.count
+                continue
+            }
+            part.withUnsafeBytes { buffer in
+                let base = UnsafeMutableRawPointer(mutating: buffer.baseAddress!) + remainingSkip
+                vectors.append(iovec(iov_base: base, iov_len: buffer.count - remainingSkip))
+            }
+            remainingSkip = 0
+        }
+        return vectors.withUnsafeBufferPointer { writev(descriptor, $0.baseAddress, Int32($0.count)) }
+    }
+
+    private static func createDirectories(_ path: String) throws(PackagerError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw PackagerError(.outputNotWritable, "cannot create output directory '\(path)': \(errnoText())")
+            }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw PackagerError(.outputNotWritable, "output path '\(path)' is not a directory")
+        }
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Ingest
+import Logging
+import Packager
+import Playlist
+import Segmenter
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hlsseg segment INPUT… -o DIR`: a file or URL (or several, merged) to an fMP4 HLS stream.
+struct SegmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Segment files or URLs into fMP4 HLS (init.mp4, .m4s segments, an m3u8 playlist).",
+        discussion: """
+            Several inputs are merged like `ffmpeg -i a.h264 -i b.aac -c copy`: video from the first \
+            input that has video, audio from the first that has audio. FFmpeg's spellings of the \
+            options are accepted too (-hls_time 2, -hls_playlist_type vod, …).
+            """
+    )
+
+    @Argument(help: "Input files or URLs (anything libavformat opens).")
+    var inputs: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "Output directory.")
+    var output: String
+
+    @Option(name: .hls("hls-time"), help: "Target segment duration in seconds.")
+    var hlsTime: Double = 2
+
+    @Option(name: .hls("hls-playlist-type"), help: "event or vod.")
+    var hlsPlaylistType: PlaylistTypeOption = .event
+
+    @Option(name: .hls("playlist-name"), help: "Playlist file name.")
+    var playlistName: String = "index.m3u8"
+
+    @Option(name: .hls("hls-segment-filename"), help: "Segment file name with %d or %0Nd for the number.")
+    var hlsSegmentFilename: String = "seg%d.m4s"
+
+    @Option(name: .hls("hls-fmp4-init-filename"), help: "Init segment file name.")
+    var hlsFmp4InitFilename: String = "init.mp4"
+
+    @Option(name: .hls("start-number"), help: "Media sequence number of the first segment.")
+    var startNumber: Int = 0
+
+    @Flag(name: [.customLong("re"), .customLong("re", withSingleDash: true)], help: "Read the input at its native speed, like a live source.")
+    var realtime = false
+
+    @Option(name: .hls("framerate"), help: "Frame rate for raw H.264 without timestamps.")
+    var framerate: Int = 25
+
+    @Flag(name: [.customLong("shortest"), .customLong("shortest", withSingleDash: true)], help: "Stop when the shorter of video and audio ends.")
+    var shortest = false
+
+    func validate() throws {
+        guard hlsTime > 0, hlsTime.isFinite else { throw ValidationError("--hls-time must be a positive number of seconds") }
+        guard framerate > 0 else { throw ValidationError("--framerate must be positive") }
+        guard startNumber >= 0 else { throw ValidationError("--start-number must not be negative") }
+        for name in [playlistName, hlsFmp4InitFilename] where name.isEmpty || name.contains("/") {
+            throw ValidationError("'\(name)' must be a file name inside the output directory")
+        }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "hlsseg.segment")
+        do {
+            try await segment(logger: logger)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            printError("hlsseg: error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func segment(logger: Logger) async throws {
+        let configuration = PackagerConfiguration(
+            hlsTime: hlsTime, playlistType: hlsPlaylistType.playlistType, playlistName: playlistName,
+            segmentFilename: try SegmentFilenameTemplate(hlsSegmentFilename), initFilename: hlsFmp4InitFilename,
+            startNumber: startNumber)
+        // Open the input before touching the output: bad input leaves no directory or playlist behind.
+        let input = try MergedInput(
+            urls: inputs, options: InputOptions(realtime: realtime, framerate: framerate), shortest: shortest,
+            logger: logger)
+        let directory = try OutputDirectory(path: output)
+        let plan = input.keyframePresentationTimes().map { KeyframePlan(keyframeTimes: $0, endTime: input.endTime) }
+        let packager = StreamPackager(
+            tracks: input.tracks, directory: directory, configuration: configuration, plan: plan, logger: logger)
+
+        let progress = ProgressLine()
+        while let packet = try input.nextPacket() {
+            try await packager.write(packet)
+            if progress.isDue() { progress.show(mediaSeconds: await packager.duration) }
+        }
+        let summary = try await packager.finish()
+        progress.finish(mediaSeconds: summary.duration)
+        for warning in input.warnings {
+            printError("hlsseg: warning: \(warning)")
+        }
+    }
+}
+
+enum PlaylistTypeOption: String, ExpressibleByArgument, CaseIterable {
+    case event, vod
+
+    var playlistType: PlaylistType {
+        switch self {
+        case .event: .event
+        case .vod: .vod
+        }
+    }
+}
+
+extension NameSpecification {
+    /// `--hls-time` plus FFmpeg's `-hls_time`.
+    static func hls(_ long: String) -> NameSpecification {
+        [.customLong(long), .customLong(long.split(separator: "-").joined(separator: "_"), withSingleDash: true)]
+    }
+}
+
+func printError(_ line: String) {
+    var standardError = StandardError()
+    print(line, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { fputs(string, stderr) }
+}
