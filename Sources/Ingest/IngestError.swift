@@ -1,0 +1,39 @@
+/// The one error type of the Ingest module. `code` is stable (tests, logs and the CLI's exit
+/// status compare it); `reason` says what went wrong in words a user can act on.
+public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, Equatable {
+        /// The input could not be opened: missing or unreadable file, unreachable URL, refused
+        /// connection. `reason` carries libav's own error string.
+        case openFailed
+        /// The input opened, but it is not a media file libavformat recognises.
+        case notMedia
+        /// A media file without any video or audio stream we could take.
+        case noUsableStream
+        /// A video or audio codec other than H.264 / AAC (the reason names it).
+        case unsupportedCodec
+        /// The codec is right but its parameters are broken (an SPS that does not parse, an
+        /// ADTS header with a reserved value, no SPS/PPS anywhere near the start, …).
+        case invalidStream
+        /// Reading failed after a successful open (I/O error, connection reset).
+        case readFailed
+    }
+
+    public var code: Code
+    public var reason: String
+    public var file: String
+    public var line: Int
+
+    public init(_ code: Code, _ reason: String, file: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.reason = reason
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { reason }
+
+    /// Equality ignores where the error was thrown: tests compare codes and reasons.
+    public static func == (lhs: IngestError, rhs: IngestError) -> Bool {
+        lhs.code == rhs.code && lhs.reason == rhs.reason
+    }
+}

@@ -1,0 +1,223 @@
+import CLibAV
+import Glibc
+import Segmenter
+
+extension LibAVInput {
+    /// Reads demuxer packets until one of the chosen streams yields output (appended to
+    /// `pending`) or the input ends.
+    func readAndConvert() throws(IngestError) {
+        let packet = context.packet
+        while !finished {
+            let result = av_read_frame(context.pointer, packet)
+            if result == hlsseg_averror(EAGAIN) {
+                var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
+                nanosleep(&pause, nil)
+                continue
+            }
+            if result == hlsseg_averror_eof() {
+                finishAtEnd()
+                return
+            }
+            if result < 0 {
+                if result == hlsseg_averror_invaliddata() {
+                    stopAtDamage(libavErrorString(result))
+                    return
+                }
+                throw IngestError(.readFailed, "reading \(url) failed: \(libavErrorString(result))")
+            }
+            defer { av_packet_unref(packet) }
+            let index = packet.pointee.stream_index
+            let isVideo = index == video?.index
+            guard isVideo || index == audio?.index else { continue }
+            if packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 {
+                stopAtDamage("a \(isVideo ? "video" : "audio") packet is cut short or corrupt")
+                return
+            }
+            let countBefore = pending.count
+            if isVideo {
+                video?.packetsRead += 1
+                try convertVideo(packet)
+            } else {
+                audio?.packetsRead += 1
+                try convertAudio(packet)
+            }
+            if pending.count > countBefore || finished { return }
+        }
+    }
+
+    func convertVideo(_ packet: UnsafeMutablePointer<AVPacket>) throws(IngestError) {
+        guard var state = video, packet.pointee.size > 0, let data = packet.pointee.data else { return }
+        let bytes = UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))
+        let payload: [UInt8]
+        switch state.layout {
+        case _ where metadataOnly && state.decoderConfiguration != nil:
+            payload = []
+        case .lengthPrefixed(4):
+            payload = copyBytes(bytes)
+        case .lengthPrefixed(let size):
+            guard let widened = LengthPrefixConverter.widen(bytes, from: size) else {
+                stopAtDamage("an H.264 NAL unit length runs past the end of its packet")
+                return
+            }
+            payload = widened
+        case .annexB:
+            let output = AnnexBConverter.convert(bytes, collectParameterSets: state.decoderConfiguration == nil)
+            if output.skippedBytes > 0 { noteGarbage(output.skippedBytes) }
+            if state.decoderConfiguration == nil {
+                try adoptParameterSets(sps: output.sequenceParameterSets, pps: output.pictureParameterSets)
+                state.decoderConfiguration = video?.decoderConfiguration
+            }
+            guard !output.data.isEmpty else { return }
+            if output.skippedBytes > 0 && output.data.count < 8 { return }
+            payload = output.data
+        }
+        let timeBase = state.timeBase
+        let timescale = state.timescale
+        func convert(_ value: Int64) -> Int64? {
+            value == hlsseg_nopts_value() ? nil : Timescales.rescale(value, from: timeBase, to: timescale)
+        }
+        let duration = packet.pointee.duration > 0 ? convert(packet.pointee.duration) : nil
+        let converted = MediaPacket(
+            trackID: Self.videoPlaceholderID, dts: 0, pts: 0, duration: duration,
+            isKeyframe: packet.pointee.flags & AV_PKT_FLAG_KEY != 0, data: payload)
+        enqueue(state.fixer.push(converted, pts: convert(packet.pointee.pts), dts: convert(packet.pointee.dts)), timescale: timescale)
+        video = state
+    }
+
+    func convertAudio(_ packet: UnsafeMutablePointer<AVPacket>) throws(IngestError) {
+        guard var state = audio, packet.pointee.size > 0, let data = packet.pointee.data else { return }
+        let bytes = UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))
+        var stamp = packet.pointee.dts != hlsseg_nopts_value() ? packet.pointee.dts : packet.pointee.pts
+        defer { audio = state }
+        if state.adts {
+            var offset = 0
+            var skipped = 0
+            while offset < bytes.count {
+                guard let header = try? ADTSHeader.parse(bytes[offset...]), offset + header.frameLength <= bytes.count,
+                    header.frameLength > header.headerLength
+                else {
+                    skipped += 1
+                    offset += 1
+                    continue
+                }
+                if state.config == nil {
+                    state.config = header.audioSpecificConfig
+                    if state.timescale == 0 { state.timescale = UInt32(header.sampleRate) }
+                    if state.channels <= 0 { state.channels = Int(header.channelConfiguration) }
+                }
+                let payload = copyBytes(UnsafeRawBufferPointer(rebasing: bytes[(offset + header.headerLength)..<(offset + header.frameLength)]))
+                // Frames after the first in one demuxer packet follow it by one frame each.
+                appendAudio(payload, stamp: stamp, libavDuration: nil, state: &state)
+                stamp = hlsseg_nopts_value()
+                offset += header.frameLength
+            }
+            if skipped > 0 { noteGarbage(skipped) }
+        } else {
+            appendAudio(copyBytes(bytes), stamp: stamp, libavDuration: packet.pointee.duration, state: &state)
+        }
+    }
+
+    private func appendAudio(_ payload: [UInt8], stamp: Int64, libavDuration: Int64?, state: inout AudioStreamState) {
+        guard state.timescale > 0 else { return }
+        if state.smoother == nil {
+            state.smoother = AudioTimestampSmoother(tolerance: Timescales.tickSpan(of: state.timeBase, in: state.timescale))
+        }
+        let exactClock = state.smoother?.tolerance == 1
+        var duration = state.frameDuration
+        if exactClock, let libavDuration, libavDuration > 0 {
+            duration = Timescales.rescale(libavDuration, from: state.timeBase, to: state.timescale)
+        }
+        let converted = stamp == hlsseg_nopts_value() ? nil : Timescales.rescale(stamp, from: state.timeBase, to: state.timescale)
+        let dts = state.smoother!.place(converted, duration: duration)
+        enqueue(
+            [MediaPacket(trackID: Self.audioPlaceholderID, dts: dts, pts: dts, duration: duration, isKeyframe: true, data: payload)],
+            timescale: state.timescale)
+    }
+
+    func noteGarbage(_ count: Int) {
+        if skippedGarbageBytes == 0 {
+            warn("\(url): skipped \(count) bytes of garbage in the stream; later frames are kept")
+        }
+        skippedGarbageBytes += count
+    }
+
+    /// Damage: deliver what was read before it, then end.
+    func stopAtDamage(_ reason: String) {
+        releaseHeldVideo()
+        finished = true
+        endedWithDamage = true
+        warn("\(url) is damaged or truncated (\(reason)); stopped there, everything read before it is kept")
+    }
+
+    /// The demuxer's end of file: also checks the container did not promise more.
+    func finishAtEnd() {
+        releaseHeldVideo()
+        finished = true
+        if let reason = truncationAtEnd() {
+            endedWithDamage = true
+            warn("\(url) is truncated (\(reason)); everything read before the end is kept")
+        }
+    }
+
+    private func releaseHeldVideo() {
+        if var state = video {
+            enqueue(state.fixer.flush(), timescale: state.timescale)
+            video = state
+        }
+    }
+
+    /// Ways a file can end early without libavformat reporting an error.
+    private func truncationAtEnd() -> String? {
+        if context.isMov {
+            // The sample tables list every sample; fewer packets means the media data is cut.
+            for (index, read, kind) in [(video?.index, video?.packetsRead, "video"), (audio?.index, audio?.packetsRead, "audio")] {
+                guard let index, let read else { continue }
+                let expected = Int(avformat_index_get_entries_count(context.stream(Int(index))))
+                if read < expected { return "\(read) of \(expected) \(kind) samples present" }
+            }
+        }
+        if context.formatName.hasPrefix("matroska"), let announced = context.headerDuration, let read = mediaTimeRead {
+            // The Segment duration is the longest track's; allow for a track ending a little early.
+            let covered = read.end - read.start
+            if covered < announced - max(0.5, announced * 0.05) {
+                return "the header announces \(formatSeconds(announced)) s, the data ends after \(formatSeconds(covered)) s"
+            }
+        }
+        if context.formatName == "mpegts", let size = regularFileSize(url), size % 188 != 0, size % 192 != 0, size % 204 != 0 {
+            return "it ends in the middle of a transport stream packet"
+        }
+        return nil
+    }
+}
+
+/// Seconds with millisecond precision, for messages.
+func formatSeconds(_ value: Double) -> String {
+    let milliseconds = Int((value * 1000).rounded())
+    let fraction = String(milliseconds % 1000)
+    return "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+}
+
+/// The one copy from libav's buffer into Swift memory.
+func copyBytes(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base, byteCount: bytes.count)
+        }
+        initialized = bytes.count
+    }
+}
+
+/// The size of `url` when it names a regular local file (plain path or `file:` URL); `nil` for
+/// network URLs, pipes, devices.
+func regularFileSize(_ url: String) -> Int? {
+    guard let path = localPath(url) else { return nil }
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return Int(info.st_size)
+}
+
+func localPath(_ url: String) -> String? {
+    if url.hasPrefix("file:") { return String(url.dropFirst(5)) }
+    if url == "-" || url.contains("://") || url.hasPrefix("pipe:") { return nil }
+    return url
+}

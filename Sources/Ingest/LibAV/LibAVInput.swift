@@ -1,0 +1,168 @@
+import CLibAV
+import Logging
+import Segmenter
+
+/// A file or URL read with libavformat: mp4/mov, mkv, flv, mpegts, raw `.h264` and ADTS `.aac`,
+/// and whatever protocol libavformat speaks (rtsp://, srt://, http://, pipes).
+///
+/// Takes the first video and the first audio stream; every other stream is set to
+/// `AVDISCARD_ALL` so the demuxer does not even assemble its packets. Only H.264 video and AAC
+/// audio are accepted — an input whose first video or audio stream is anything else fails to
+/// open (`.unsupportedCodec`), so asking for video never silently yields audio only.
+///
+/// Not `Sendable`: it owns a libavformat context, which must be used from one thread at a time,
+/// and `nextPacket()` mutates read-ahead state. One task (or thread) opens it and reads it; to
+/// hand it to another task, pass it as a `sending` value and do not keep a reference.
+public final class LibAVInput {
+    /// The tracks this input delivers, known once `init` returns: video first, then audio.
+    public internal(set) var tracks: [Track]
+    /// Set when reading stopped at a truncated or damaged part of the input rather than at its
+    /// proper end. Everything before the damage was delivered.
+    public internal(set) var endedWithDamage = false
+    /// Warnings for the user (damage, skipped garbage), each logged once as well.
+    public internal(set) var warnings: [String] = []
+
+    public let url: String
+    public let options: InputOptions
+
+    let context: FormatContext
+    let logger: Logger
+    var video: VideoStreamState?
+    var audio: AudioStreamState?
+    /// Packets converted but not yet delivered (read ahead to find parameter sets, several ADTS
+    /// frames from one demuxer packet, video held for dts back-filling). `head` avoids O(n) pops.
+    var pending: [MediaPacket] = []
+    var pendingHead = 0
+    var finished = false
+    var pacer: RealtimePacer?
+    /// Garbage warnings are rate-limited: the first is logged, later ones only counted.
+    var skippedGarbageBytes = 0
+    /// pts − dts of the first video packet (see `keyframePresentationTimes`).
+    var firstVideoCompositionDelay: Int64?
+    /// The earliest and latest media time (seconds) read, to notice a file shorter than its header says.
+    var mediaTimeRead: (start: Double, end: Double)?
+    /// Set on the pre-scan reader: payloads are not copied, only timing is wanted.
+    var metadataOnly = false
+
+    /// Opens `url` and reads just enough to describe its tracks.
+    public convenience init(url: String, options: InputOptions = InputOptions(), logger: Logger = Logger(label: "hlsseg.ingest")) throws(IngestError) {
+        try self.init(url: url, options: options, logger: logger, metadataOnly: false)
+    }
+
+    init(url: String, options: InputOptions, logger: Logger, metadataOnly: Bool) throws(IngestError) {
+        self.url = url
+        self.options = options
+        self.logger = logger
+        context = try FormatContext(url: url, options: options)
+        tracks = []
+        pacer = options.realtime ? RealtimePacer() : nil
+        self.metadataOnly = metadataOnly
+        try selectStreams()
+        try describeTracks()
+    }
+
+    /// The track IDs packets carry: video 1 and audio 2 when both are present, otherwise 1.
+    /// `MergedInput` overrides them (`assignTrackIDs`).
+    public func assignTrackIDs(video videoID: UInt32?, audio audioID: UInt32?) {
+        if let videoID { video?.trackID = videoID }
+        if let audioID { audio?.trackID = audioID }
+        tracks = tracks.map { track in
+            var track = track
+            track.id = (track.format.isVideo ? video?.trackID : audio?.trackID) ?? track.id
+            return track
+        }
+    }
+
+    /// The next packet in demuxer order (interleaved as the input stores it), or `nil` at the
+    /// end — also at damage, see `endedWithDamage`. Payloads are converted as `MediaPacket`
+    /// documents; timestamps are in the track's timescale.
+    public func nextPacket() throws(IngestError) -> MediaPacket? {
+        guard let packet = try nextConvertedPacket() else { return nil }
+        if var pacer {
+            let timescale = packet.trackID == video?.trackID ? video?.timescale : audio?.timescale
+            pacer.wait(untilMediaTime: Double(packet.dts) / Double(timescale ?? 1))
+            self.pacer = pacer
+        }
+        return packet
+    }
+
+    func nextConvertedPacket() throws(IngestError) -> MediaPacket? {
+        while pendingHead >= pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+            if finished { return nil }
+            try readAndConvert()
+        }
+        var packet = pending[pendingHead]
+        pendingHead += 1
+        packet.trackID = packet.trackID == Self.videoPlaceholderID ? (video?.trackID ?? 1) : (audio?.trackID ?? 1)
+        return packet
+    }
+
+    /// Packets in `pending` carry one of these until delivery, when the assigned IDs replace them.
+    static let videoPlaceholderID: UInt32 = 0
+    static let audioPlaceholderID: UInt32 = UInt32.max
+
+    /// Queues converted packets for delivery and notes the media time they cover.
+    func enqueue(_ packets: [MediaPacket], timescale: UInt32) {
+        guard let first = packets.first, timescale > 0 else { return }
+        if first.trackID == Self.videoPlaceholderID && firstVideoCompositionDelay == nil {
+            firstVideoCompositionDelay = first.pts - first.dts
+        }
+        let scale = Double(timescale)
+        var (start, end) = mediaTimeRead ?? (Double(first.pts) / scale, Double(first.pts) / scale)
+        for packet in packets {
+            start = min(start, Double(packet.pts) / scale)
+            end = max(end, Double(packet.pts + (packet.duration ?? 0)) / scale)
+        }
+        mediaTimeRead = (start, end)
+        pending.append(contentsOf: packets)
+    }
+
+    func warn(_ message: String) {
+        warnings.append(message)
+        logger.warning("\(message)")
+    }
+}
+
+/// The chosen video stream and how its packets are converted.
+struct VideoStreamState {
+    enum Layout: Equatable {
+        /// AVCC samples with this NAL length size (from avcC extradata).
+        case lengthPrefixed(Int)
+        /// Annex-B access units (mpegts, raw `.h264`, some mkv).
+        case annexB
+    }
+
+    let index: Int32
+    let timeBase: AVRational
+    let timescale: UInt32
+    var layout: Layout
+    var trackID: UInt32 = 1
+    var fixer: VideoTimestampFixer
+    var decoderConfiguration: AVCDecoderConfigurationRecord?
+    /// Packets delivered, to compare with the container's index (mov) at the end.
+    var packetsRead = 0
+}
+
+/// The chosen audio stream.
+struct AudioStreamState {
+    let index: Int32
+    let timeBase: AVRational
+    /// Samples per second (the output timescale); 0 until known from the first ADTS header.
+    var timescale: UInt32
+    /// Packets carry ADTS headers (no AudioSpecificConfig in the extradata).
+    let adts: Bool
+    var trackID: UInt32 = 2
+    var smoother: AudioTimestampSmoother?
+    var config: AudioSpecificConfig?
+    var channels: Int
+    var packetsRead = 0
+
+    /// Samples per AAC frame in the output timescale (1024 at the core rate; 2048 when the
+    /// timescale is the doubled HE-AAC output rate).
+    var frameDuration: Int64 {
+        guard let config, config.sampleRate > 0, timescale > 0 else { return 1024 }
+        return max(1, 1024 * Int64(timescale) / Int64(config.sampleRate))
+    }
+}
