@@ -24,13 +24,13 @@ final class ProgressLine {
         guard enabled else { return }
         let elapsed = max(monotonicSeconds() - started, 1e-3)
         let speed = mediaSeconds / elapsed
-        fputs("\rmedia \(Self.clock(mediaSeconds))  speed \(Self.oneDecimal(speed))x   ", stderr)
+        writeStandardError("\rmedia \(Self.clock(mediaSeconds))  speed \(Self.oneDecimal(speed))x   ")
     }
 
     func finish(mediaSeconds: Double) {
         guard enabled else { return }
         show(mediaSeconds: mediaSeconds)
-        fputs("\n", stderr)
+        writeStandardError("\n")
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -85,7 +85,7 @@ struct SegmentCommand: AsyncParsableCommand {
             urls: inputs, options: InputOptions(realtime: realtime, framerate: framerate), shortest: shortest,
             logger: logger)
         let directory = try OutputDirectory(path: output)
-        let plan = input.keyframePresentationTimes().map { KeyframePlan(keyframeTimes: $0, endTime: input.endTime) }
+        let plan = input.keyframePlan().map { KeyframePlan(keyframeTimes: $0.keyframeTimes, endTime: $0.endTime) }
         let packager = StreamPackager(
             tracks: input.tracks, directory: directory, configuration: configuration, plan: plan, logger: logger)
 
@@ -121,10 +121,16 @@ extension NameSpecification {
 }
 
 func printError(_ line: String) {
-    var standardError = StandardError()
-    print(line, to: &standardError)
+    writeStandardError(line + "\n")
 }
 
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) { fputs(string, stderr) }
+/// Writes straight to file descriptor 2: the C `stderr` global is shared mutable state to Swift 6.
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        guard written > 0 else { return }
+        offset += written
+    }
 }
