@@ -41,6 +41,10 @@ public final class LibAVInput {
     var firstVideoCompositionDelay: Int64?
     /// The earliest and latest media time (seconds) read, to notice a file shorter than its header says.
     var mediaTimeRead: (start: Double, end: Double)?
+    /// For unframed video (MPEG-TS, raw H.264): checks the last access unit at the end of input.
+    var finalFrameCheck: FinalFrameCheck?
+    /// The newest video packet of an unframed input, delivered once the next one arrives.
+    var heldFinalVideo: MediaPacket?
     /// Set on the pre-scan reader: payloads are not copied, only timing is wanted.
     var metadataOnly = false
 
@@ -59,6 +63,9 @@ public final class LibAVInput {
         self.metadataOnly = metadataOnly
         try selectStreams()
         try describeTracks()
+        if video != nil, ["mpegts", "h264"].contains(context.formatName) {
+            finalFrameCheck = FinalFrameCheck()
+        }
     }
 
     /// The track IDs packets carry: video 1 and audio 2 when both are present, otherwise 1.
@@ -87,16 +94,44 @@ public final class LibAVInput {
     }
 
     func nextConvertedPacket() throws(IngestError) -> MediaPacket? {
+        while true {
+            guard var packet = try nextPendingPacket() else { return releaseFinalVideo() }
+            let isVideo = packet.trackID == Self.videoPlaceholderID
+            packet.trackID = isVideo ? (video?.trackID ?? 1) : (audio?.trackID ?? 1)
+            guard isVideo, finalFrameCheck != nil else { return packet }
+            // Unframed video: hold the newest access unit back until the next one proves the
+            // stream went on, so a cut-off last one can still be dropped.
+            finalFrameCheck?.note(packet)
+            let previous = heldFinalVideo
+            heldFinalVideo = packet
+            if let previous { return previous }
+        }
+    }
+
+    private func nextPendingPacket() throws(IngestError) -> MediaPacket? {
         while pendingHead >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingHead = 0
             if finished { return nil }
             try readAndConvert()
         }
-        var packet = pending[pendingHead]
         pendingHead += 1
-        packet.trackID = packet.trackID == Self.videoPlaceholderID ? (video?.trackID ?? 1) : (audio?.trackID ?? 1)
-        return packet
+        return pending[pendingHead - 1]
+    }
+
+    /// At the end of an unframed input: the held last access unit, unless it does not decode.
+    private func releaseFinalVideo() -> MediaPacket? {
+        guard let last = heldFinalVideo, let check = finalFrameCheck, let configuration = video?.decoderConfiguration else {
+            return nil
+        }
+        heldFinalVideo = nil
+        finalFrameCheck = nil
+        guard metadataOnly || check.lastAccessUnitDecodes(configuration: configuration) else {
+            endedWithDamage = true
+            warn("\(url) ends with an incomplete video frame (the input is truncated); that frame was dropped, everything before it is kept")
+            return nil
+        }
+        return last
     }
 
     /// Packets in `pending` carry one of these until delivery, when the assigned IDs replace them.
