@@ -98,7 +98,7 @@ public actor StreamPackager {
     /// one (live input) hls_time, or the first segment if it is already longer, is the best guess.
     private func plannedTargetDuration(firstSegment: Segment) -> Int {
         var durations = [firstSegment.duration]
-        if let plan, let origin = splitter.origin {
+        if let plan, let origin = splitter.start {
             let grid = SegmentGrid(targetDuration: configuration.hlsTime)
             let end = plan.endTime ?? plan.keyframeTimes.max() ?? origin
             durations += grid.plannedDurations(
@@ -111,7 +111,7 @@ public actor StreamPackager {
     }
 
     private func reportDroppedFrames() {
-        guard !reportedDroppedFrames, splitter.droppedLeadingFrames > 0, splitter.origin != nil else { return }
+        guard !reportedDroppedFrames, splitter.droppedLeadingFrames > 0, splitter.start != nil else { return }
         reportedDroppedFrames = true
         logger.warning(
             "dropped \(splitter.droppedLeadingFrames) video frame(s) before the first keyframe: a segment must start with one")

@@ -2,10 +2,10 @@
 public struct Segment: Sendable {
     /// 0-based position in the order the splitter emitted segments.
     public var index: Int
-    /// Seconds from the stream's time origin (where every track's decode timeline starts).
+    /// Presentation seconds from the stream start (the earliest first presentation time).
     public var startTime: Double
     /// The segment's media duration in seconds: from its start to the next segment's start
-    /// (for the last segment, to the end of the longest track).
+    /// (the next keyframe's presentation time; for the last segment, the latest presentation end).
     public var duration: Double
     /// True when a decoder can start here: the video begins with a keyframe (always true for audio-only).
     public var isIndependent: Bool

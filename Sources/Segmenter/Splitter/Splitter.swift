@@ -1,11 +1,16 @@
 /// The keyframe-aware splitter: packets of all tracks in, segments out.
 ///
-/// - Segments end at FFmpeg's grid (`SegmentGrid`): the first video keyframe at or after
-///   `start + n × hls_time`; audio-only streams cut on any frame.
+/// - Segments end at FFmpeg's grid (`SegmentGrid`): the first video keyframe whose presentation
+///   time is at or after `start + n × hls_time`; audio-only streams cut on any frame.
 /// - Every video segment starts with a keyframe: video before the first keyframe is dropped
 ///   (`droppedLeadingFrames` says how much, for one log line).
-/// - All tracks share one time origin, the earliest first presentation time; each track's `tfdt`
-///   is its start offset from that origin plus the sum of its earlier sample durations.
+/// - All tracks share one time origin, the earliest first decode time of any track, so every
+///   `tfdt` is ≥ 0 and presentation times equal the source's minus one constant — with
+///   non-negative composition offsets and no edit list, which every demuxer reads alike.
+///   Each track's `tfdt` is its first dts' distance from the origin plus the sum of its
+///   earlier sample durations.
+/// - At a cut, the video splits at the keyframe in decode order; other tracks split at the
+///   keyframe's presentation time, so each segment's audio covers the span its video shows.
 /// - A segment is closed once every other track has delivered its samples up to the cut (their
 ///   last duration is only known from the next packet), or the reference track has run
 ///   `maxInterleaveDelay` past the cut (a track that went quiet must not stall the stream).
@@ -24,21 +29,31 @@ public struct Splitter: Sendable {
         }
     }
 
+    /// A decided cut: the keyframe that starts the next segment.
+    struct Cut {
+        var decodeTicks: Int64
+        /// Presentation time in seconds on the source clock.
+        var presentationTime: Double
+    }
+
     public let tracks: [Track]
     public let configuration: Configuration
     /// Video frames dropped because they came before the first keyframe.
     public private(set) var droppedLeadingFrames = 0
-    /// The time origin (seconds on the source clock), fixed when the first cut is decided.
-    public private(set) var origin: Double?
+    /// FFmpeg's `start_pts`: the earliest first presentation time (seconds, source clock), fixed
+    /// when the first cut is decided. Segment times and the grid count from here.
+    public private(set) var start: Double?
 
     private var timelines: [TrackTimeline]
     /// Index into `timelines` of the track whose cut candidates end segments: the first video
     /// track, else the first track.
     private let referenceIndex: Int
     private let grid: SegmentGrid
-    /// Cuts decided but not yet emitted, as decode times (seconds, source clock) of the keyframe.
-    private var pendingCuts: [Double] = []
+    /// The decode-time origin of every `tfdt`, fixed when the first segment is emitted.
+    private var origin: Double?
+    private var pendingCuts: [Cut] = []
     private var emittedCount = 0
+    /// Where the last emitted segment ended, in seconds from `start`.
     private var emittedEnd = 0.0
 
     public init(tracks: [Track], configuration: Configuration = .init()) {
@@ -80,19 +95,16 @@ public struct Splitter: Sendable {
 
     private mutating func considerCut(at packet: MediaPacket) {
         let reference = timelines[referenceIndex]
-        let start = origin ?? earliestStart()
-        origin = start
-        let presentation = reference.seconds(packet.pts) - start
-        if grid.closes(segmentNumber: emittedCount + pendingCuts.count + 1, at: presentation),
-            let cut = reference.heldDecodeTime
-        {
-            pendingCuts.append(cut)
+        let start = self.start ?? earliest(\.firstPresentationTime)
+        self.start = start
+        let presentation = reference.seconds(packet.pts)
+        if grid.closes(segmentNumber: emittedCount + pendingCuts.count + 1, at: presentation - start) {
+            pendingCuts.append(Cut(decodeTicks: packet.dts, presentationTime: presentation))
         }
     }
 
-    /// FFmpeg's `start_pts`: the earliest first presentation time of the tracks seen so far.
-    private func earliestStart() -> Double {
-        timelines.compactMap(\.firstPresentationTime).min() ?? 0
+    private func earliest(_ time: KeyPath<TrackTimeline, Double?>) -> Double {
+        timelines.compactMap { $0[keyPath: time] }.min() ?? 0
     }
 
     private mutating func emitReadySegments(final: Bool) -> [Segment] {
@@ -105,26 +117,42 @@ public struct Splitter: Sendable {
         return segments
     }
 
-    private func othersHaveReached(_ cut: Double) -> Bool {
-        let referenceTime = timelines[referenceIndex].heldDecodeTime ?? cut
-        if referenceTime - cut >= configuration.maxInterleaveDelay { return true }
+    private func othersHaveReached(_ cut: Cut) -> Bool {
+        let reference = timelines[referenceIndex]
+        let referenceTime = reference.held.map { reference.seconds($0.pts) } ?? cut.presentationTime
+        if referenceTime - cut.presentationTime >= configuration.maxInterleaveDelay { return true }
         return timelines.indices.allSatisfy { index in
-            index == referenceIndex || (timelines[index].heldDecodeTime ?? -.infinity) >= cut
+            guard index != referenceIndex else { return true }
+            let timeline = timelines[index]
+            return timeline.held.map { timeline.seconds($0.pts) >= cut.presentationTime } ?? false
         }
     }
 
-    /// Takes the samples before `cut` (seconds, source clock) from every track; nil = all that is left.
-    private mutating func takeSegment(endingAt cut: Double?) -> Segment? {
-        let origin = self.origin ?? earliestStart()
+    /// Takes the samples before `cut` from every track; nil = all that is left.
+    private mutating func takeSegment(endingAt cut: Cut?) -> Segment? {
+        let start = self.start ?? earliest(\.firstPresentationTime)
+        self.start = start
+        let origin = self.origin ?? earliest(\.firstDecodeTime)
         self.origin = origin
         var fragments: [TrackFragment] = []
         for index in timelines.indices {
-            if let fragment = timelines[index].takeFragment(before: cut, origin: origin) {
+            let boundary: TrackTimeline.Boundary
+            switch cut {
+            case nil: boundary = .end
+            case let cut? where index == referenceIndex: boundary = .decodeTime(cut.decodeTicks)
+            case let cut?: boundary = .presentationTime(cut.presentationTime)
+            }
+            if let fragment = timelines[index].takeFragment(before: boundary, origin: origin) {
                 fragments.append(fragment)
             }
         }
         guard !fragments.isEmpty else { return nil }
-        let end = cut.map { $0 - origin } ?? timelines.compactMap(\.emittedEnd).max() ?? emittedEnd
+        let end: Double
+        if let cut {
+            end = cut.presentationTime - start
+        } else {
+            end = (timelines.compactMap(\.emittedPresentationEnd).max() ?? start) - start
+        }
         let referenceID = timelines[referenceIndex].track.id
         let startsWithKeyframe = fragments.first { $0.trackID == referenceID }?.samples.first?.isSync ?? false
         let segment = Segment(

@@ -5,23 +5,22 @@
 /// back until its successor arrives (or the stream ends).
 struct TrackTimeline {
     struct PendingSample {
-        /// Decode time on the track's shifted timeline (see `compositionShift`), in ticks.
-        var decodeTicks: Int64
+        var dts: Int64
+        var pts: Int64
         var sample: Sample
     }
 
     let track: Track
     let ticksPerSecond: Double
-    /// Added to every dts so the first sample decodes at its own presentation time: B-frame
-    /// streams start with dts < pts, and this lets every track share one origin without edit
-    /// lists (the offsets of later B-frames become negative, which `trun` v1 allows).
-    private(set) var compositionShift: Int64?
     private(set) var held: MediaPacket?
     private(set) var queue: [PendingSample] = []
-    /// Presentation time of the first sample, in seconds on the source clock.
+    /// Decode and presentation time of the first sample, in seconds on the source clock.
+    private(set) var firstDecodeTime: Double?
     private(set) var firstPresentationTime: Double?
     /// The `tfdt` for the next sample to leave the queue; set when the first one leaves.
     private(set) var nextBaseDecodeTime: UInt64?
+    /// The latest presentation end (pts + duration, seconds) of the samples that left the queue.
+    private(set) var emittedPresentationEnd: Double?
     private var lastDuration: Int64?
 
     init(track: Track) {
@@ -29,19 +28,13 @@ struct TrackTimeline {
         self.ticksPerSecond = Double(track.format.timescale)
     }
 
-    var hasStarted: Bool { compositionShift != nil }
+    var hasStarted: Bool { firstDecodeTime != nil }
 
     func seconds(_ ticks: Int64) -> Double { Double(ticks) / ticksPerSecond }
 
-    /// Decode time of the held packet in seconds (shifted timeline), if any.
-    var heldDecodeTime: Double? {
-        guard let held, let compositionShift else { return nil }
-        return seconds(held.dts + compositionShift)
-    }
-
-    /// Starts the timeline at `packet`, which must be a packet the track may begin with.
+    /// Starts the timeline at `packet`, the first packet the track may begin with.
     mutating func start(with packet: MediaPacket) {
-        compositionShift = packet.pts - packet.dts
+        firstDecodeTime = seconds(packet.dts)
         firstPresentationTime = seconds(packet.pts)
     }
 
@@ -68,47 +61,51 @@ struct TrackTimeline {
     }
 
     private mutating func complete(_ packet: MediaPacket, duration: Int64) throws {
-        let shift = compositionShift ?? 0
         guard let duration32 = UInt32(exactly: duration) else {
             throw SegmenterError(.limitExceeded, "track \(track.id): a sample lasts \(duration) ticks, more than a fragment can say")
         }
-        let decodeTicks = packet.dts + shift
-        guard let offset = Int32(exactly: packet.pts - decodeTicks) else {
+        guard let offset = Int32(exactly: packet.pts - packet.dts) else {
             throw SegmenterError(.invalidValue, "track \(track.id): pts \(packet.pts) is too far from dts \(packet.dts)")
         }
         lastDuration = duration
         let sample = Sample(duration: duration32, compositionOffset: offset, isSync: packet.isKeyframe, data: packet.data)
-        queue.append(PendingSample(decodeTicks: decodeTicks, sample: sample))
+        queue.append(PendingSample(dts: packet.dts, pts: packet.pts, sample: sample))
     }
 
-    /// Removes and returns the queued samples that decode before `time` seconds (all when nil),
-    /// as a fragment whose `tfdt` continues this track's timeline; `originTicks` places the
-    /// track's first sample relative to the common origin.
-    mutating func takeFragment(before time: Double?, origin: Double) -> TrackFragment? {
+    /// How many queued samples belong before a cut.
+    enum Boundary {
+        /// The samples decoded before this dts (the reference track: everything before the keyframe).
+        case decodeTime(Int64)
+        /// The samples presented before this time in seconds (the other tracks).
+        case presentationTime(Double)
+        /// Everything queued (end of stream).
+        case end
+    }
+
+    /// Removes and returns the queued samples before `boundary` as a fragment whose `tfdt`
+    /// continues this track's timeline; the first one is placed at its distance from `origin`
+    /// (seconds on the source clock, at or before every track's first dts).
+    mutating func takeFragment(before boundary: Boundary, origin: Double) -> TrackFragment? {
         let count: Int
-        if let time {
-            count = queue.firstIndex { seconds($0.decodeTicks) >= time } ?? queue.count
-        } else {
-            count = queue.count
+        switch boundary {
+        case .decodeTime(let dts): count = queue.firstIndex { $0.dts >= dts } ?? queue.count
+        case .presentationTime(let time): count = queue.firstIndex { seconds($0.pts) >= time } ?? queue.count
+        case .end: count = queue.count
         }
         guard count > 0 else { return nil }
         let base: UInt64
         if let next = nextBaseDecodeTime {
             base = next
         } else {
-            // The first sample of the track: its distance from the common origin.
-            let originTicks = Int64((origin * ticksPerSecond).rounded())
-            base = UInt64(max(0, queue[0].decodeTicks - originTicks))
+            let originTicks = Int64((origin * ticksPerSecond).rounded(.down))
+            base = UInt64(max(0, queue[0].dts - originTicks))
         }
-        let samples = queue.prefix(count).map(\.sample)
+        let taken = queue.prefix(count)
+        let end = taken.map { seconds($0.pts + Int64($0.sample.duration)) }.max()
+        emittedPresentationEnd = max(emittedPresentationEnd ?? -.infinity, end ?? -.infinity)
+        let fragment = TrackFragment(trackID: track.id, baseMediaDecodeTime: base, samples: taken.map(\.sample))
         queue.removeFirst(count)
-        let fragment = TrackFragment(trackID: track.id, baseMediaDecodeTime: base, samples: samples)
         nextBaseDecodeTime = base + fragment.duration
         return fragment
-    }
-
-    /// Where this track's emitted timeline ends, in seconds from the origin.
-    var emittedEnd: Double? {
-        nextBaseDecodeTime.map { Double($0) / ticksPerSecond }
     }
 }

@@ -78,7 +78,7 @@ struct SplitterTests {
         let packets = Stream.videoPackets(frames: 450, keyframes: [0, 150, 300])
         let (_, segments) = try Stream.run([Stream.video], packets)
         #expect(segments.map(\.duration) == [5, 5, 5])
-        #expect(segments.allSatisfy(\.isIndependent))
+        #expect(segments.allSatisfy { $0.isIndependent })
     }
 
     @Test func framesBeforeTheFirstKeyframeAreDroppedAndCounted() throws {
@@ -89,16 +89,36 @@ struct SplitterTests {
         #expect(segments[0].tracks[0].samples[0].isSync)
     }
 
-    @Test func bFrameDelayIsShiftedIntoNegativeCompositionOffsets() throws {
-        // Decode order I P B B …: the keyframe presents 2 frames after it decodes.
+    @Test func bFramesKeepTheirSourceCompositionOffsets() throws {
+        // Decode order I P B B: the keyframe presents 2 frames after it decodes. Offsets stay
+        // pts − dts (never negative), the decode timeline starts at the origin.
         var packets = Stream.videoPackets(frames: 4, keyframes: [0], reorder: 2)
         packets[1].pts = packets[1].dts + 3 * 3000  // P
         packets[2].pts = packets[2].dts + 0  // B
         packets[3].pts = packets[3].dts + 0  // B
-        let (_, segments) = try Stream.run([Stream.video], packets)
+        let (splitter, segments) = try Stream.run([Stream.video], packets)
         let offsets = segments[0].tracks[0].samples.map(\.compositionOffset)
-        #expect(offsets == [0, 3000, -6000, -6000])
+        #expect(offsets == [6000, 9000, 0, 0])
         #expect(segments[0].tracks[0].baseMediaDecodeTime == 0)
+        // Segment times count from the first presentation (6000 ticks), and the stream lasts
+        // until the latest presentation end (the P-frame: 12000 + 3000).
+        #expect(splitter.start == 6000.0 / 90000)
+        #expect(abs(segments[0].duration - 9000.0 / 90000) < 1e-12)
+    }
+
+    @Test func audioBeforeTheVideoSetsTheOriginAndCutsFollowPresentation() throws {
+        // Audio starts at 0 (AAC priming); video decodes from 0.1 s but presents from 0.2 s.
+        let video = Stream.videoPackets(frames: 180, keyframes: [0, 60, 120], reorder: 3, startTicks: 9000)
+        let audio = Stream.audioPackets(count: 290)
+        let (splitter, segments) = try Stream.run([Stream.video, Stream.audio], Stream.interleave(video + audio))
+        #expect(splitter.start == 0)
+        #expect(segments[0].tracks.map(\.baseMediaDecodeTime) == [9000, 0])
+        // The keyframe at decode 2.1 s presents at 2.2 s: the cut for audio is 2.2 s.
+        let firstAudio = segments[0].tracks[1].samples.count
+        #expect(Double(firstAudio - 1) * 1024 / 48000 < 2.2)
+        #expect(Double(firstAudio) * 1024 / 48000 >= 2.2)
+        #expect(segments[0].tracks[0].samples.count == 60)
+        #expect(segments.map(\.startTime) == [0, 2.2, 4.2])
     }
 
     @Test func audioFollowsTheVideoCutAndSharesTheOrigin() throws {
@@ -144,13 +164,13 @@ struct SplitterTests {
     }
 
     @Test func audioOnlyCutsOnTime() throws {
-        let (_, segments) = try Stream.run([Stream.audio], Stream.audioPackets(count: 470))
+        let (_, segments) = try Stream.run([Stream.audio], Stream.audioPackets(count: 465))
         // 1024/48000 s frames: the first frame at or after 2 s is frame 94 (2.00533 s).
         #expect(segments.count == 5)
         #expect(segments[0].tracks[0].samples.count == 94)
-        #expect(segments.allSatisfy(\.isIndependent))
+        #expect(segments.allSatisfy { $0.isIndependent })
         let total = segments.reduce(0) { $0 + $1.duration }
-        #expect(abs(total - 470.0 * 1024 / 48000) < 1e-9)
+        #expect(abs(total - 465.0 * 1024 / 48000) < 1e-9)
     }
 
     @Test func decodeTimeGoingBackwardsIsAnError() throws {
