@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs what building and testing hlsseg needs, on Debian (and Debian-like) machines.
+# Idempotent: installs only what is missing, runs `apt-get update` at most once, and says what
+# it did. Usage: scripts/setup.sh [--test]
+#   (default)  build libraries (pkg-config, libav*-dev) + the tools the tests and bench drive
+#              (ffmpeg/ffprobe from Debian, GNU time)
+#   --test     also the extra tools of the browser tests (none yet, see TEST_EXTRA_PACKAGES)
+set -euo pipefail
+
+with_test_extras=false
+for arg in "$@"; do
+    case "$arg" in
+        --test) with_test_extras=true ;;
+        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+# Building: the CLibAV system-library target finds libavformat with pkg-config.
+BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev)
+# Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
+# decoder; bench/ measures with GNU time (/usr/bin/time).
+TOOL_PACKAGES=(ffmpeg time)
+# --test extras. The web-page tests will need a headless browser here:
+#   chromium chromium-driver python3-selenium
+TEST_EXTRA_PACKAGES=()
+
+wanted=("${BUILD_PACKAGES[@]}" "${TOOL_PACKAGES[@]}")
+if $with_test_extras; then
+    wanted+=("${TEST_EXTRA_PACKAGES[@]}")
+fi
+
+say() { echo "setup: $*"; }
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    # Not Debian: check by hand and say what is missing.
+    missing=()
+    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavutil ||
+        missing+=("libavformat/libavcodec/libavutil development files + pkg-config")
+    command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+    command -v ffprobe >/dev/null 2>&1 || missing+=(ffprobe)
+    if ((${#missing[@]})); then
+        say "not a Debian system; install these yourself: ${missing[*]}" >&2
+        exit 1
+    fi
+    say "not a Debian system, but everything needed is present"
+    exit 0
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    say "all present: ${wanted[*]}"
+else
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            say "need root (or sudo) to install: ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
+    say "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    say "installed: ${missing[*]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    say "warning: no 'swift' on PATH; hlsseg needs a Swift 6 toolchain (swift.org)" >&2
+fi
+say "ffmpeg: $(ffmpeg -hide_banner -version | head -n 1)"
