@@ -12,7 +12,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libavformat / libavcodec / libavutil, found with pkg-config (Debian: libavformat-dev).
@@ -34,21 +41,39 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Sources of MediaPackets: libavformat files and URLs.
+        // Sources of MediaPackets: libavformat files and URLs, the RTMP server (SwiftNIO).
         .target(
             name: "Ingest",
             dependencies: [
                 "Segmenter", "CLibAV",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP side: playlists, segments, www/, JSON API, /metrics, WebSocket ingest.
+        .target(
+            name: "HTTPServe",
+            dependencies: [
+                "Packager", "Ingest", "Playlist", "Segmenter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "hlsseg",
             dependencies: [
-                "Segmenter", "Playlist", "Packager", "Ingest",
+                "Segmenter", "Playlist", "Packager", "Ingest", "HTTPServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -57,7 +82,18 @@ let package = Package(
         .testTarget(
             name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist"],
             swiftSettings: strictSettings),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Segmenter"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "Segmenter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "HTTPServeTests",
+            dependencies: [
+                "HTTPServe", "Packager", "Playlist",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings),
         // Runs the built `hlsseg` binary against fixtures made by Debian's ffmpeg and checks
         // the output with ffmpeg/ffprobe as independent decoders.
         .testTarget(name: "IntegrationTests", dependencies: ["Playlist"], swiftSettings: strictSettings),

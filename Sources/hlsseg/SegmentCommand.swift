@@ -54,6 +54,9 @@ struct SegmentCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("shortest"), .customLong("shortest", withSingleDash: true)], help: "Stop when the shorter of video and audio ends.")
     var shortest = false
 
+    @Flag(name: [.short, .long], help: "Also print informational messages and libavformat's own warnings.")
+    var verbose = false
+
     func validate() throws {
         guard hlsTime > 0, hlsTime.isFinite else { throw ValidationError("--hls-time must be a positive number of seconds") }
         guard framerate > 0 else { throw ValidationError("--framerate must be positive") }
@@ -64,6 +67,8 @@ struct SegmentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        CommandLineLogHandler.bootstrap(verbose: verbose)
+        LibAVLog.configure(verbose: verbose)
         let logger = Logger(label: "hlsseg.segment")
         do {
             try await segment(logger: logger)
@@ -96,9 +101,7 @@ struct SegmentCommand: AsyncParsableCommand {
         }
         let summary = try await packager.finish()
         progress.finish(mediaSeconds: summary.duration)
-        for warning in input.warnings {
-            printError("hlsseg: warning: \(warning)")
-        }
+        logger.info("wrote \(summary.segmentCount) segments, \(ProgressLine.clock(summary.duration)) of media, to \(output)")
     }
 }
 

@@ -1,3 +1,4 @@
+import Logging
 import CLibAV
 import Segmenter
 
@@ -53,7 +54,9 @@ extension LibAVInput {
         var scanOptions = options
         scanOptions.realtime = false
         scanOptions.media = [.video]
-        guard let scanner = try? LibAVInput(url: url, options: scanOptions, logger: logger, metadataOnly: true),
+        // Silent: whatever the scan finds wrong, the real reader reports itself.
+        let silent = Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() })
+        guard let scanner = try? LibAVInput(url: url, options: scanOptions, logger: silent, metadataOnly: true),
             let timescale = scanner.tracks.first?.format.timescale
         else { return nil }
         var times: [Double] = []

@@ -30,7 +30,7 @@ extension LibAVInput {
             let isVideo = index == video?.index
             guard isVideo || index == audio?.index else { continue }
             if packet.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 {
-                stopAtDamage("a \(isVideo ? "video" : "audio") packet is cut short or corrupt")
+                stopAtDamage("\(isVideo ? "a video" : "an audio") packet is cut short or corrupt")
                 return
             }
             let countBefore = pending.count

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import HTTPServe
+
+@Test func moduleLinks() {
+    #expect(String(describing: HTTPServe.self) == "HTTPServe")
+}
