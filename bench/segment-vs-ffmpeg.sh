@@ -2,7 +2,8 @@
 # CPU time and peak memory of `hlsseg segment` against `ffmpeg -c copy -f hls` (fMP4) on the
 # same 10-minute 1080p30 H.264 (B-frames) + AAC file. See docs/benchmarks.md.
 #
-# Usage: bench/segment-vs-ffmpeg.sh [-n RUNS]      (default 5 runs of each, alternating)
+# Usage: bench/segment-vs-ffmpeg.sh [-n RUNS] [-d]  (default 5 runs of each, alternating)
+#   -d   write the outputs to disk (bench/.cache) instead of tmpfs (/dev/shm)
 #   HLSSEG_SCRATCH_PATH=.build-foo   build hlsseg in another scratch folder
 # The input is made once and kept in bench/.cache/. Exits 0 whether or not the targets are
 # met (it prints PASS/FAIL for each); non-zero only when a command itself fails.
@@ -10,9 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=5
-while getopts "n:h" opt; do
+on_disk=0
+while getopts "n:dh" opt; do
     case "$opt" in
         n) runs=$OPTARG ;;
+        d) on_disk=1 ;;
         *) sed -n '2,9p' "$0"; exit 2 ;;
     esac
 done
@@ -44,12 +47,23 @@ fi
 
 scratch=()
 [ -n "${HLSSEG_SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$HLSSEG_SCRATCH_PATH")
-echo "bench: swift build -c release --product hlsseg ${scratch[*]}"
-swift build -c release --product hlsseg "${scratch[@]}" >/dev/null
-hlsseg="$(swift build -c release --show-bin-path "${scratch[@]}")/hlsseg"
+# The binary as it ships: release, Swift runtime linked in (3 MiB less resident memory than
+# loading libswiftCore/Foundation as shared libraries).
+echo "bench: swift build -c release --static-swift-stdlib --product hlsseg ${scratch[*]}"
+swift build -c release --static-swift-stdlib --product hlsseg "${scratch[@]}" >/dev/null
+hlsseg="$(swift build -c release --static-swift-stdlib --show-bin-path "${scratch[@]}")/hlsseg"
 
-out1=$cache/out-hlsseg
-out2=$cache/out-ffmpeg
+# Outputs go to tmpfs by default: on disk, the kernel charges the writeback of dirty pages to
+# whichever process happens to cross the dirty limit, which swings either tool's system time by
+# several tenths of a second from run to run. tmpfs measures the segmenters, not the disk.
+if [ "$on_disk" = 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    outroot=/dev/shm/hlsseg-bench
+else
+    outroot=$cache
+fi
+mkdir -p "$outroot"
+out1=$outroot/out-hlsseg
+out2=$outroot/out-ffmpeg
 hlsseg_cmd=("$hlsseg" segment "$input" -o "$out1" --hls-time 2 --hls-playlist-type vod)
 ffmpeg_cmd=(ffmpeg -nostdin -v error -i "$input" -c copy -f hls -hls_segment_type fmp4 -hls_time 2
     -hls_playlist_type vod "$out2/index.m3u8")
@@ -98,7 +112,12 @@ echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: 
 echo "input:    $input ($(du -h "$input" | cut -f1)), $(ffprobe -v error -show_entries format=duration -of csv=p=0 "$input") s"
 echo "hlsseg:   ${hlsseg_cmd[*]}"
 echo "ffmpeg:   ${ffmpeg_cmd[*]}"
+echo "output:   $outroot ($(df --output=fstype "$outroot" | tail -1))"
 echo "runs:     $runs each, alternating, after one warm-up each; medians of /usr/bin/time -f '%U %S %M'"
+# The floor: resident memory of each program doing nothing (shared libraries loaded, no media).
+floor_h=$("$TIME" -f '%M' "$hlsseg" --help 2>&1 >/dev/null | tail -1)
+floor_f=$("$TIME" -f '%M' ffmpeg -version 2>&1 >/dev/null | tail -1)
+echo "idle RSS: hlsseg --help $((floor_h / 1024)) MiB, ffmpeg -version $((floor_f / 1024)) MiB (libraries loaded, no media read)"
 echo
 printf '%-8s %14s %16s\n' "" "CPU user+sys" "peak RSS"
 printf '%-8s %13.2fs %12.1f MiB\n' hlsseg "$cpu_h" "$rss_h"
@@ -108,4 +127,5 @@ echo
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v != "inf" && v <= t) ? "PASS" : "FAIL" }'; }
 echo "$(verdict "$cpu_ratio" "$TARGET_CPU_RATIO")  CPU ratio hlsseg/ffmpeg $cpu_ratio (target <= $TARGET_CPU_RATIO)"
 echo "$(verdict "$rss_h" "$TARGET_RSS_MIB")  hlsseg peak RSS $(printf '%.1f' "$rss_h") MiB (target <= $TARGET_RSS_MIB MiB)"
+[ "$outroot" = "$cache" ] || rm -rf "$outroot"
 exit 0

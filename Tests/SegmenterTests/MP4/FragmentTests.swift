@@ -50,3 +50,15 @@ struct FragmentTests {
         #expect(boxes[0].children.map(\.type) == ["mfhd", "traf"])
     }
 }
+
+@Suite("esds descriptor sizes")
+struct DescriptorSizeTests {
+    /// Sizes of 128 bytes and more take several 7-bit groups, high bit set on all but the last.
+    @Test(arguments: [(0, [0x00]), (127, [0x7f]), (128, [0x81, 0x00]), (300, [0x82, 0x2c]), (16384, [0x81, 0x80, 0x00])])
+    func multiByteSizes(size: Int, encoded: [UInt8]) {
+        var writer = ByteWriter()
+        SampleEntry.writeDescriptor(&writer, tag: 5, body: Array(repeating: 0, count: size))
+        #expect(Array(writer.bytes.prefix(1 + encoded.count)) == [5] + encoded)
+        #expect(writer.count == 1 + encoded.count + size)
+    }
+}

@@ -45,6 +45,27 @@ struct InitSegmentTests {
         #expect(hexString(InitSegment.bytes(tracks: [track])) == hexString(expected))
     }
 
+    /// The `avc1` sample entry and its `avcC`, every byte derived by hand from ISO/IEC 14496-12
+    /// §12.1.3 and 14496-15 §5.3.3.1 (a baseline record without the high-profile extension).
+    @Test func avc1SampleEntry() {
+        let avcC = AVCDecoderConfigurationRecord(
+            profileIndication: 66, profileCompatibility: 0xc0, levelIndication: 30,
+            sequenceParameterSets: [[0x67, 0x42, 0xc0, 0x1e]], pictureParameterSets: [[0x68, 0xce, 0x3c, 0x80]])
+        var writer = ByteWriter()
+        SampleEntry.write(&writer, .video(codec: .h264(avcC), width: 1920, height: 1080, timescale: 90000))
+        let expected = hex(
+            """
+            00000071 61766331
+              000000000000 0001 0000 0000 000000000000000000000000
+              0780 0438 00480000 00480000 00000000 0001
+              0000000000000000000000000000000000000000000000000000000000000000
+              0018 ffff
+              0000001b 61766343
+                01 42 c0 1e ff e1 0004 6742c01e 01 0004 68ce3c80
+            """)
+        #expect(hexString(writer.bytes) == hexString(expected))
+    }
+
     @Test func videoAndAudioTracksDescribeTheirCodecs() throws {
         let avcC = AVCDecoderConfigurationRecord(
             profileIndication: 66, profileCompatibility: 0xc0, levelIndication: 30,
