@@ -50,4 +50,17 @@ public struct SegmentFilenameTemplate: Sendable, Equatable {
         let zeros = String(repeating: "0", count: max(0, padding - digits.count))
         return prefix + zeros + digits + suffix
     }
+
+    /// The segment number in `filename` when it is a name this template makes (any number of
+    /// digits, at least the padding); nil otherwise. Used to find segments an earlier run left.
+    public func number(in filename: String) -> Int? {
+        guard filename.hasPrefix(prefix), filename.hasSuffix(suffix),
+            filename.count >= prefix.count + suffix.count + 1
+        else { return nil }
+        let digits = filename.dropFirst(prefix.count).dropLast(suffix.count)
+        guard digits.count >= max(1, padding), digits.count <= 19, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
+        return Int(digits)
+    }
 }

@@ -2,113 +2,280 @@ import Logging
 import Playlist
 import Segmenter
 
-/// One output stream: packets in; `init.mp4`, segments and the playlist out, on disk.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One output stream: packets in; init file, segments and the playlist out, on disk.
 ///
 /// Order of writes, each atomic (temp + fsync + rename): the init file, then each segment,
-/// then the playlist that lists it. A crash at any instant leaves a playlist whose every entry
-/// is a complete file. VOD playlists are written once, at the end (a VOD playlist never changes);
-/// EVENT and live playlists after every segment.
+/// then the playlist that lists it, then deletions of files that left the playlist long enough
+/// ago. A crash at any instant leaves a playlist whose every entry is a complete file. VOD
+/// playlists are written once, at the end (a VOD playlist never changes); EVENT and live
+/// playlists after every segment.
+///
+/// Life cycle, for files and for live sources alike:
+/// ```
+/// let packager = StreamPackager(tracks: …, directory: …, configuration: …, logger: …)
+/// try await packager.write(packet)                       // any number of times
+/// try await packager.beginDiscontinuity(tracks: new)      // the source reconnected (optional)
+/// try await packager.write(packet)                       // timestamps may restart
+/// let summary = try await packager.finish()               // last segment + EXT-X-ENDLIST
+/// ```
+///
+/// - Playlist types: `configuration.playlistType` `.event` (segments only appended), `.vod`
+///   (written once, complete), nil = sliding live: the last `listSize` segments, and with
+///   `HLSFlags.deleteSegments` files that left the window are deleted once their RFC 8216 grace
+///   time has passed (see `RetentionPolicy`). Time here is *media time*: the sum of the EXTINF
+///   values published by this packager. For a live or `--re` source that is the wall clock; a
+///   file read faster than real time ages its segments at the speed it is read. At `finish()`
+///   files still inside their grace time stay on disk (a bounded number); a later run with
+///   `append_list` deletes them one grace time after it starts.
+/// - `append_list`: the playlist already in the directory is read when the first segment is
+///   ready and continued: MEDIA-SEQUENCE and file numbers go on, an `#EXT-X-DISCONTINUITY` goes
+///   before the first new segment (only when the old playlist has segments), an ended playlist
+///   is re-opened, and the old init file is reused only when it is byte-identical to the one
+///   these tracks need; otherwise a new one (`init_1.mp4`, `init_2.mp4`, …) is written next to
+///   it, never over it.
+/// - `EXT-X-TARGETDURATION` is fixed when the first segment is ready (from the keyframe plan
+///   when there is one) and is only raised, with a warning, when a source without a plan
+///   produces a longer segment.
+/// - `EXT-X-PROGRAM-DATE-TIME` (`HLSFlags.programDateTime`) is the wall clock at the first
+///   packet plus the segment's media offset, and never goes backwards, across discontinuities
+///   and restarts alike.
 public actor StreamPackager {
     public struct Summary: Sendable {
+        /// Segments this packager wrote (not counting those of an appended playlist).
         public var segmentCount: Int
+        /// Seconds of media this packager wrote.
         public var duration: Double
         public var droppedLeadingFrames: Int
     }
 
     public let configuration: PackagerConfiguration
-    private let directory: OutputDirectory
-    private let tracks: [Track]
-    private let plan: KeyframePlan?
-    private let logger: Logger
+    let directory: OutputDirectory
+    private(set) var tracks: [Track]
+    let plan: KeyframePlan?
+    let logger: Logger
+    private let wallClock: @Sendable () -> Int64
     private var splitter: Splitter
-    private var playlist: MediaPlaylist
-    private var initWritten = false
+    /// The playlist and the window over it; nil until the first segment is ready.
+    var retention: RetentionPolicy?
+    var state = OutputState()
     private var reportedDroppedFrames = false
+    private var finished = false
 
+    /// What has been written so far, besides the playlist.
+    struct OutputState {
+        /// Sequence (and file) number of the next segment.
+        var nextNumber = 0
+        /// The init file in force for new segments and its bytes.
+        var currentInit: (name: String, bytes: [UInt8])?
+        /// Highest `_N` of the init files named so far (0 = the plain name).
+        var initGeneration = -1
+        /// The next segment starts with `#EXT-X-DISCONTINUITY`.
+        var discontinuityPending = false
+        /// Seconds of media published by this packager: the clock of the retention policy.
+        var mediaClock = 0.0
+        /// Segments published by this packager.
+        var segmentCount = 0
+        /// Frames dropped by earlier splitters (before a discontinuity).
+        var droppedFrames = 0
+        /// Wall clock (ms) at the first packet of the current splitter.
+        var wallClockBase: Int64?
+        /// Where the last listed segment ends on the wall clock (ms): the floor of the next date.
+        var dateFloor: Int64?
+        var dateOffsetMinutes = 0
+        /// The init file changed mid-playlist: put SPS/PPS in-band in the next segment.
+        var parameterSetsPending = false
+    }
+
+    /// - Parameters:
+    ///   - tracks: the tracks of the stream, as the init file describes them.
+    ///   - plan: where the source's keyframes are, when it can say (files): fixes
+    ///     EXT-X-TARGETDURATION up front.
+    ///   - wallClock: milliseconds since the Unix epoch, for `#EXT-X-PROGRAM-DATE-TIME`
+    ///     (tests pass a fake clock).
     public init(
         tracks: [Track], directory: OutputDirectory, configuration: PackagerConfiguration,
-        plan: KeyframePlan? = nil, logger: Logger
+        plan: KeyframePlan? = nil, logger: Logger,
+        wallClock: @escaping @Sendable () -> Int64 = StreamPackager.systemMilliseconds
     ) {
         self.tracks = tracks
         self.directory = directory
         self.configuration = configuration
         self.plan = plan
         self.logger = logger
-        self.splitter = Splitter(tracks: tracks, configuration: .init(targetDuration: configuration.hlsTime))
-        self.playlist = MediaPlaylist(
-            targetDuration: 0, mediaSequence: configuration.startNumber, playlistType: configuration.playlistType)
+        self.wallClock = wallClock
+        // hls_init_time applies to the first playlist window of a fresh stream (FFmpeg ignores
+        // it with append_list too).
+        var initial: SegmentGrid.InitialSegments?
+        if configuration.initTime > 0, !configuration.flags.contains(.appendList) {
+            initial = .init(
+                duration: configuration.initTime, count: configuration.listSize > 0 ? configuration.listSize : .max)
+        }
+        self.splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: initial)
     }
 
-    /// Seconds of media listed so far.
-    public var duration: Double { playlist.duration }
+    /// Seconds of media published so far by this packager.
+    public var duration: Double { state.mediaClock }
 
+    /// The playlist as last published (or about to be, for VOD); nil before the first segment.
+    public var playlist: MediaPlaylist? { retention?.playlist }
+
+    /// Feeds one packet (any track, decode order within a track).
     public func write(_ packet: MediaPacket) throws {
+        guard !finished else { throw PackagerError(.invalidConfiguration, "write after finish()") }
+        if state.wallClockBase == nil { state.wallClockBase = wallClock() }
         for segment in try splitter.push(packet) { try publish(segment) }
     }
 
-    /// Ends the stream: the last segment, then the playlist with `EXT-X-ENDLIST`.
+    /// The source stopped and will go on later (an RTMP publisher reconnected, a looped file
+    /// starts over): lists what is held as a last segment, and makes the next segment start
+    /// with `#EXT-X-DISCONTINUITY`. Timestamps may restart after this. With `tracks` (the new
+    /// source's), a codec configuration that differs from the current init file gets a new init
+    /// file (`init_1.mp4`, …) and `#EXT-X-MAP`; the same configuration keeps the current one.
+    /// The playlist stays open (no ENDLIST); call `finish()` to end it.
+    public func beginDiscontinuity(tracks newTracks: [Track]? = nil) throws {
+        guard !finished else { throw PackagerError(.invalidConfiguration, "beginDiscontinuity after finish()") }
+        for segment in try splitter.finish() { try publish(segment) }
+        state.droppedFrames += splitter.droppedLeadingFrames
+        if let newTracks { tracks = newTracks }
+        splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: nil)
+        reportedDroppedFrames = false
+        state.wallClockBase = nil
+        // Nothing listed yet: nothing to be discontinuous from (an appended playlist already
+        // set the flag when it was read).
+        if state.segmentCount > 0 { state.discontinuityPending = true }
+    }
+
+    /// Ends the stream: the last segment, then the playlist with `EXT-X-ENDLIST` (unless
+    /// `omit_endlist`). Files still inside their grace time are left on disk.
     public func finish() throws -> Summary {
+        guard !finished else { throw PackagerError(.invalidConfiguration, "finish() called twice") }
         for segment in try splitter.finish() { try publish(segment, isLast: true) }
-        guard !playlist.segments.isEmpty else {
+        finished = true
+        guard state.segmentCount > 0, var retention else {
             throw PackagerError(.noMedia, "the input contained no frames to segment")
         }
-        playlist.endList = true
+        if !configuration.flags.contains(.omitEndlist) { retention.end() }
+        self.retention = retention
         try writePlaylist()
         reportDroppedFrames()
         return Summary(
-            segmentCount: playlist.segments.count, duration: playlist.duration,
-            droppedLeadingFrames: splitter.droppedLeadingFrames)
+            segmentCount: state.segmentCount, duration: state.mediaClock,
+            droppedLeadingFrames: state.droppedFrames + splitter.droppedLeadingFrames)
     }
+
+    /// The system clock in milliseconds since the Unix epoch.
+    @Sendable public static func systemMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    // MARK: Publishing
 
     private func publish(_ segment: Segment, isLast: Bool = false) throws {
         reportDroppedFrames()
-        if !initWritten {
-            try directory.write([InitSegment.bytes(tracks: tracks)], to: configuration.initFilename)
-            initWritten = true
-            playlist.targetDuration = plannedTargetDuration(firstSegment: segment)
+        if retention == nil { try start(firstSegment: segment) }
+        guard var retention else { return }
+        try useInitFile()
+        guard let initFile = state.currentInit else { return }
+        var segment = segment
+        if state.parameterSetsPending {
+            segment = segment.withParameterSetsInBand(tracks: tracks)
+            state.parameterSetsPending = false
         }
-        let number = configuration.startNumber + segment.index
+
+        let number = state.nextNumber
         let name = configuration.segmentFilename.filename(for: number)
         // mfhd numbers start at 1 and rise with the media sequence across the whole stream.
         let fragment = Fragment.bytes(sequenceNumber: UInt32(truncatingIfNeeded: number + 1), tracks: segment.tracks)
         try directory.write([fragment.header] + fragment.payloads, to: name)
+        state.nextNumber += 1
+        state.segmentCount += 1
 
-        let entry = MediaSegment(
-            uri: name, duration: segment.duration, map: MediaInitializationSection(uri: configuration.initFilename))
-        playlist.segments.append(entry)
-        let required = playlist.requiredTargetDuration
-        if required > playlist.targetDuration {
+        var entry = MediaSegment(
+            uri: name, duration: segment.duration, discontinuity: state.discontinuityPending,
+            map: MediaInitializationSection(uri: initFile.name))
+        state.discontinuityPending = false
+        if configuration.flags.contains(.programDateTime) { entry.programDateTime = date(of: segment) }
+        state.mediaClock += segment.duration
+        let step = retention.append(entry, now: state.mediaClock)
+
+        let required = retention.playlist.requiredTargetDuration
+        if required > retention.playlist.targetDuration {
             // Only reachable when the source could not say where its keyframes are (live input).
             logger.warning(
-                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
-            playlist.targetDuration = required
+                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(retention.playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
+            retention.setTargetDuration(required)
         }
+        self.retention = retention
         if configuration.playlistType != .vod && !isLast {
             try writePlaylist()
         }
+        try delete(step.deletableFiles)
+    }
+
+    /// `#EXT-X-PROGRAM-DATE-TIME` of `segment`: wall clock at the splitter's first packet plus
+    /// the segment's media offset, never before the end of the previous segment.
+    private func date(of segment: Segment) -> ProgramDateTime {
+        let base = state.wallClockBase ?? wallClock()
+        var millis = base + Int64((segment.startTime * 1000).rounded())
+        if let floor = state.dateFloor, millis < floor { millis = floor }
+        state.dateFloor = millis + Int64((segment.duration * 1000).rounded())
+        return ProgramDateTime(millisecondsSinceEpoch: millis, utcOffsetMinutes: state.dateOffsetMinutes)
     }
 
     private func writePlaylist() throws {
-        try directory.write(PlaylistWriter.write(playlist), to: configuration.playlistName)
+        guard let retention else { return }
+        let options = WriteOptions(
+            roundDurations: configuration.flags.contains(.roundDurations), baseURL: configuration.baseURL)
+        try directory.write(PlaylistWriter.write(retention.playlist, options: options), to: configuration.playlistName)
         try directory.syncDirectory()
     }
 
-    /// EXT-X-TARGETDURATION must never change and never be below a rounded EXTINF (RFC 8216
-    /// §4.3.3.1). With a keyframe plan the durations of all segments are known now; without
-    /// one (live input) hls_time, or the first segment if it is already longer, is the best guess.
-    private func plannedTargetDuration(firstSegment: Segment) -> Int {
-        var durations = [firstSegment.duration]
-        if let plan, let origin = splitter.start {
-            let grid = SegmentGrid(targetDuration: configuration.hlsTime)
-            let end = plan.endTime ?? plan.keyframeTimes.max() ?? origin
-            durations += grid.plannedDurations(
-                keyframeTimes: plan.keyframeTimes.map { $0 - origin }, endTime: end - origin)
-        } else {
-            durations.append(configuration.hlsTime.rounded(.up))
+    private func delete(_ files: [String]) throws {
+        for file in files where file != state.currentInit?.name {
+            try directory.remove(file)
         }
-        let planned = MediaPlaylist(targetDuration: 0, segments: durations.map { MediaSegment(uri: "", duration: $0) })
-        return max(1, planned.requiredTargetDuration)
     }
+
+    /// Writes the init file these tracks need, unless the one in force is byte-identical.
+    private func useInitFile() throws {
+        let bytes = InitSegment.bytes(tracks: tracks)
+        if let current = state.currentInit, current.bytes == bytes { return }
+        // A new name that no file and no listed segment uses: the old init is never touched.
+        let listed = Set(retention?.playlist.segments.compactMap { $0.map?.uri } ?? [])
+        var generation = state.initGeneration + 1
+        while true {
+            let name = configuration.initFilename(generation: generation)
+            if state.initGeneration < 0 && generation == 0 { break }  // a fresh stream overwrites its init
+            if !listed.contains(name) && !directory.fileExists(name) { break }
+            generation += 1
+        }
+        let name = configuration.initFilename(generation: generation)
+        try directory.write([bytes], to: name)
+        if !(retention?.playlist.segments.isEmpty ?? true) { state.parameterSetsPending = true }
+        state.initGeneration = generation
+        state.currentInit = (name, bytes)
+    }
+
+    private static func makeSplitter(
+        tracks: [Track], configuration: PackagerConfiguration, initial: SegmentGrid.InitialSegments?
+    ) -> Splitter {
+        Splitter(
+            tracks: tracks,
+            configuration: .init(
+                targetDuration: configuration.hlsTime, splitByTime: configuration.flags.contains(.splitByTime),
+                initialSegments: initial))
+    }
+
+    var splitterStart: Double? { splitter.start }
+    var splitterConfiguration: Splitter.Configuration { splitter.configuration }
 
     private func reportDroppedFrames() {
         guard !reportedDroppedFrames, splitter.droppedLeadingFrames > 0, splitter.start != nil else { return }

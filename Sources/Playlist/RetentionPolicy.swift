@@ -106,6 +106,21 @@ public struct RetentionPolicy: Sendable, Equatable {
         collect(now: now)
     }
 
+    /// Adds files that are no longer listed (e.g. left on disk by an earlier run that stopped
+    /// before their grace time ended), oldest first, to the files to delete from media time
+    /// `deletableAt` on. They go before every removed segment already waiting, as the oldest.
+    /// Ignored without `deleteSegments`.
+    public mutating func scheduleDeletion(of segments: [MediaSegment], deletableAt: Double) {
+        guard configuration.deleteSegments else { return }
+        let leftovers = segments.map { RemovedSegment(segment: $0, removedAt: deletableAt, deletableAt: deletableAt) }
+        pendingDeletion.insert(contentsOf: leftovers, at: 0)
+    }
+
+    /// Sets `#EXT-X-TARGETDURATION` (the packager fixes it once, before the first segment).
+    public mutating func setTargetDuration(_ seconds: Int) {
+        playlist.targetDuration = seconds
+    }
+
     /// Marks the end of the stream (`#EXT-X-ENDLIST`).
     public mutating func end() {
         playlist.endList = true

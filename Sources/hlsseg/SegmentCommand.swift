@@ -30,8 +30,31 @@ struct SegmentCommand: AsyncParsableCommand {
     @Option(name: .hls("hls-time"), help: "Target segment duration in seconds.")
     var hlsTime: Double = 2
 
-    @Option(name: .hls("hls-playlist-type"), help: "event or vod.")
+    @Option(name: .hls("hls-playlist-type"), help: "event, vod, or live (a sliding window: no PLAYLIST-TYPE).")
     var hlsPlaylistType: PlaylistTypeOption = .event
+
+    @Option(name: .hls("hls-list-size"), help: "Segments in a live playlist (0 = all). EVENT and VOD keep every segment.")
+    var hlsListSize: Int = 5
+
+    @Option(
+        name: .hls("hls-flags"),
+        help: "FFmpeg's flags joined with +: delete_segments, append_list, program_date_time, independent_segments, discont_start, omit_endlist, round_durations, split_by_time, temp_file.")
+    var hlsFlags: String = ""
+
+    @Option(name: .hls("hls-delete-threshold"), help: "Removed segments always kept on disk with delete_segments (besides the grace time).")
+    var hlsDeleteThreshold: Int = 1
+
+    @Option(name: .hls("hls-base-url"), help: "Prefix for every segment and init URI in the playlist.")
+    var hlsBaseURL: String = ""
+
+    @Option(name: .hls("hls-init-time"), help: "Target duration of the first hls-list-size segments (0 = hls-time).")
+    var hlsInitTime: Double = 0
+
+    @Option(name: .hls("hls-start-number-source"), help: "generic (start-number), epoch, epoch_us or datetime.")
+    var hlsStartNumberSource: StartNumberSourceOption = .generic
+
+    @Option(name: .hls("hls-segment-type"), help: "fmp4 (the only type hlsseg writes; accepted for FFmpeg command lines).")
+    var hlsSegmentType: SegmentTypeOption = .fmp4
 
     @Option(name: .hls("playlist-name"), help: "Playlist file name.")
     var playlistName: String = "index.m3u8"
@@ -61,6 +84,16 @@ struct SegmentCommand: AsyncParsableCommand {
         guard hlsTime > 0, hlsTime.isFinite else { throw ValidationError("--hls-time must be a positive number of seconds") }
         guard framerate > 0 else { throw ValidationError("--framerate must be positive") }
         guard startNumber >= 0 else { throw ValidationError("--start-number must not be negative") }
+        guard hlsListSize >= 0 else { throw ValidationError("--hls-list-size must not be negative") }
+        guard hlsDeleteThreshold >= 1 else { throw ValidationError("--hls-delete-threshold must be at least 1") }
+        guard hlsInitTime >= 0, hlsInitTime.isFinite else {
+            throw ValidationError("--hls-init-time must be 0 or a positive number of seconds")
+        }
+        do {
+            _ = try HLSFlags(parsing: hlsFlags)
+        } catch {
+            throw ValidationError(error.description)
+        }
         for name in [playlistName, hlsFmp4InitFilename] where name.isEmpty || name.contains("/") {
             throw ValidationError("'\(name)' must be a file name inside the output directory")
         }
@@ -81,10 +114,7 @@ struct SegmentCommand: AsyncParsableCommand {
     }
 
     private func segment(logger: Logger) async throws {
-        let configuration = PackagerConfiguration(
-            hlsTime: hlsTime, playlistType: hlsPlaylistType.playlistType, playlistName: playlistName,
-            segmentFilename: try SegmentFilenameTemplate(hlsSegmentFilename), initFilename: hlsFmp4InitFilename,
-            startNumber: startNumber)
+        let configuration = try packagerConfiguration()
         // Open the input before touching the output: bad input leaves no directory or playlist behind.
         let input = try MergedInput(
             urls: inputs, options: InputOptions(realtime: realtime, framerate: framerate), shortest: shortest,
@@ -106,12 +136,14 @@ struct SegmentCommand: AsyncParsableCommand {
 }
 
 enum PlaylistTypeOption: String, ExpressibleByArgument, CaseIterable {
-    case event, vod
+    case event, vod, live
 
-    var playlistType: PlaylistType {
+    /// nil: a sliding live playlist, without `#EXT-X-PLAYLIST-TYPE`.
+    var playlistType: PlaylistType? {
         switch self {
         case .event: .event
         case .vod: .vod
+        case .live: nil
         }
     }
 }

@@ -22,10 +22,19 @@ public struct Splitter: Sendable {
         public var targetDuration: Double
         /// How far (seconds) the reference track may run past a cut while waiting for other tracks.
         public var maxInterleaveDelay: Double
+        /// FFmpeg's `hls_flags split_by_time` (see Splitter+SplitByTime.swift).
+        public var splitByTime: Bool
+        /// FFmpeg's `hls_init_time` (see Splitter+SplitByTime.swift); nil = none.
+        public var initialSegments: SegmentGrid.InitialSegments?
 
-        public init(targetDuration: Double = 2, maxInterleaveDelay: Double = 3) {
+        public init(
+            targetDuration: Double = 2, maxInterleaveDelay: Double = 3, splitByTime: Bool = false,
+            initialSegments: SegmentGrid.InitialSegments? = nil
+        ) {
             self.targetDuration = targetDuration
             self.maxInterleaveDelay = maxInterleaveDelay
+            self.splitByTime = splitByTime
+            self.initialSegments = initialSegments
         }
     }
 
@@ -44,10 +53,10 @@ public struct Splitter: Sendable {
     /// when the first cut is decided. Segment times and the grid count from here.
     public private(set) var start: Double?
 
-    private var timelines: [TrackTimeline]
+    private(set) var timelines: [TrackTimeline]
     /// Index into `timelines` of the track whose cut candidates end segments: the first video
     /// track, else the first track.
-    private let referenceIndex: Int
+    let referenceIndex: Int
     private let grid: SegmentGrid
     /// The decode-time origin of every `tfdt`, fixed when the first segment is emitted.
     private var origin: Double?
@@ -62,7 +71,7 @@ public struct Splitter: Sendable {
         self.configuration = configuration
         self.timelines = tracks.map(TrackTimeline.init)
         self.referenceIndex = tracks.firstIndex { $0.format.isVideo } ?? 0
-        self.grid = SegmentGrid(targetDuration: configuration.targetDuration)
+        self.grid = configuration.grid
     }
 
     /// Feeds one packet; returns the segments it completed (usually none, sometimes one).
@@ -78,7 +87,8 @@ public struct Splitter: Sendable {
             }
             timelines[index].start(with: packet)
         }
-        let isCutCandidate = index == referenceIndex && (packet.isKeyframe || !isVideo)
+        let isCutCandidate =
+            index == referenceIndex && (packet.isKeyframe || !isVideo || isTimeCutCandidate(packet, timelineIndex: index))
         let hadSamples = timelines[index].held != nil
         try timelines[index].append(packet)
         if isCutCandidate && hadSamples {

@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reading back what an earlier run left (for `append_list`).
+extension OutputDirectory {
+    /// Largest file read back whole: playlists and init files are small; anything bigger is not ours.
+    static let maxReadSize = 64 << 20
+
+    /// The bytes of `name`, or nil when there is no such file.
+    public func read(_ name: String) throws(PackagerError) -> [UInt8]? {
+        let descriptor = open(filePath(name), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw PackagerError(.writeFailed, "cannot open '\(filePath(name))': \(Self.errnoText())")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PackagerError(.writeFailed, "cannot read '\(filePath(name))': \(Self.errnoText())")
+            }
+            if count == 0 { return bytes }
+            bytes += buffer[..<count]
+            guard bytes.count <= Self.maxReadSize else {
+                throw PackagerError(.invalidConfiguration, "'\(filePath(name))' is larger than \(Self.maxReadSize) bytes")
+            }
+        }
+    }
+
+    /// The names of the entries in the directory (without `.` and `..`), unsorted.
+    public func fileNames() throws(PackagerError) -> [String] {
+        guard let stream = opendir(path) else {
+            throw PackagerError(.writeFailed, "cannot list '\(path)': \(Self.errnoText())")
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+/// The C `read`, under a name an `OutputDirectory` method cannot shadow.
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}

@@ -1,0 +1,120 @@
+import Playlist
+import Segmenter
+
+/// The first segment is ready: set up the playlist, fresh or continuing the one on disk.
+extension StreamPackager {
+    func start(firstSegment: Segment) throws {
+        try removeStaleTemporaryFiles()
+        let planned = plannedTargetDuration(firstSegment: firstSegment)
+        var playlist = MediaPlaylist(
+            targetDuration: planned, mediaSequence: configuration.startNumber,
+            playlistType: configuration.playlistType)
+        var orphans: [MediaSegment] = []
+        state.nextNumber = configuration.startNumber
+        if configuration.flags.contains(.appendList), let old = try readExistingPlaylist() {
+            playlist = old
+            playlist.playlistType = configuration.playlistType
+            playlist.endList = false  // an ended EVENT playlist is re-opened
+            if old.targetDuration < planned {
+                logger.warning(
+                    "EXT-X-TARGETDURATION of the existing playlist is \(old.targetDuration) s; the new segments need \(planned) s, so it is raised")
+            }
+            playlist.targetDuration = max(old.targetDuration, planned)
+            state.nextNumber = old.mediaSequence + old.segments.count
+            state.discontinuityPending = !old.segments.isEmpty
+            if let last = old.segments.last, let date = last.programDateTime {
+                state.dateFloor = date.millisecondsSinceEpoch + Int64((last.duration * 1000).rounded())
+                state.dateOffsetMinutes = date.utcOffsetMinutes
+            }
+            try adoptInitFile(of: old)
+            orphans = try leftoverSegments(before: old.mediaSequence)
+        }
+        if configuration.flags.contains(.discontStart), playlist.segments.isEmpty {
+            state.discontinuityPending = true
+        }
+        playlist.independentSegments = configuration.flags.contains(.independentSegments)
+        if playlist.independentSegments, configuration.flags.contains(.splitByTime) {
+            logger.warning("independent_segments is not written with split_by_time: segments may start between keyframes")
+            playlist.independentSegments = false
+        }
+        var retention = RetentionPolicy(
+            configuration: .init(
+                listSize: configuration.listSize, deleteSegments: configuration.flags.contains(.deleteSegments),
+                deleteThreshold: configuration.deleteThreshold),
+            playlist: playlist)
+        // Files an earlier run removed from the playlist but had not yet deleted: their grace
+        // time may not be over, so they get one more (a target duration plus the playlist's).
+        let grace = Double(playlist.targetDuration) + playlist.duration
+        retention.scheduleDeletion(of: orphans, deletableAt: grace)
+        self.retention = retention
+    }
+
+    private func readExistingPlaylist() throws -> MediaPlaylist? {
+        guard let bytes = try directory.read(configuration.playlistName) else { return nil }
+        do {
+            return try PlaylistParser.parseMedia(String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw PackagerError(
+                .invalidConfiguration,
+                "append_list: cannot continue '\(directory.filePath(configuration.playlistName))': \(error); move it away or drop append_list")
+        }
+    }
+
+    /// Keeps the old playlist's last init file in force when it is exactly what these tracks
+    /// need, and numbers new init files after every init name the old playlist uses.
+    private func adoptInitFile(of old: MediaPlaylist) throws {
+        var highest = -1
+        for uri in Set(old.segments.compactMap { $0.map?.uri }) {
+            for generation in 0...1000 where configuration.initFilename(generation: generation) == uri {
+                highest = max(highest, generation)
+                break
+            }
+        }
+        // Even when the old init is not ours (another name), a new one must not overwrite a file.
+        state.initGeneration = max(highest, 0)
+        guard let lastMap = old.segments.last?.map, lastMap.byteRange == nil,
+            let bytes = try directory.read(lastMap.uri)
+        else { return }
+        if bytes == InitSegment.bytes(tracks: tracks) {
+            state.currentInit = (lastMap.uri, bytes)
+        }
+    }
+
+    /// Segment files of an earlier run numbered below the playlist's first entry.
+    private func leftoverSegments(before mediaSequence: Int) throws -> [MediaSegment] {
+        guard configuration.flags.contains(.deleteSegments) else { return [] }
+        return try directory.fileNames()
+            .compactMap { name in configuration.segmentFilename.number(in: name).map { (name, $0) } }
+            .filter { $0.1 < mediaSequence }
+            .sorted { $0.1 < $1.1 }
+            .map { MediaSegment(uri: $0.0, duration: 0) }
+    }
+
+    /// `.<name>.tmp` files a crash left behind (see `OutputDirectory.write`), for names this
+    /// stream writes.
+    private func removeStaleTemporaryFiles() throws {
+        for name in try directory.fileNames() where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let target = String(name.dropFirst().dropLast(4))
+            let ours =
+                target == configuration.playlistName || configuration.segmentFilename.number(in: target) != nil
+                || (0...1000).contains { configuration.initFilename(generation: $0) == target }
+            if ours { try directory.remove(name) }
+        }
+    }
+
+    /// EXT-X-TARGETDURATION must never change and never be below a rounded EXTINF (RFC 8216
+    /// §4.3.3.1). With a keyframe plan the durations of all segments are known now; without
+    /// one (live input) hls_time, or the first segment if it is already longer, is the best guess.
+    private func plannedTargetDuration(firstSegment: Segment) -> Int {
+        var durations = [firstSegment.duration]
+        if let plan, let origin = splitterStart, !configuration.flags.contains(.splitByTime) {
+            let end = plan.endTime ?? plan.keyframeTimes.max() ?? origin
+            durations += splitterConfiguration.grid.plannedDurations(
+                keyframeTimes: plan.keyframeTimes.map { $0 - origin }, endTime: end - origin)
+        } else {
+            durations.append(configuration.hlsTime.rounded(.up))
+        }
+        let planned = MediaPlaylist(targetDuration: 0, segments: durations.map { MediaSegment(uri: "", duration: $0) })
+        return max(1, planned.requiredTargetDuration)
+    }
+}
