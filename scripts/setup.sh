@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs what building and testing hlsseg needs, on Debian (and Debian-like) machines.
 # Idempotent: installs only what is missing, runs `apt-get update` at most once, and says what
-# it did. Usage: scripts/setup.sh [--test]
+# it did. Usage: scripts/setup.sh [--test] [--bench]
 #   (default)  build libraries (pkg-config, libav*-dev) + the tools the tests and bench drive
 #              (ffmpeg/ffprobe from Debian, GNU time)
-#   --test     also the extra tools of the browser tests (none yet, see TEST_EXTRA_PACKAGES)
+#   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium
+#   --bench    also the HTTP benchmark's tools: wrk and nginx
 set -euo pipefail
 
 with_test_extras=false
+with_bench_extras=false
 for arg in "$@"; do
     case "$arg" in
         --test) with_test_extras=true ;;
-        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        --bench) with_bench_extras=true ;;
+        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -21,13 +24,18 @@ BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev)
 # Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
-# --test extras. The web-page tests will need a headless browser here:
-#   chromium chromium-driver python3-selenium
-TEST_EXTRA_PACKAGES=()
+# --test extras: the browser tests drive Debian's Chromium through chromedriver with the
+# selenium package for the system python (/usr/bin/python3).
+TEST_EXTRA_PACKAGES=(chromium chromium-driver python3-selenium)
+# --bench extras: bench/http-vs-nginx.sh.
+BENCH_EXTRA_PACKAGES=(wrk nginx)
 
 wanted=("${BUILD_PACKAGES[@]}" "${TOOL_PACKAGES[@]}")
 if $with_test_extras; then
     wanted+=("${TEST_EXTRA_PACKAGES[@]}")
+fi
+if $with_bench_extras; then
+    wanted+=("${BENCH_EXTRA_PACKAGES[@]}")
 fi
 
 say() { echo "setup: $*"; }
@@ -39,6 +47,11 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
         missing+=("libavformat/libavcodec/libavutil development files + pkg-config")
     command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
     command -v ffprobe >/dev/null 2>&1 || missing+=(ffprobe)
+    if $with_test_extras; then
+        command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+        command -v chromedriver >/dev/null 2>&1 || missing+=(chromedriver)
+        python3 -c 'import selenium' >/dev/null 2>&1 || missing+=("selenium for python3")
+    fi
     if ((${#missing[@]})); then
         say "not a Debian system; install these yourself: ${missing[*]}" >&2
         exit 1
@@ -71,6 +84,10 @@ else
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
     say "installed: ${missing[*]}"
+    # Debian starts nginx as a service on port 80 when installed; the bench runs its own.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
+        "${sudo[@]}" service nginx stop >/dev/null 2>&1 || true
+    fi
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what is missing (scripts/setup.sh), builds hlsseg and every test target (debug),
-# then runs the whole test suite. Arguments are passed to `swift test` (e.g. --filter
-# IntegrationTests). HLSSEG_SCRATCH_PATH=.build-foo builds in another folder.
+# Installs what is missing (scripts/setup.sh --test), builds hlsseg and every test target
+# (debug), runs the whole Swift test suite, then the browser tests (Tests/browser/run.sh:
+# headless Chromium plays a live stream natively and through www/'s MSE player). Fails when
+# either fails; a missing browser is a failure, never a skip. Arguments are passed to
+# `swift test` (e.g. --filter IntegrationTests; the browser tests then do not run).
+# HLSSEG_SCRATCH_PATH=.build-foo builds in another folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --test
 
 scratch=()
 if [ -n "${HLSSEG_SCRATCH_PATH:-}" ]; then
@@ -18,4 +21,11 @@ swift build --build-tests "${scratch[@]}"
 # XCTest runs serially by default; Swift Testing runs tests concurrently in one process, and the
 # integration tests cap their own ffmpeg/hlsseg children at one per core (2 on CI).
 echo "test: swift test --skip-build ${scratch[*]} $*"
-swift test --skip-build "${scratch[@]}" "$@"
+status=0
+swift test --skip-build "${scratch[@]}" "$@" || status=$?
+
+if (($# == 0)); then
+    echo "test: Tests/browser/run.sh"
+    Tests/browser/run.sh "$(swift build --show-bin-path "${scratch[@]}")/hlsseg" || status=1
+fi
+exit "$status"

@@ -1,0 +1,117 @@
+import Foundation
+import Playlist
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One stream as `GET /api/streams` shows it.
+public struct StreamInfo: Sendable, Codable, Equatable {
+    public var name: String
+    /// "live" while the playlist has no `EXT-X-ENDLIST`, "ended" once it has.
+    public var state: String
+    public var live: Bool
+    /// Seconds of media listed in the playlist.
+    public var duration: Double
+    /// Bits per second over the listed segments still on disk (file sizes / durations).
+    public var bitrate: Int?
+    public var codecs: [String]
+    public var width: Int?
+    public var height: Int?
+    public var segments: Int
+    /// Media sequence number of the last listed segment + 1: segments written so far.
+    public var segmentsWritten: Int
+    public var targetDuration: Int
+    public var playlistType: String?
+    /// Seconds since the playlist last changed.
+    public var updatedSecondsAgo: Double
+    public var playlist: String
+}
+
+/// Reads the stream folders under the root: which streams exist and what they hold.
+///
+/// Parsed playlists and init segments are remembered by file version, so listing a hundred
+/// streams costs a `stat` per file, not a parse.
+final class StreamCatalog: Sendable {
+    let root: String
+    let playlistName: String
+    private let parsed = Locked([String: (FileVersion, MediaPlaylist)]())
+    private let inits = Locked([String: (FileVersion, InitSegmentInfo)]())
+    /// At most this many recent segments are measured for the bitrate (one `stat` each).
+    static let bitrateWindow = 10
+
+    init(root: String, playlistName: String) {
+        self.root = root
+        self.playlistName = playlistName
+    }
+
+    /// Stream folder names (not hidden) that hold a playlist, sorted.
+    func streamNames() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+        return names.filter { name in
+            SafePath.check(name[...]) == nil
+                && SafePath.resolveFile(base: root, components: [name, playlistName]) != nil
+        }.sorted()
+    }
+
+    func info(stream name: String, now: Double = Date().timeIntervalSince1970) -> StreamInfo? {
+        guard SafePath.check(name[...]) == nil,
+            let path = SafePath.resolveFile(base: root, components: [name, playlistName]),
+            let version = FileVersion.of(path: path), let playlist = playlist(at: path, version: version)
+        else { return nil }
+        let folder = root + "/" + name
+        var info = StreamInfo(
+            name: name, state: playlist.endList ? "ended" : "live", live: !playlist.endList,
+            duration: (playlist.duration * 1000).rounded() / 1000, bitrate: nil, codecs: [], width: nil, height: nil,
+            segments: playlist.segments.count, segmentsWritten: playlist.mediaSequence + playlist.segments.count,
+            targetDuration: playlist.targetDuration, playlistType: playlist.playlistType?.rawValue,
+            updatedSecondsAgo: max(0, ((now - Double(version.mtimeNanoseconds) / 1e9) * 10).rounded() / 10),
+            playlist: "/hls/\(name)/\(playlistName)")
+        var bytes = 0
+        var seconds = 0.0
+        for segment in playlist.segments.suffix(Self.bitrateWindow) where SafePath.check(segment.uri[...]) == nil {
+            guard let version = FileVersion.of(path: folder + "/" + segment.uri) else { continue }
+            bytes += version.size
+            seconds += segment.duration
+        }
+        if seconds > 0 { info.bitrate = Int((Double(bytes) * 8 / seconds).rounded()) }
+        if let map = playlist.segments.last?.map?.uri, SafePath.check(map[...]) == nil,
+            let initInfo = initInfo(at: folder + "/" + map)
+        {
+            info.codecs = initInfo.codecs
+            info.width = initInfo.width
+            info.height = initInfo.height
+        }
+        return info
+    }
+
+    func allInfo() -> [StreamInfo] {
+        let now = Date().timeIntervalSince1970
+        return streamNames().compactMap { info(stream: $0, now: now) }
+    }
+
+    /// Total bytes of the visible files of a stream folder (for `/metrics`).
+    func bytesOnDisk(stream name: String) -> Int {
+        let folder = root + "/" + name
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        return names.filter { !$0.hasPrefix(".") }.reduce(0) { $0 + (FileVersion.of(path: folder + "/" + $1)?.size ?? 0) }
+    }
+
+    private func playlist(at path: String, version: FileVersion) -> MediaPlaylist? {
+        if let (cachedVersion, playlist) = parsed.withLock({ $0[path] }), cachedVersion == version { return playlist }
+        guard let data = FileManager.default.contents(atPath: path),
+            let playlist = try? PlaylistParser.parseMedia(String(decoding: data, as: UTF8.self))
+        else { return nil }
+        parsed.withLock { $0[path] = (version, playlist) }
+        return playlist
+    }
+
+    private func initInfo(at path: String) -> InitSegmentInfo? {
+        guard let version = FileVersion.of(path: path), version.size <= 1 << 20 else { return nil }
+        if let (cachedVersion, info) = inits.withLock({ $0[path] }), cachedVersion == version { return info }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let info = InitSegmentInfo(bytes: Array(data))
+        inits.withLock { $0[path] = (version, info) }
+        return info
+    }
+}

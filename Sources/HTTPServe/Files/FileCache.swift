@@ -1,0 +1,185 @@
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What identifies one version of a file: a rename (the packager's atomic replace) changes the
+/// inode, a rewrite changes size or the nanosecond mtime. Two playlist updates within one
+/// second therefore still get two ETags.
+struct FileVersion: Sendable, Hashable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int
+    var mtimeNanoseconds: Int64
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int(info.st_size)
+        mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+
+    var mtimeSeconds: Int { Int(mtimeNanoseconds / 1_000_000_000) }
+
+    /// Strong ETag: `"<inode>-<size>-<mtime ns>"` in hex.
+    var etag: String {
+        "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(mtimeNanoseconds, radix: 16))\""
+    }
+
+    static func of(path: String) -> FileVersion? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileVersion(info)
+    }
+}
+
+/// One file version held in memory, with what the responder derives from it.
+final class CachedFile: Sendable {
+    let version: FileVersion
+    let bytes: ByteBuffer
+    let etag: String
+    let lastModified: String
+    /// The playlist has `#EXT-X-ENDLIST`: the stream has ended.
+    let hasEndList: Bool
+    private let gzipped: Locked<ByteBuffer?>
+
+    init(version: FileVersion, bytes: [UInt8], scanForEndList: Bool) {
+        self.version = version
+        self.bytes = ByteBuffer(bytes: bytes)
+        self.etag = version.etag
+        self.lastModified = HTTPDate.format(secondsSince1970: version.mtimeSeconds)
+        self.hasEndList = scanForEndList && Self.containsEndList(bytes)
+        self.gzipped = Locked(nil)
+    }
+
+    /// The gzip encoding, made on first use and kept with this version.
+    func gzip() -> ByteBuffer? {
+        guard bytes.readableBytes <= Gzip.maxInputSize else { return nil }
+        if let done = gzipped.withLock({ $0 }) { return done }
+        let compressed = ByteBuffer(bytes: Gzip.compress(Array(bytes.readableBytesView)))
+        gzipped.withLock { $0 = compressed }
+        return compressed
+    }
+
+    private static func containsEndList(_ bytes: [UInt8]) -> Bool {
+        let tag = Array("#EXT-X-ENDLIST".utf8)
+        guard bytes.count >= tag.count else { return false }
+        var index = 0
+        while index + tag.count <= bytes.count {
+            if bytes[index] == tag[0], (index == 0 || bytes[index - 1] == UInt8(ascii: "\n")),
+                Array(bytes[index..<index + tag.count]) == tag
+            {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+/// Files by path, each checked against the file on disk (one `stat`) before it is reused.
+///
+/// Segments never change once written, and a playlist is replaced by rename, so a hit is the
+/// common case and a request costs one `stat` and no read. Misses read on NIO's thread pool,
+/// never on an event loop.
+final class FileCache: Sendable {
+    enum Lookup {
+        case memory(CachedFile)
+        /// Too big to cache: stream it from disk.
+        case disk(FileVersion)
+    }
+
+    private struct Entry {
+        var file: CachedFile
+        var lastUsed: UInt64
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var totalBytes = 0
+        var clock: UInt64 = 0
+    }
+
+    let maxFileSize: Int
+    let capacity: Int
+    private let state = Locked(State())
+
+    init(maxFileSize: Int, capacity: Int) {
+        self.maxFileSize = maxFileSize
+        self.capacity = capacity
+    }
+
+    /// `known`: the file's identity when the caller just took it (saves a `stat`).
+    func lookup(path: String, isPlaylist: Bool, known: FileVersion? = nil) async throws -> Lookup? {
+        guard let version = known ?? FileVersion.of(path: path) else {
+            forget(path)
+            return nil
+        }
+        if version.size > maxFileSize { return .disk(version) }
+        if let hit = state.withLock({ state -> CachedFile? in
+            guard var entry = state.entries[path], entry.file.version == version else { return nil }
+            state.clock += 1
+            entry.lastUsed = state.clock
+            state.entries[path] = entry
+            return entry.file
+        }) {
+            return .memory(hit)
+        }
+        let maxFileSize = self.maxFileSize
+        guard let file = try await NIOThreadPool.singleton.runIfActive({
+            Self.read(path: path, maxFileSize: maxFileSize, isPlaylist: isPlaylist)
+        }) else { return nil }
+        guard let file else { return .disk(version) }
+        insert(file, at: path)
+        return .memory(file)
+    }
+
+    private func forget(_ path: String) {
+        state.withLock { state in
+            if let old = state.entries.removeValue(forKey: path) { state.totalBytes -= old.file.version.size }
+        }
+    }
+
+    private func insert(_ file: CachedFile, at path: String) {
+        state.withLock { state in
+            if let old = state.entries[path] { state.totalBytes -= old.file.version.size }
+            state.clock += 1
+            state.entries[path] = Entry(file: file, lastUsed: state.clock)
+            state.totalBytes += file.version.size
+            guard state.totalBytes > capacity else { return }
+            // Over capacity: drop the least recently used down to three quarters.
+            for (key, entry) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                guard state.totalBytes > capacity / 4 * 3 else { break }
+                state.entries.removeValue(forKey: key)
+                state.totalBytes -= entry.file.version.size
+            }
+        }
+    }
+
+    /// Reads one consistent version: the identity comes from `fstat` of the open descriptor,
+    /// so a rename between `stat` and `open` cannot pair old metadata with new bytes.
+    /// Returns `.some(nil)` when the file grew past the cache limit.
+    private static func read(path: String, maxFileSize: Int, isPlaylist: Bool) -> CachedFile?? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let version = FileVersion(info)
+        guard version.size <= maxFileSize else { return .some(nil) }
+        var bytes = [UInt8](repeating: 0, count: version.size)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            offset += count
+        }
+        return .some(CachedFile(version: version, bytes: bytes, scanForEndList: isPlaylist))
+    }
+}

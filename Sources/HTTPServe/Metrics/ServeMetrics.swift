@@ -1,0 +1,109 @@
+import Hummingbird
+import Prometheus
+
+/// The Prometheus registry behind `GET /metrics`.
+///
+/// Per stream (read from the stream folders at scrape time, so it covers every writer:
+/// the demo, `hlsseg segment` into the root, issue 5's ingest):
+/// - `hlsseg_stream_segments_written{stream}`: media sequence of the last listed segment + 1
+/// - `hlsseg_stream_bytes{stream}`: bytes of the stream's files on disk
+/// - `hlsseg_stream_playlist_age_seconds{stream}`: time since the playlist last changed
+/// - `hlsseg_stream_live{stream}`: 1 while the playlist has no ENDLIST
+///
+/// HTTP: `hlsseg_http_requests_total{route,status}`, `hlsseg_http_request_duration_seconds{route}`.
+/// Writers inside the process (the demo) add `hlsseg_playlist_update_seconds` (time from a
+/// segment's last packet to its playlist being on disk) through `playlistUpdateLatency`.
+public final class ServeMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    /// Writers in this process record here how long a playlist update took.
+    public let playlistUpdateLatency: DurationHistogram
+    private let requestCounters = Locked([String: Counter]())
+    private let durationHistograms = Locked([String: DurationHistogram]())
+    private let knownStreams = Locked(Set<String>())
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        self.playlistUpdateLatency = registry.makeDurationHistogram(
+            name: "hlsseg_playlist_update_seconds",
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
+            help: "Time from a segment's last packet to its playlist being on disk")
+    }
+
+    func countRequest(route: String, status: Int, duration: Duration) {
+        let key = route + " " + String(status)
+        let counter = requestCounters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(
+                name: "hlsseg_http_requests_total", labels: [("route", route), ("status", String(status))],
+                help: "HTTP requests by route and status")
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+        let histogram = durationHistograms.withLock { histograms in
+            if let histogram = histograms[route] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                name: "hlsseg_http_request_duration_seconds", labels: [("route", route)],
+                buckets: [.microseconds(100), .milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1)],
+                help: "Time to produce the response head")
+            histograms[route] = histogram
+            return histogram
+        }
+        histogram.record(duration)
+    }
+
+    static let streamGauges = [
+        ("hlsseg_stream_segments_written", "Segments written (last media sequence + 1)"),
+        ("hlsseg_stream_bytes", "Bytes of the stream's files on disk"),
+        ("hlsseg_stream_playlist_age_seconds", "Seconds since the playlist changed"),
+        ("hlsseg_stream_live", "1 while the playlist has no EXT-X-ENDLIST"),
+    ]
+
+    /// Refreshes the per-stream gauges from the folders, then renders the exposition text.
+    func render(catalog: StreamCatalog) -> [UInt8] {
+        let streams = catalog.allInfo()
+        let names = Set(streams.map(\.name))
+        for info in streams {
+            let labels = [("stream", info.name)]
+            let values = [
+                Double(info.segmentsWritten), Double(catalog.bytesOnDisk(stream: info.name)), info.updatedSecondsAgo,
+                info.live ? 1 : 0,
+            ]
+            for ((metric, help), value) in zip(Self.streamGauges, values) {
+                registry.makeGauge(name: metric, labels: labels, help: help).set(to: value)
+            }
+        }
+        let gone = knownStreams.withLock { known in
+            let gone = known.subtracting(names)
+            known = names
+            return gone
+        }
+        for name in gone {
+            let labels = [("stream", name)]
+            for (metric, help) in Self.streamGauges {
+                registry.unregisterGauge(registry.makeGauge(name: metric, labels: labels, help: help))
+            }
+        }
+        return registry.emitToBuffer()
+    }
+}
+
+/// Counts every request by route pattern (bounded label values) and status.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServeMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            metrics.countRequest(route: context.endpointPath ?? "notFound", status: response.status.code, duration: .now - start)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.countRequest(route: context.endpointPath ?? "notFound", status: error.status.code, duration: .now - start)
+            throw error
+        } catch {
+            metrics.countRequest(route: context.endpointPath ?? "notFound", status: 500, duration: .now - start)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Code that adds to `hlsseg serve` without editing it: more routes, WebSocket routes, and
+/// long-lived services (an RTMP listener, ingest pipelines) that run in the same ServiceGroup
+/// and shut down with the HTTP server on SIGINT/SIGTERM.
+///
+/// Issue 5's ingest does, for example:
+/// ```swift
+/// struct LiveIngest: ServeExtension {
+///     func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {
+///         router.post("/ingest/:name") { request, context in … }   // writes into environment.root
+///     }
+///     var usesWebSocket: Bool { true }
+///     func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {
+///         router.ws("/ws/ingest/:name") { inbound, outbound, context in … }
+///     }
+///     func services(environment: ServeEnvironment) -> [any Service] { [RTMPServer(…)] }
+/// }
+/// try await HLSServer(configuration: c, extensions: [LiveIngest()], logger: l).run()
+/// ```
+/// Routes added here must not start with `/hls/`, `/api/streams`, `/healthz` or `/metrics`;
+/// anything not routed falls through to the www/ files.
+public protocol ServeExtension: Sendable {
+    /// Adds HTTP routes to the main router (after the built-in ones, before the www/ fallback).
+    func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment)
+    /// True when `addWebSocketRoutes` adds routes: the server then accepts WebSocket upgrades.
+    var usesWebSocket: Bool { get }
+    /// Adds `router.ws(…)` routes to the router consulted for upgrade requests.
+    func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment)
+    /// Services to run beside the HTTP server in its ServiceGroup (started before it, stopped after).
+    func services(environment: ServeEnvironment) -> [any Service]
+}
+
+extension ServeExtension {
+    public func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {}
+    public var usesWebSocket: Bool { false }
+    public func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {}
+    public func services(environment: ServeEnvironment) -> [any Service] { [] }
+}
+
+/// What extensions get from the server: where streams live, the metrics registry, a logger.
+public struct ServeEnvironment: Sendable {
+    public let configuration: ServeConfiguration
+    /// The stream root, canonical (symlinks resolved): write stream `name` into `root + "/" + name`.
+    public let root: String
+    public let metrics: ServeMetrics
+    public let logger: Logger
+}
+
+/// Errors of `hlsseg serve` before it listens.
+public struct HTTPServeError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable { case badRoot, badWWW, demoFailed }
+    public let code: Code
+    public let message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { message }
+}
+
+/// `hlsseg serve`: streams under `/hls/<name>/<file>`, the JSON API, `/healthz`, `/metrics`,
+/// and the www/ page.
+public struct HLSServer: Sendable {
+    public let environment: ServeEnvironment
+    public let extensions: [any ServeExtension]
+    private let files: FileResponder
+    private let catalog: StreamCatalog
+    private let wwwRoot: String?
+
+    /// Creates the root folder if it is missing.
+    public init(
+        configuration: ServeConfiguration, extensions: [any ServeExtension] = [], metrics: ServeMetrics = ServeMetrics(),
+        logger: Logger
+    ) throws {
+        try? FileManager.default.createDirectory(atPath: configuration.root, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: configuration.root, isDirectory: &isFolder), isFolder.boolValue,
+            let root = SafePath.realPath(configuration.root)
+        else {
+            throw HTTPServeError(.badRoot, "--root \(configuration.root) is not a folder that can be created or read")
+        }
+        var wwwRoot: String?
+        if let www = configuration.www {
+            guard let real = SafePath.realPath(www), FileManager.default.fileExists(atPath: real + "/index.html") else {
+                throw HTTPServeError(.badWWW, "--www \(www) has no index.html")
+            }
+            wwwRoot = real
+        }
+        self.environment = ServeEnvironment(configuration: configuration, root: root, metrics: metrics, logger: logger)
+        self.extensions = extensions
+        self.wwwRoot = wwwRoot
+        self.files = FileResponder(
+            cache: FileCache(maxFileSize: configuration.maxCachedFileSize, capacity: configuration.cacheCapacity),
+            configuration: configuration)
+        self.catalog = StreamCatalog(root: root, playlistName: configuration.playlistName)
+    }
+
+    /// The router with every route; tests drive it in-process (HummingbirdTesting).
+    public func buildRouter() -> Router<ServeRequestContext> {
+        let router = Router(context: ServeRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: environment.metrics))
+        if let origin = environment.configuration.corsOrigin {
+            router.add(middleware: CORSHeadersMiddleware(origin: origin))
+        }
+        router.add(middleware: RequestLimitMiddleware())
+
+        router.get("/hls/**", use: serveStreamFile)
+        router.head("/hls/**", use: serveStreamFile)
+        addAPIRoutes(to: router)
+        for item in extensions { item.addRoutes(to: router, environment: environment) }
+        router.get("/", use: servePage)
+        router.head("/", use: servePage)
+        router.get("/**", use: servePage)
+        router.head("/**", use: servePage)
+        return router
+    }
+
+    /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when an extension wants
+    /// them), the extensions' services plus `services` in its ServiceGroup.
+    public func buildApplication(
+        services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let configuration = environment.configuration
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: RequestLimits.maxHeaderFieldSize, maxHeaderListSize: RequestLimits.maxHeaderListSize,
+                maxHeaderFieldCount: RequestLimits.maxHeaderFieldCount))
+        var server = HTTPServerBuilder.http1(configuration: http1)
+        if extensions.contains(where: \.usesWebSocket) {
+            let webSocketRouter = Router(context: ServeRequestContext.self)
+            for item in extensions { item.addWebSocketRoutes(to: webSocketRouter, environment: environment) }
+            server = .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(http1: http1))
+        }
+        var all = services
+        for item in extensions { all += item.services(environment: environment) }
+        return Application(
+            router: buildRouter(), server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hlsseg"),
+            services: all, onServerRunning: onServerRunning, logger: environment.logger)
+    }
+
+    /// Runs until SIGINT or SIGTERM, then stops the server and every service in order.
+    public func run(services: [any Service] = [], onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        async throws
+    {
+        try await buildApplication(services: services, onServerRunning: onServerRunning).runService()
+    }
+
+    // MARK: - Handlers
+
+    @Sendable private func serveStreamFile(_ request: Request, context: ServeRequestContext) async throws -> Response {
+        switch SafePath.hlsComponents(request.uri.path) {
+        case .failure(let rejection): throw HTTPError(rejection == .badRequest ? .badRequest : .notFound)
+        case .success(let (stream, file)):
+            guard let (path, version) = SafePath.resolve(base: environment.root, components: [stream, file]) else {
+                throw HTTPError(.notFound)
+            }
+            return try await files.respond(
+                to: request, context: context, path: path, name: file, kind: .forStreamFile(file), version: version)
+        }
+    }
+
+    @Sendable private func servePage(_ request: Request, context: ServeRequestContext) async throws -> Response {
+        guard let wwwRoot else { throw HTTPError(.notFound) }
+        switch SafePath.wwwComponents(request.uri.path) {
+        case .failure(let rejection): throw HTTPError(rejection == .badRequest ? .badRequest : .notFound)
+        case .success(let components):
+            guard let path = SafePath.resolveFile(base: wwwRoot, components: components) else {
+                throw HTTPError(.notFound)
+            }
+            return try await files.respond(
+                to: request, context: context, path: path, name: components.last ?? "index.html", kind: .page)
+        }
+    }
+
+    private func addAPIRoutes(to router: Router<ServeRequestContext>) {
+        let catalog = self.catalog
+        let metrics = environment.metrics
+        router.get("/api/streams") { _, _ -> Response in
+            try Self.json(StreamList(streams: catalog.allInfo()))
+        }
+        router.get("/api/streams/:name") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            guard SafePath.check(name[...]) == nil, let info = catalog.info(stream: name) else {
+                throw HTTPError(.notFound, message: "no stream named '\(name)'")
+            }
+            return try Self.json(info)
+        }
+        router.get("/healthz") { _, _ -> Response in
+            try Self.json(["status": "ok"])
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render(catalog: catalog))))
+        }
+    }
+
+    struct StreamList: Codable {
+        var streams: [StreamInfo]
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Refuses over-long request targets (414) and request bodies on the read-only routes (413
+/// above a small limit): nothing a player sends comes near them.
+struct RequestLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Bodies are never read by the built-in routes; extensions that take uploads route them
+    /// under their own paths and set their own limits.
+    static var maxReadOnlyBody: Int { 0 }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.string.utf8.count <= RequestLimits.maxTargetLength else { throw HTTPError(.uriTooLong) }
+        if request.method == .get || request.method == .head,
+            let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxReadOnlyBody
+        {
+            throw HTTPError(.contentTooLarge)
+        }
+        if request.uri.path.utf8.contains(0) { throw HTTPError(.badRequest) }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import HTTPServe
+import Logging
+import ServiceLifecycle
+
+/// `hlsseg serve`: the HTTP server for the stream folders under `--root`, the web page and the
+/// API, optionally with the looping demo stream.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the streams under --root over HTTP (HLS, web player, JSON API, /metrics).",
+        discussion: """
+            Streams in <root>/<name>/ are served at /hls/<name>/<file>; the player page is at /. \
+            Feed a stream with `hlsseg segment --re INPUT -o <root>/<name>`, or start with --demo. \
+            Stops cleanly on SIGINT or SIGTERM.
+            """
+    )
+
+    @Option(help: "Folder whose subfolders are streams.")
+    var root: String = "./streams"
+
+    @Option(name: .customLong("http-port"), help: "HTTP port (0: any free port).")
+    var httpPort: Int = 8080
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Folder of the web page (default: the www/ folder of the hlsseg checkout).")
+    var www: String?
+
+    @Option(name: .customLong("cors-origin"), help: "Access-Control-Allow-Origin value, or 'none'.")
+    var corsOrigin: String = "*"
+
+    @Flag(help: "Also run the demo: a generated clip looped as the live stream <root>/demo.")
+    var demo = false
+
+    @Option(name: .customLong("demo-name"), help: "Stream name of the demo.")
+    var demoName: String = "demo"
+
+    @Option(name: .customLong("cache-dir"), help: "Where the demo clip is kept (default ~/.cache/hlsseg).")
+    var cacheDir: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard !demoName.isEmpty, demoName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ValidationError("--demo-name must be letters, digits, - or _")
+        }
+    }
+
+    func run() async throws {
+        ServeLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "hlsseg.serve")
+        let configuration = ServeConfiguration(
+            root: root, www: www ?? Self.defaultWWW(), host: host, port: httpPort,
+            corsOrigin: corsOrigin == "none" ? nil : corsOrigin)
+        let server: HLSServer
+        do {
+            server = try HLSServer(configuration: configuration, logger: logger)
+        } catch {
+            printError("hlsseg: error: \(error)")
+            throw ExitCode.failure
+        }
+        var services: [any Service] = []
+        if demo {
+            let cache = cacheDir ?? (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/hlsseg"
+            services.append(
+                DemoStream(
+                    name: demoName, directory: server.environment.root + "/" + demoName, cacheDirectory: cache,
+                    metrics: server.environment.metrics, logger: logger))
+        }
+        let host = self.host
+        try await server.run(services: services) { channel in
+            let port = channel.localAddress?.port ?? 0
+            logger.info(
+                "listening", metadata: ["url": "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/", "port": "\(port)",
+                    "root": "\(server.environment.root)"])
+        }
+    }
+
+    /// The www/ folder next to the build: `<checkout>/.build*/<config>/hlsseg` → `<checkout>/www`;
+    /// then `./www`. Nil (no page, API and streams only) when neither exists.
+    static func defaultWWW() -> String? {
+        var candidates: [String] = []
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var url = URL(fileURLWithPath: executable)
+            for _ in 0..<4 {
+                url.deleteLastPathComponent()
+                candidates.append(url.path + "/www")
+            }
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/www")
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/index.html") }
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import HTTPServe
-
-@Test func moduleLinks() {
-    #expect(String(describing: HTTPServe.self) == "HTTPServe")
-}

@@ -1,0 +1,65 @@
+// Home page: the stream list from GET /api/streams, refreshed every few seconds.
+'use strict';
+
+function formatDuration(seconds) {
+  const s = Math.floor(seconds % 60), m = Math.floor(seconds / 60) % 60, h = Math.floor(seconds / 3600);
+  const two = (n) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
+
+function formatBitrate(bps) {
+  if (bps == null) return '–';
+  return bps >= 1e6 ? `${(bps / 1e6).toFixed(2)} Mbit/s` : `${Math.round(bps / 1e3)} kbit/s`;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  if (className) td.className = className;
+  if (text instanceof Node) td.appendChild(text); else td.textContent = text;
+  row.appendChild(td);
+  return td;
+}
+
+function link(href, text) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  return a;
+}
+
+async function refresh() {
+  const status = document.getElementById('status');
+  const table = document.getElementById('streams');
+  try {
+    const response = await fetch('/api/streams', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`GET /api/streams: HTTP ${response.status}`);
+    const { streams } = await response.json();
+    const body = table.tBodies[0];
+    body.replaceChildren();
+    for (const stream of streams) {
+      const row = document.createElement('tr');
+      const player = `/player.html?stream=${encodeURIComponent(stream.name)}`;
+      cell(row, link(player, stream.name), 'name');
+      const badge = document.createElement('span');
+      badge.className = `badge ${stream.state}`;
+      badge.textContent = stream.state;
+      cell(row, badge);
+      cell(row, formatDuration(stream.duration));
+      cell(row, formatBitrate(stream.bitrate));
+      cell(row, stream.width ? `${stream.width}×${stream.height}` : '–');
+      cell(row, stream.codecs.join(', ') || '–');
+      cell(row, `${Math.round(stream.updatedSecondsAgo)} s ago`);
+      const links = document.createElement('span');
+      links.append(link(player, 'play'), ' · ', link(`${player}&engine=mse`, 'MSE'), ' · ', link(stream.playlist, 'm3u8'));
+      cell(row, links);
+      body.appendChild(row);
+    }
+    table.hidden = streams.length === 0;
+    status.textContent = streams.length === 0 ? 'No streams yet.' : `${streams.length} stream${streams.length === 1 ? '' : 's'}`;
+  } catch (error) {
+    status.textContent = `Could not load the stream list: ${error.message}`;
+  }
+}
+
+refresh();
+setInterval(refresh, 3000);
