@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import Playlist
 
@@ -35,8 +36,8 @@ public struct StreamInfo: Sendable, Codable, Equatable {
 final class StreamCatalog: Sendable {
     let root: String
     let playlistName: String
-    private let parsed = Locked([String: (FileVersion, MediaPlaylist)]())
-    private let inits = Locked([String: (FileVersion, InitSegmentInfo)]())
+    private let parsed = NIOLockedValueBox([String: (FileVersion, MediaPlaylist)]())
+    private let inits = NIOLockedValueBox([String: (FileVersion, InitSegmentInfo)]())
     /// At most this many recent segments are measured for the bitrate (one `stat` each).
     static let bitrateWindow = 10
 
@@ -98,20 +99,20 @@ final class StreamCatalog: Sendable {
     }
 
     private func playlist(at path: String, version: FileVersion) -> MediaPlaylist? {
-        if let (cachedVersion, playlist) = parsed.withLock({ $0[path] }), cachedVersion == version { return playlist }
+        if let (cachedVersion, playlist) = parsed.withLockedValue({ $0[path] }), cachedVersion == version { return playlist }
         guard let data = FileManager.default.contents(atPath: path),
             let playlist = try? PlaylistParser.parseMedia(String(decoding: data, as: UTF8.self))
         else { return nil }
-        parsed.withLock { $0[path] = (version, playlist) }
+        parsed.withLockedValue { $0[path] = (version, playlist) }
         return playlist
     }
 
     private func initInfo(at path: String) -> InitSegmentInfo? {
         guard let version = FileVersion.of(path: path), version.size <= 1 << 20 else { return nil }
-        if let (cachedVersion, info) = inits.withLock({ $0[path] }), cachedVersion == version { return info }
+        if let (cachedVersion, info) = inits.withLockedValue({ $0[path] }), cachedVersion == version { return info }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let info = InitSegmentInfo(bytes: Array(data))
-        inits.withLock { $0[path] = (version, info) }
+        inits.withLockedValue { $0[path] = (version, info) }
         return info
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -46,7 +47,7 @@ final class CachedFile: Sendable {
     let lastModified: String
     /// The playlist has `#EXT-X-ENDLIST`: the stream has ended.
     let hasEndList: Bool
-    private let gzipped: Locked<ByteBuffer?>
+    private let gzipped: NIOLockedValueBox<ByteBuffer?>
 
     init(version: FileVersion, bytes: [UInt8], scanForEndList: Bool) {
         self.version = version
@@ -54,15 +55,15 @@ final class CachedFile: Sendable {
         self.etag = version.etag
         self.lastModified = HTTPDate.format(secondsSince1970: version.mtimeSeconds)
         self.hasEndList = scanForEndList && Self.containsEndList(bytes)
-        self.gzipped = Locked(nil)
+        self.gzipped = NIOLockedValueBox(nil)
     }
 
     /// The gzip encoding, made on first use and kept with this version.
     func gzip() -> ByteBuffer? {
         guard bytes.readableBytes <= Gzip.maxInputSize else { return nil }
-        if let done = gzipped.withLock({ $0 }) { return done }
+        if let done = gzipped.withLockedValue({ $0 }) { return done }
         let compressed = ByteBuffer(bytes: Gzip.compress(Array(bytes.readableBytesView)))
-        gzipped.withLock { $0 = compressed }
+        gzipped.withLockedValue { $0 = compressed }
         return compressed
     }
 
@@ -107,7 +108,7 @@ final class FileCache: Sendable {
 
     let maxFileSize: Int
     let capacity: Int
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     init(maxFileSize: Int, capacity: Int) {
         self.maxFileSize = maxFileSize
@@ -121,7 +122,7 @@ final class FileCache: Sendable {
             return nil
         }
         if version.size > maxFileSize { return .disk(version) }
-        if let hit = state.withLock({ state -> CachedFile? in
+        if let hit = state.withLockedValue({ state -> CachedFile? in
             guard var entry = state.entries[path], entry.file.version == version else { return nil }
             state.clock += 1
             entry.lastUsed = state.clock
@@ -140,13 +141,13 @@ final class FileCache: Sendable {
     }
 
     private func forget(_ path: String) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let old = state.entries.removeValue(forKey: path) { state.totalBytes -= old.file.version.size }
         }
     }
 
     private func insert(_ file: CachedFile, at path: String) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let old = state.entries[path] { state.totalBytes -= old.file.version.size }
             state.clock += 1
             state.entries[path] = Entry(file: file, lastUsed: state.clock)

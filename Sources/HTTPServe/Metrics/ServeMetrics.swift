@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Hummingbird
 import Prometheus
 
@@ -17,39 +18,45 @@ public final class ServeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Writers in this process record here how long a playlist update took.
     public let playlistUpdateLatency: DurationHistogram
-    private let requestCounters = Locked([String: Counter]())
-    private let durationHistograms = Locked([String: DurationHistogram]())
-    private let knownStreams = Locked(Set<String>())
+    private let requestCounters = NIOLockedValueBox([String: Counter]())
+    private let durationHistograms = NIOLockedValueBox([String: DurationHistogram]())
+    private let knownStreams = NIOLockedValueBox(Set<String>())
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.playlistUpdateLatency = registry.makeDurationHistogram(
-            name: "hlsseg_playlist_update_seconds",
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
-            help: "Time from a segment's last packet to its playlist being on disk")
+            descriptor: Self.descriptor("hlsseg_playlist_update_seconds", "Time from a segment's last packet to its playlist being on disk"),
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)])
     }
 
     func countRequest(route: String, status: Int, duration: Duration) {
         let key = route + " " + String(status)
-        let counter = requestCounters.withLock { counters in
+        let counter = requestCounters.withLockedValue { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(
-                name: "hlsseg_http_requests_total", labels: [("route", route), ("status", String(status))],
-                help: "HTTP requests by route and status")
+                descriptor: Self.descriptor("hlsseg_http_requests_total", "HTTP requests by route and status"),
+                labels: [("route", route), ("status", String(status))])
             counters[key] = counter
             return counter
         }
         counter.increment()
-        let histogram = durationHistograms.withLock { histograms in
+        let histogram = durationHistograms.withLockedValue { histograms in
             if let histogram = histograms[route] { return histogram }
             let histogram = registry.makeDurationHistogram(
-                name: "hlsseg_http_request_duration_seconds", labels: [("route", route)],
-                buckets: [.microseconds(100), .milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1)],
-                help: "Time to produce the response head")
+                descriptor: Self.descriptor("hlsseg_http_request_duration_seconds", "Time to produce the response head"),
+                labels: [("route", route)],
+                buckets: [.microseconds(100), .milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1)])
             histograms[route] = histogram
             return histogram
         }
         histogram.record(duration)
+    }
+
+    /// A Prometheus name split the way swift-prometheus wants it: the last `_` part is the unit.
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        let parts = name.split(separator: "_")
+        return MetricNameDescriptor(
+            metricName: parts.dropLast().joined(separator: "_"), unitName: String(parts.last ?? ""), helpText: help)
     }
 
     static let streamGauges = [
@@ -70,10 +77,10 @@ public final class ServeMetrics: Sendable {
                 info.live ? 1 : 0,
             ]
             for ((metric, help), value) in zip(Self.streamGauges, values) {
-                registry.makeGauge(name: metric, labels: labels, help: help).set(to: value)
+                registry.makeGauge(descriptor: Self.descriptor(metric, help), labels: labels).set(to: value)
             }
         }
-        let gone = knownStreams.withLock { known in
+        let gone = knownStreams.withLockedValue { known in
             let gone = known.subtracting(names)
             known = names
             return gone
@@ -81,7 +88,7 @@ public final class ServeMetrics: Sendable {
         for name in gone {
             let labels = [("stream", name)]
             for (metric, help) in Self.streamGauges {
-                registry.unregisterGauge(registry.makeGauge(name: metric, labels: labels, help: help))
+                registry.unregisterGauge(registry.makeGauge(descriptor: Self.descriptor(metric, help), labels: labels))
             }
         }
         return registry.emitToBuffer()
