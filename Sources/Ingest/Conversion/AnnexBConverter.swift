@@ -1,3 +1,5 @@
+import Segmenter
+
 /// Converts one Annex-B access unit (NAL units behind `00 00 01` / `00 00 00 01` start codes)
 /// into the 4-byte length-prefixed layout of `MediaPacket`, reading straight from the demuxer's
 /// buffer so the payload is copied exactly once.
@@ -16,43 +18,8 @@ struct AnnexBConverter {
         var pictureParameterSets: [[UInt8]] = []
     }
 
-    /// Where each NAL unit lies in the input (half-open byte ranges, start codes excluded).
-    static func nalRanges(in bytes: UnsafeRawBufferPointer) -> (ranges: [Range<Int>], leadingBytes: Int) {
-        let count = bytes.count
-        var startCodeEnds: [Int] = []  // index just after each `00 00 01`
-        var startCodeBegins: [Int] = []  // index of the first `00` of each start code
-        var index = 2
-        while index < count {
-            let byte = bytes[index]
-            if byte > 1 {
-                // No start code can end at index, index + 1 or index + 2.
-                index += 3
-            } else if byte == 1 {
-                if bytes[index - 1] == 0 && bytes[index - 2] == 0 {
-                    startCodeBegins.append(index - 2)
-                    startCodeEnds.append(index + 1)
-                }
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        guard let first = startCodeBegins.first else { return ([], count) }
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(startCodeEnds.count)
-        for (position, start) in startCodeEnds.enumerated() {
-            var end = position + 1 < startCodeBegins.count ? startCodeBegins[position + 1] : count
-            while end > start && bytes[end - 1] == 0 { end -= 1 }
-            ranges.append(start..<end)
-        }
-        // A 4-byte start code's leading zero (and any zero_byte padding) is not garbage.
-        var leading = first
-        while leading > 0 && bytes[leading - 1] == 0 { leading -= 1 }
-        return (ranges, leading)
-    }
-
     static func convert(_ bytes: UnsafeRawBufferPointer, collectParameterSets: Bool = false) -> Output {
-        let (ranges, leading) = nalRanges(in: bytes)
+        let (ranges, leading) = AnnexB.nalUnitRanges(in: bytes)
         var skipped = leading
         var kept: [Range<Int>] = []
         kept.reserveCapacity(ranges.count)
@@ -64,22 +31,7 @@ struct AnnexBConverter {
             }
             kept.append(range)
         }
-        let total = kept.reduce(0) { $0 + 4 + $1.count }
-        let data = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var offset = 0
-            for range in kept {
-                let length = UInt32(truncatingIfNeeded: range.count)
-                buffer[offset] = UInt8(truncatingIfNeeded: length >> 24)
-                buffer[offset + 1] = UInt8(truncatingIfNeeded: length >> 16)
-                buffer[offset + 2] = UInt8(truncatingIfNeeded: length >> 8)
-                buffer[offset + 3] = UInt8(truncatingIfNeeded: length)
-                offset += 4
-                UnsafeMutableRawPointer(buffer.baseAddress! + offset)
-                    .copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
-                offset += range.count
-            }
-            initialized = total
-        }
+        let data = LengthPrefixed.join(kept, of: bytes)
         var output = Output(data: data, skippedBytes: skipped)
         if collectParameterSets {
             for range in kept {
@@ -109,21 +61,6 @@ enum LengthPrefixConverter {
             ranges.append(index..<(index + length))
             index += length
         }
-        let total = ranges.reduce(0) { $0 + 4 + $1.count }
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var offset = 0
-            for range in ranges {
-                let length = UInt32(truncatingIfNeeded: range.count)
-                buffer[offset] = UInt8(truncatingIfNeeded: length >> 24)
-                buffer[offset + 1] = UInt8(truncatingIfNeeded: length >> 16)
-                buffer[offset + 2] = UInt8(truncatingIfNeeded: length >> 8)
-                buffer[offset + 3] = UInt8(truncatingIfNeeded: length)
-                offset += 4
-                UnsafeMutableRawPointer(buffer.baseAddress! + offset)
-                    .copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
-                offset += range.count
-            }
-            initialized = total
-        }
+        return LengthPrefixed.join(ranges, of: bytes)
     }
 }

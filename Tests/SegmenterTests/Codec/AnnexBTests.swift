@@ -141,3 +141,18 @@ import Testing
         #expect(codecErrorCode { _ = try H264AccessUnit(lengthPrefixed: CodecFixtures.bytes("00000009 65")) } == .truncated)
     }
 }
+
+@Suite("AnnexB ranges over a raw buffer")
+struct AnnexBRangeTests {
+    /// The pointer-based split (used by ingest on libav's buffers) and the array one agree, and
+    /// joining the ranges gives the same bytes as `toLengthPrefixed`.
+    @Test func rangesAgreeWithNalUnitsAndJoin() {
+        let stream: [UInt8] = [0xAB, 0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 4, 5, 6, 0]
+        let (ranges, skipped) = stream.withUnsafeBytes { AnnexB.nalUnitRanges(in: $0) }
+        #expect(skipped == 1)
+        #expect(ranges.map { Array(stream[$0]) } == AnnexB.nalUnits(in: stream).units.map(Array.init))
+        let joined = stream.withUnsafeBytes { LengthPrefixed.join(ranges, of: $0) }
+        #expect(joined == AnnexB.toLengthPrefixed(stream))
+        #expect(joined == [0, 0, 0, 3, 0x67, 1, 2, 0, 0, 0, 2, 0x68, 3, 0, 0, 0, 4, 0x65, 4, 5, 6])
+    }
+}

@@ -21,19 +21,24 @@ public enum AnnexB {
     /// start code are garbage (a stream joined mid-unit) and are counted in `skippedLeadingBytes`.
     /// Empty units (two start codes in a row) are dropped.
     public static func nalUnits(in bytes: [UInt8]) -> (units: [ArraySlice<UInt8>], skippedLeadingBytes: Int) {
+        let (ranges, skipped) = bytes.withUnsafeBytes { nalUnitRanges(in: $0) }
+        return (ranges.map { bytes[$0] }, skipped)
+    }
+
+    /// Where each NAL unit lies in `bytes` (start codes and trailing zero bytes excluded, empty
+    /// units dropped), and how many bytes before the first start code are garbage. Works on a
+    /// raw buffer so a demuxer's packet can be converted without copying it first.
+    public static func nalUnitRanges(in bytes: UnsafeRawBufferPointer) -> (ranges: [Range<Int>], skippedLeadingBytes: Int) {
         let starts = startCodeOffsets(in: bytes)
-        guard let first = starts.first else {
-            return ([], leadingGarbage(bytes[...]))
-        }
-        var units: [ArraySlice<UInt8>] = []
-        units.reserveCapacity(starts.count)
+        guard let first = starts.first else { return ([], leadingGarbage(bytes, before: bytes.count)) }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(starts.count)
         for (index, start) in starts.enumerated() {
-            let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
-            var unit = bytes[(start + 3)..<end]
-            while unit.last == 0 { unit.removeLast() }
-            if !unit.isEmpty { units.append(unit) }
+            var end = index + 1 < starts.count ? starts[index + 1] : bytes.count
+            while end > start + 3 && bytes[end - 1] == 0 { end -= 1 }
+            if end > start + 3 { ranges.append((start + 3)..<end) }
         }
-        return (units, leadingGarbage(bytes[..<first]))
+        return (ranges, leadingGarbage(bytes, before: first))
     }
 
     /// Converts an Annex-B buffer to NAL units with 4-byte big-endian length prefixes (the
@@ -66,32 +71,30 @@ public enum AnnexB {
     }
 
     /// Offsets of every `00 00 01` in `bytes`.
-    static func startCodeOffsets(in bytes: [UInt8]) -> [Int] {
+    static func startCodeOffsets(in bytes: UnsafeRawBufferPointer) -> [Int] {
         var offsets: [Int] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            var index = 0
-            while index + 2 < count {
-                let third = buffer[index + 2]
-                if third > 1 {
-                    // No start code can begin at index, index+1 or index+2.
-                    index += 3
-                } else if third == 1 && buffer[index + 1] == 0 && buffer[index] == 0 {
-                    offsets.append(index)
-                    index += 3
-                } else {
-                    index += 1
-                }
+        let count = bytes.count
+        var index = 0
+        while index + 2 < count {
+            let third = bytes[index + 2]
+            if third > 1 {
+                // No start code can begin at index, index+1 or index+2.
+                index += 3
+            } else if third == 1 && bytes[index + 1] == 0 && bytes[index] == 0 {
+                offsets.append(index)
+                index += 3
+            } else {
+                index += 1
             }
         }
         return offsets
     }
 
-    /// Bytes before the first start code that are not zero padding.
-    private static func leadingGarbage(_ prefix: ArraySlice<UInt8>) -> Int {
-        var prefix = prefix
-        while prefix.last == 0 { prefix.removeLast() }
-        return prefix.count
+    /// Bytes before `end` (the first start code) that are not zero padding.
+    private static func leadingGarbage(_ bytes: UnsafeRawBufferPointer, before end: Int) -> Int {
+        var count = end
+        while count > 0 && bytes[count - 1] == 0 { count -= 1 }
+        return count
     }
 }
 

@@ -49,4 +49,25 @@ public enum LengthPrefixed {
         }
         return writer.bytes
     }
+
+    /// The NAL units at `ranges` of `bytes`, each behind a 4-byte big-endian length: one
+    /// allocation, one copy per unit, straight from a demuxer's buffer.
+    public static func join(_ ranges: [Range<Int>], of bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        let total = ranges.reduce(0) { $0 + 4 + $1.count }
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var offset = 0
+            for range in ranges {
+                let length = lengthPrefix(range.count)
+                buffer[offset] = UInt8(truncatingIfNeeded: length >> 24)
+                buffer[offset + 1] = UInt8(truncatingIfNeeded: length >> 16)
+                buffer[offset + 2] = UInt8(truncatingIfNeeded: length >> 8)
+                buffer[offset + 3] = UInt8(truncatingIfNeeded: length)
+                offset += 4
+                UnsafeMutableRawPointer(buffer.baseAddress! + offset)
+                    .copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
+                offset += range.count
+            }
+            initialized = total
+        }
+    }
 }
