@@ -49,6 +49,19 @@ def wait_for(what, predicate, timeout, describe=None):
     raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {detail})")
 
 
+def chrome():
+    """Headless Debian Chromium through chromedriver, set up to autoplay muted media."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
+                     "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
 class PlayerTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -76,14 +89,7 @@ class PlayerTests(unittest.TestCase):
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_for("three segments in the live playlist",
                  lambda: get(cls.base + "/hls/cam/index.m3u8").count(b"#EXTINF") >= 3, 30)
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
-                         "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000"]:
-            options.add_argument(argument)
-        cls.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                                      options=options)
-        cls.driver.set_page_load_timeout(30)
+        cls.driver = chrome()
 
     @classmethod
     def tearDownClass(cls):
@@ -158,7 +164,11 @@ class PlayerTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    result = unittest.main(verbosity=2, exit=False).result
+    # Every test_*.py in this folder, this one first.
+    here = os.path.dirname(os.path.abspath(__file__))
+    suite = unittest.TestSuite([unittest.defaultTestLoader.loadTestsFromTestCase(PlayerTests),
+                                unittest.defaultTestLoader.discover(here, pattern="test_[!p]*.py")])
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors)
     print(f"{result.testsRun - failed} passed, {failed} failed")
     sys.exit(1 if failed or result.testsRun == 0 else 0)
