@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Live ingest")
+    var live: LiveOptions
+
     func run() async throws {
         ServeLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "hlsseg.serve")
@@ -60,7 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
             corsOrigin: corsOrigin == "none" ? nil : corsOrigin)
         let server: HLSServer
         do {
-            server = try HLSServer(configuration: configuration, logger: logger)
+            // RTMP publishers, WebSocket frame senders and pulled URLs (hlsseg.yml / --rtmp-port …).
+            let liveIngest = try live.makeExtension()
+            server = try HLSServer(configuration: configuration, extensions: [liveIngest], logger: logger)
         } catch {
             printError("hlsseg: error: \(error)")
             throw ExitCode.failure

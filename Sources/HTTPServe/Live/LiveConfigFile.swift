@@ -1,0 +1,122 @@
+import Packager
+import Playlist
+
+/// The `hlsseg.yml` model (decoded with Yams by the executable; JSON works as well):
+///
+/// ```yaml
+/// rtmp_port: 1935            # optional; flags override
+/// idle_timeout: 30           # seconds
+/// publish_tokens: [s3cret]   # anyone with one may publish any stream
+/// defaults:                  # HLS options of every live stream (FFmpeg's names)
+///   hls_time: 2
+///   hls_playlist_type: event # event | vod | live (sliding window)
+///   hls_list_size: 5
+///   hls_flags: append_list
+///   hls_segment_filename: seg%d.m4s
+///   hls_fmp4_init_filename: init.mp4
+///   start_number: 0
+/// streams:
+///   cam1:
+///     token: other           # this stream needs this token (or tokens: [...])
+///     hls_time: 4            # any of the defaults' keys
+///   lobby:
+///     pull: rtsp://10.0.0.5/stream   # read by the server, retried with backoff
+///     re: false              # read at native pace (files)
+/// ```
+public struct LiveConfigFile: Decodable, Sendable, Equatable {
+    public struct HLSOptions: Decodable, Sendable, Equatable {
+        public var hlsTime: Double?
+        public var hlsPlaylistType: String?
+        public var hlsListSize: Int?
+        public var hlsFlags: String?
+        public var hlsSegmentFilename: String?
+        public var hlsFmp4InitFilename: String?
+        public var startNumber: Int?
+        public var hlsDeleteThreshold: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case hlsTime = "hls_time", hlsPlaylistType = "hls_playlist_type", hlsListSize = "hls_list_size"
+            case hlsFlags = "hls_flags", hlsSegmentFilename = "hls_segment_filename"
+            case hlsFmp4InitFilename = "hls_fmp4_init_filename", startNumber = "start_number"
+            case hlsDeleteThreshold = "hls_delete_threshold"
+        }
+
+        public init() {}
+
+        /// `base` with these options applied.
+        public func applied(to base: PackagerConfiguration, context: String) throws(PackagerError) -> PackagerConfiguration {
+            var result = base
+            if let hlsTime {
+                guard hlsTime > 0 else { throw PackagerError(.invalidConfiguration, "\(context): hls_time must be > 0") }
+                result.hlsTime = hlsTime
+            }
+            if let hlsPlaylistType {
+                switch hlsPlaylistType.lowercased() {
+                case "event": result.playlistType = .event
+                case "vod": result.playlistType = .vod
+                case "live", "none", "": result.playlistType = nil
+                default: throw PackagerError(.invalidConfiguration, "\(context): hls_playlist_type '\(hlsPlaylistType)' is not event, vod or live")
+                }
+            }
+            if let hlsListSize { result.listSize = hlsListSize }
+            if let hlsFlags { result.flags = try HLSFlags(parsing: hlsFlags) }
+            if let hlsSegmentFilename { result.segmentFilename = try SegmentFilenameTemplate(hlsSegmentFilename) }
+            if let hlsFmp4InitFilename { result.initFilename = hlsFmp4InitFilename }
+            if let startNumber { result.startNumber = startNumber }
+            if let hlsDeleteThreshold { result.deleteThreshold = hlsDeleteThreshold }
+            return result
+        }
+    }
+
+    public struct Stream: Decodable, Sendable, Equatable {
+        public var hls: HLSOptions
+        public var token: String?
+        public var tokens: [String]?
+        public var pull: String?
+        public var re: Bool?
+
+        enum CodingKeys: String, CodingKey { case token, tokens, pull, re }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            token = try container.decodeIfPresent(String.self, forKey: .token)
+            tokens = try container.decodeIfPresent([String].self, forKey: .tokens)
+            pull = try container.decodeIfPresent(String.self, forKey: .pull)
+            re = try container.decodeIfPresent(Bool.self, forKey: .re)
+            hls = try HLSOptions(from: decoder)
+        }
+    }
+
+    public var rtmpPort: Int?
+    public var idleTimeout: Double?
+    public var publishTokens: [String]?
+    public var defaults: HLSOptions?
+    public var streams: [String: Stream]?
+
+    enum CodingKeys: String, CodingKey {
+        case rtmpPort = "rtmp_port", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", defaults, streams
+    }
+
+    public init() {}
+
+    /// The live configuration this file describes, over `base` (the built-in defaults).
+    public func liveConfiguration(base: LiveConfiguration = LiveConfiguration()) throws(PackagerError) -> LiveConfiguration {
+        var result = base
+        if let idleTimeout {
+            guard idleTimeout >= 0 else { throw PackagerError(.invalidConfiguration, "idle_timeout must be ≥ 0") }
+            result.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        }
+        if let publishTokens { result.publishTokens.formUnion(publishTokens) }
+        if let defaults { result.packager = try defaults.applied(to: result.packager, context: "defaults") }
+        for (name, stream) in streams ?? [:] {
+            guard LiveHub.isValidStreamName(name) else {
+                throw PackagerError(.invalidConfiguration, "streams: '\(name)' is not a valid stream name (letters, digits, . _ -)")
+            }
+            let packager = try stream.hls.applied(to: result.packager, context: "streams.\(name)")
+            var tokens = Set(stream.tokens ?? [])
+            if let token = stream.token { tokens.insert(token) }
+            result.streams[name] = LiveStreamSettings(packager: packager, publishTokens: tokens, pullURL: stream.pull, pullRealtime: stream.re ?? false)
+        }
+        return result
+    }
+}

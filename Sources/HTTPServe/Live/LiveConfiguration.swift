@@ -1,0 +1,60 @@
+import Packager
+
+/// How live streams (RTMP, WebSocket, pulled URLs) are packaged and who may publish them.
+public struct LiveConfiguration: Sendable {
+    /// After the publisher of a stream disconnects, this long without a new one ends the
+    /// playlist (`EXT-X-ENDLIST`); a publisher that comes back sooner continues it after a
+    /// discontinuity (`--idle-timeout`).
+    public var idleTimeout: Duration
+    /// HLS options of every stream without its own.
+    public var packager: PackagerConfiguration
+    /// Tokens that let anyone publish any stream; empty (and no per-stream tokens) = open.
+    public var publishTokens: Set<String>
+    /// Per-stream settings by stream name.
+    public var streams: [String: LiveStreamSettings]
+
+    public init(
+        idleTimeout: Duration = .seconds(30), packager: PackagerConfiguration = LiveConfiguration.defaultPackager,
+        publishTokens: Set<String> = [], streams: [String: LiveStreamSettings] = [:]
+    ) {
+        self.idleTimeout = idleTimeout
+        self.packager = packager
+        self.publishTokens = publishTokens
+        self.streams = streams
+    }
+
+    /// EVENT playlist, 2 s segments `seg<N>.m4s`, `init.mp4`, `index.m3u8`; `append_list`, so a
+    /// publisher that comes back after the playlist ended continues it (after a discontinuity)
+    /// instead of overwriting it.
+    public static var defaultPackager: PackagerConfiguration {
+        // The pattern is a valid constant; `try!` cannot fail.
+        PackagerConfiguration(hlsTime: 2, playlistType: .event, segmentFilename: try! SegmentFilenameTemplate("seg%d.m4s"), flags: [.appendList])
+    }
+
+    public func packager(for stream: String) -> PackagerConfiguration {
+        streams[stream]?.packager ?? packager
+    }
+
+    /// The tokens that open `stream`: its own when it has any, else the global ones; empty = open.
+    public func tokens(for stream: String) -> Set<String> {
+        if let own = streams[stream]?.publishTokens, !own.isEmpty { return own }
+        return publishTokens
+    }
+}
+
+public struct LiveStreamSettings: Sendable {
+    public var packager: PackagerConfiguration?
+    public var publishTokens: Set<String>
+    /// A URL the server reads this stream from (`rtsp://`, `srt://`, `http://`, a file), retried
+    /// with backoff; nil: the stream is pushed (RTMP, WebSocket).
+    public var pullURL: String?
+    /// Read `pullURL` at its own pace (`--re`; for files).
+    public var pullRealtime: Bool
+
+    public init(packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false) {
+        self.packager = packager
+        self.publishTokens = publishTokens
+        self.pullURL = pullURL
+        self.pullRealtime = pullRealtime
+    }
+}

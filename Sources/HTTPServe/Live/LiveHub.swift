@@ -1,0 +1,191 @@
+import Foundation
+import Ingest
+import Logging
+import Packager
+import Segmenter
+import Synchronization
+
+/// Every live stream of the server: publishers (RTMP, WebSocket, pulled URLs) in, one
+/// `StreamPackager` per stream out, into `<root>/<stream>/`.
+///
+/// Lifecycle of one stream name:
+/// ```
+///            publish ok                  publisher gone               idle timeout
+///  (none) ────────────▶ live ──────────────────────────────▶ idle ───────────────▶ (none): ENDLIST
+///                        ▲  second publisher: refused         │
+///                        └────────── publish again ───────────┘  (discontinuity, same playlist)
+/// ```
+public actor LiveHub: PublishHandler {
+    public enum StreamState: Sendable, Equatable { case live, idle }
+
+    /// Stream names become folder names: letters, digits, `.`, `_`, `-`; no leading dot.
+    public static let maximumStreamNameLength = 64
+
+    struct Entry {
+        var packager: StreamPackager?
+        var publisher: UInt64?
+        /// The task feeding the packager from the current (or last) publisher.
+        var pump: Task<Void, Never>?
+        var idleTimer: Task<Void, Never>?
+    }
+
+    public let root: String
+    public let configuration: LiveConfiguration
+    private let logger: Logger
+    private var entries: [String: Entry] = [:]
+    private var nextPublisher: UInt64 = 1
+    private var shutDown = false
+
+    public init(root: String, configuration: LiveConfiguration, logger: Logger) {
+        self.root = root
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The state of stream `name`, nil when it is not known (never published, or ended).
+    public func state(of name: String) -> StreamState? {
+        guard let entry = entries[name] else { return nil }
+        return entry.publisher == nil ? .idle : .live
+    }
+
+    public static func isValidStreamName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= maximumStreamNameLength, !name.hasPrefix(".") else { return false }
+        return name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    // MARK: PublishHandler
+
+    public func publish(_ request: PublishRequest) async -> PublishDecision {
+        let name = request.streamName
+        guard !shutDown else { return .refuse(PublishRefusal(.badName, "the server is shutting down")) }
+        guard Self.isValidStreamName(name) else {
+            return .refuse(PublishRefusal(.badName, "stream name \"\(name.prefix(80))\" is not allowed (letters, digits, . _ -; at most \(Self.maximumStreamNameLength))"))
+        }
+        let tokens = configuration.tokens(for: name)
+        if !tokens.isEmpty, !request.trusted {
+            guard let token = request.token else {
+                return .refuse(PublishRefusal(.unauthorized, "publishing \(name) needs a token (?token=… or Authorization: Bearer …)"))
+            }
+            guard tokens.contains(token) else {
+                return .refuse(PublishRefusal(.unauthorized, "wrong publish token for \(name)"))
+            }
+        }
+        var entry = entries[name] ?? Entry()
+        guard entry.publisher == nil else {
+            return .refuse(PublishRefusal(.alreadyPublishing, "\(name) is already being published"))
+        }
+        let id = nextPublisher
+        nextPublisher += 1
+        entry.publisher = id
+        entry.idleTimer?.cancel()
+        entry.idleTimer = nil
+        let (events, continuation) = AsyncStream.makeStream(of: LiveMediaEvent.self)
+        let ending = Ending()
+        let previous = entry.pump
+        entry.pump = Task { [logger] in
+            await previous?.value
+            await self.pump(name: name, publisher: id, events: events, logger: logger)
+            self.publisherEnded(name: name, publisher: id, reason: ending.reason)
+        }
+        entries[name] = entry
+        logger.info("live \(name): publisher \(request.remoteAddress) started")
+        return .accept(LiveMediaSink(
+            deliver: { continuation.yield($0) },
+            end: { reason in
+                ending.reason = reason
+                continuation.finish()
+            }))
+    }
+
+    /// Feeds one publisher's events to the stream's packager.
+    private nonisolated func pump(name: String, publisher: UInt64, events: AsyncStream<LiveMediaEvent>, logger: Logger) async {
+        var packager: StreamPackager?
+        var failures = 0
+        for await event in events {
+            do {
+                switch event {
+                case .tracks(let tracks):
+                    if let current = packager {
+                        try await current.beginDiscontinuity(tracks: tracks)  // codec change mid-publish
+                    } else {
+                        packager = try await self.packager(for: name, tracks: tracks)
+                    }
+                case .packet(let packet):
+                    try await packager?.write(packet)
+                }
+            } catch {
+                failures += 1
+                if failures <= 3 { logger.warning("live \(name): \(error)") }
+            }
+        }
+    }
+
+    /// The stream's packager: a new one, or the existing one continued after a discontinuity.
+    private func packager(for name: String, tracks: [Track]) async throws -> StreamPackager {
+        if let existing = entries[name]?.packager {
+            try await existing.beginDiscontinuity(tracks: tracks)
+            logger.info("live \(name): continuing after a discontinuity")
+            return existing
+        }
+        let directory = try OutputDirectory(path: root + "/" + name)
+        let packager = StreamPackager(
+            tracks: tracks, directory: directory, configuration: configuration.packager(for: name),
+            logger: Logger(label: "hlsseg.live.\(name)"))
+        entries[name, default: Entry()].packager = packager
+        return packager
+    }
+
+    private func publisherEnded(name: String, publisher: UInt64, reason: String?) {
+        guard var entry = entries[name], entry.publisher == publisher else { return }
+        entry.publisher = nil
+        logger.info("live \(name): publisher gone\(reason.map { " (\($0))" } ?? ""); ending the playlist in \(configuration.idleTimeout) unless it comes back")
+        let timeout = configuration.idleTimeout
+        entry.idleTimer = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            await self.expire(name: name)
+        }
+        entries[name] = entry
+    }
+
+    private func expire(name: String) async {
+        guard let entry = entries[name], entry.publisher == nil else { return }
+        entries[name] = nil
+        await end(name: name, entry: entry)
+    }
+
+    private func end(name: String, entry: Entry) async {
+        entry.idleTimer?.cancel()
+        guard let packager = entry.packager else { return }
+        do {
+            let summary = try await packager.finish()
+            logger.info("live \(name): ended, \(summary.segmentCount) segments, \(String(format: "%.1f", summary.duration)) s")
+        } catch {
+            logger.warning("live \(name): could not end the playlist: \(error)")
+        }
+    }
+
+    /// Server shutdown: every stream ends now (ENDLIST), after its queued media is written.
+    public func finishAll() async {
+        shutDown = true
+        let all = entries
+        entries = [:]
+        for (name, entry) in all {
+            entry.idleTimer?.cancel()
+            await entry.pump?.value
+            await end(name: name, entry: entry)
+        }
+    }
+}
+
+/// The reason a publisher ended, written once by the connection before it finishes the event
+/// stream and read by the pump after the stream has ended.
+private final class Ending: Sendable {
+    private let storage = Mutex<String?>(nil)
+    var reason: String? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,79 @@
+/// One WebSocket ingest message: a 20-byte header, then an Annex-B H.264 access unit (or just
+/// SPS/PPS) or one or more ADTS AAC frames. All integers big-endian. See docs/ingest.md.
+///
+/// ```
+/// offset size field
+///  0     1    version      = 1
+///  1     1    track        0 = video (H.264 Annex-B), 1 = audio (AAC ADTS)
+///  2     1    flags        bit 0 keyframe, bit 1 config (SPS/PPS only), bit 2 timestamps present
+///  3     1    reserved     = 0
+///  4     8    pts          signed, microseconds (when bit 2 is set; else ignored)
+/// 12     8    dts          signed, microseconds (when bit 2 is set; else ignored)
+/// 20     …    payload
+/// ```
+public struct FrameMessage: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable { case video = 0, audio = 1 }
+
+    public static let version: UInt8 = 1
+    public static let headerLength = 20
+    /// Largest message accepted (a 4K keyframe fits; larger is a broken or hostile sender).
+    public static let maximumMessageLength = 8 << 20
+    /// Largest timestamp magnitude (µs, about 35 years): converting it to 90 kHz or a sample
+    /// rate cannot overflow.
+    public static let maximumTimestamp: Int64 = 1 << 50
+
+    public var kind: Kind
+    public var isKeyframe: Bool
+    public var isConfig: Bool
+    /// Presentation and decode times in microseconds; nil: use the arrival time.
+    public var timestamps: (pts: Int64, dts: Int64)?
+    public var payload: ArraySlice<UInt8>
+
+    public init(kind: Kind, isKeyframe: Bool = false, isConfig: Bool = false, timestamps: (pts: Int64, dts: Int64)? = nil, payload: ArraySlice<UInt8>) {
+        self.kind = kind
+        self.isKeyframe = isKeyframe
+        self.isConfig = isConfig
+        self.timestamps = timestamps
+        self.payload = payload
+    }
+
+    public static func == (lhs: FrameMessage, rhs: FrameMessage) -> Bool {
+        lhs.kind == rhs.kind && lhs.isKeyframe == rhs.isKeyframe && lhs.isConfig == rhs.isConfig
+            && lhs.timestamps?.pts == rhs.timestamps?.pts && lhs.timestamps?.dts == rhs.timestamps?.dts && lhs.payload == rhs.payload
+    }
+
+    public init(parsing bytes: [UInt8]) throws(IngestError) {
+        guard bytes.count >= Self.headerLength else {
+            throw IngestError(.invalidStream, "frame message of \(bytes.count) bytes is shorter than its \(Self.headerLength)-byte header")
+        }
+        guard bytes.count <= Self.maximumMessageLength else {
+            throw IngestError(.invalidStream, "frame message of \(bytes.count) bytes exceeds \(Self.maximumMessageLength)")
+        }
+        guard bytes[0] == Self.version else { throw IngestError(.invalidStream, "frame message version \(bytes[0]), expected 1") }
+        guard let kind = Kind(rawValue: bytes[1]) else { throw IngestError(.invalidStream, "frame message track \(bytes[1]) is neither 0 (video) nor 1 (audio)") }
+        let flags = bytes[2]
+        guard flags & ~0x07 == 0, bytes[3] == 0 else { throw IngestError(.invalidStream, "frame message has unknown flags or reserved bits set") }
+        func int64(at offset: Int) -> Int64 {
+            var value: UInt64 = 0
+            for byte in bytes[offset..<(offset + 8)] { value = value << 8 | UInt64(byte) }
+            return Int64(bitPattern: value)
+        }
+        self.kind = kind
+        isKeyframe = flags & 0x01 != 0
+        isConfig = flags & 0x02 != 0
+        timestamps = flags & 0x04 != 0 ? (int64(at: 4), int64(at: 12)) : nil
+        if let timestamps, timestamps.pts.magnitude > Self.maximumTimestamp.magnitude || timestamps.dts.magnitude > Self.maximumTimestamp.magnitude {
+            throw IngestError(.invalidStream, "frame message timestamp beyond ±2^50 µs")
+        }
+        payload = bytes[Self.headerLength...]
+    }
+
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = [Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), 0]
+        for value in [timestamps?.pts ?? 0, timestamps?.dts ?? 0] {
+            let bits = UInt64(bitPattern: value)
+            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        }
+        return out + payload
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Segmenter
+import Synchronization
+
+/// A live stream defined by a URL (`rtsp://`, `srt://`, `http://`, a file with `realtime`),
+/// read with libavformat on its own thread. When the input ends or fails it is opened again
+/// after a backoff; each attempt is one publisher of the stream, so the hub continues the
+/// playlist after a discontinuity (or ends it when the gap outlasts the idle timeout).
+public struct PulledSource: Sendable {
+    public let streamName: String
+    public let url: String
+    public let options: InputOptions
+    public let backoff: Backoff
+    /// Stop after this many attempts (nil: until cancelled). Tests use a small number.
+    public let maximumAttempts: Int?
+
+    public init(streamName: String, url: String, options: InputOptions = InputOptions(), backoff: Backoff = Backoff(), maximumAttempts: Int? = nil) {
+        self.streamName = streamName
+        self.url = url
+        self.options = options
+        self.backoff = backoff
+        self.maximumAttempts = maximumAttempts
+    }
+
+    /// Runs until the task is cancelled (or `maximumAttempts` are used up).
+    public func run(handler: any PublishHandler, logger: Logger) async {
+        var backoff = backoff
+        var attempt = 0
+        while !Task.isCancelled {
+            attempt += 1
+            let started = ContinuousClock.now
+            let request = PublishRequest(app: "pull", streamName: streamName, remoteAddress: url, trusted: true)
+            switch await handler.publish(request) {
+            case .refuse(let refusal):
+                logger.warning("pull \(streamName): \(refusal.reason)")
+            case .accept(let sink):
+                let reason = await Self.read(url: url, options: options, sink: sink, logger: logger)
+                sink.finish(reason: reason)
+                logger.warning("pull \(streamName): \(url) ended\(reason.map { ": \($0)" } ?? "")")
+            }
+            if let maximumAttempts, attempt >= maximumAttempts { return }
+            let delay = backoff.delay(afterRunning: ContinuousClock.now - started)
+            logger.info("pull \(streamName): reopening \(url) in \(delay)")
+            do { try await Task.sleep(for: delay) } catch { return }
+        }
+    }
+
+    /// Reads the input to its end on a dedicated thread (libavformat blocks); returns why it ended.
+    static func read(url: String, options: InputOptions, sink: LiveMediaSink, logger: Logger) async -> String? {
+        let stop = StopFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(returning: readBlocking(url: url, options: options, sink: sink, stop: stop, logger: logger))
+                }
+                thread.name = "hlsseg-pull"
+                thread.start()
+            }
+        } onCancel: {
+            stop.set()
+        }
+    }
+
+    private static func readBlocking(url: String, options: InputOptions, sink: LiveMediaSink, stop: StopFlag, logger: Logger) -> String? {
+        do {
+            let input = try LibAVInput(url: url, options: options, logger: logger)
+            sink.send(.tracks(input.tracks))
+            while !stop.isSet, let packet = try input.nextPacket() {
+                sink.send(.packet(packet))
+            }
+            return stop.isSet ? "stopped" : nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+/// Set once from a cancellation handler, read by the reading thread.
+private final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
+}

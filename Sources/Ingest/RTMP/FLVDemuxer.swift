@@ -1,0 +1,152 @@
+import Segmenter
+
+/// Turns the payloads of RTMP audio/video messages (FLV tag bodies, FLV spec v10.1 §E.4.2–3)
+/// into tracks and `MediaPacket`s.
+///
+/// ```
+/// VIDEODATA      = FrameType(4) CodecID(4)=7 AVCPacketType(8) CompositionTime(SI24) Data
+///   AVCPacketType 0: AVCDecoderConfigurationRecord; 1: NAL units (length-prefixed); 2: end of sequence
+/// AUDIODATA      = SoundFormat(4)=10 SoundRate(2) SoundSize(1) SoundType(1) AACPacketType(8) Data
+///   AACPacketType 0: AudioSpecificConfig; 1: one raw AAC frame
+/// ```
+/// Video is in milliseconds (timescale 1000, pts = dts + composition time); audio in samples at
+/// its sample rate, its millisecond stamps smoothed to exact frame continuations.
+/// Packets wait until every track announced in `onMetaData` has its sequence header (bounded by
+/// `RTMPLimits.maximumPendingPackets`), so the tracks are known before the first packet.
+public struct FLVDemuxer: Sendable {
+    public static let videoTrackID: UInt32 = 1
+    public static let audioTrackID: UInt32 = 2
+    static let aacFrameLength: Int64 = 1024
+
+    private var expectVideo: Bool?
+    private var expectAudio: Bool?
+    private var video: Track?
+    private var audio: Track?
+    private var nalLengthSize = 4
+    private var started: [Track]?
+    private var pending: [MediaPacket] = []
+    private var videoClock = TimestampUnwrapper()
+    private var audioClock = TimestampUnwrapper()
+    private var smoother: AudioTimestampSmoother?
+
+    public init() {}
+
+    /// The tracks currently in use (after the stream started).
+    public var tracks: [Track]? { started }
+
+    /// `onMetaData`: which tracks to wait for.
+    public mutating func metadata(_ values: [AMF0Value]) {
+        guard let table = values.first(where: { $0["videocodecid"] != nil || $0["audiocodecid"] != nil }) else { return }
+        expectVideo = table["videocodecid"].map { $0 != .null && $0 != .undefined } ?? false
+        expectAudio = table["audiocodecid"].map { $0 != .null && $0 != .undefined } ?? false
+    }
+
+    public mutating func video(timestamp: UInt32, payload: [UInt8]) throws(IngestError) -> [LiveMediaEvent] {
+        guard payload.count >= 1 else { return [] }
+        let frameType = payload[0] >> 4
+        let codecID = payload[0] & 0x0F
+        if payload[0] & 0x80 != 0 && codecID != 7 {
+            throw IngestError(.unsupportedCodec, "FLV: enhanced RTMP video (HEVC/AV1/VP9 FourCC) is not supported; send H.264")
+        }
+        guard codecID == 7 else {
+            throw IngestError(.unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7)")
+        }
+        if frameType == 5 { return [] }  // video info / command frame
+        guard payload.count >= 5 else { throw IngestError(.invalidStream, "FLV: AVC video tag shorter than its 5-byte header") }
+        let cts = Int32(bitPattern: (UInt32(payload[2]) << 16 | UInt32(payload[3]) << 8 | UInt32(payload[4])) << 8) >> 8
+        let body = Array(payload[5...])
+        switch payload[1] {
+        case 0:
+            guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
+                throw IngestError(.invalidStream, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+            }
+            let record: AVCDecoderConfigurationRecord
+            let sps: H264SPS
+            do {
+                record = try AVCDecoderConfigurationRecord(parsing: body)
+                sps = try record.parsedSPS()
+            } catch {
+                throw IngestError(.invalidStream, "FLV: AVC sequence header does not parse: \(error)")
+            }
+            nalLengthSize = record.nalLengthSize
+            let track = Track(id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
+            if video == track { return [] }
+            video = track
+            return trackChange()
+        case 1:
+            guard video != nil else { return [] }  // frames before the sequence header cannot be decoded
+            guard !body.isEmpty else { return [] }
+            var data = body
+            if nalLengthSize != 4 {
+                do { data = try LengthPrefixed.convertToFourByteLengths(body, from: nalLengthSize) } catch {
+                    throw IngestError(.invalidStream, "FLV: AVC NAL units do not match their length prefixes: \(error)")
+                }
+            }
+            let dts = videoClock.unwrap(timestamp)
+            return enqueue(MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data))
+        default:
+            return []  // 2: end of sequence
+        }
+    }
+
+    public mutating func audio(timestamp: UInt32, payload: [UInt8]) throws(IngestError) -> [LiveMediaEvent] {
+        guard payload.count >= 1 else { return [] }
+        let format = payload[0] >> 4
+        guard format == 10 else {
+            throw IngestError(.unsupportedCodec, "FLV: audio format \(format) is not supported; send AAC (sound format 10)")
+        }
+        guard payload.count >= 2 else { throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header") }
+        let body = Array(payload[2...])
+        if payload[1] == 0 {
+            guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
+                throw IngestError(.invalidStream, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+            }
+            let config: AudioSpecificConfig
+            do { config = try AudioSpecificConfig(parsing: body) } catch {
+                throw IngestError(.invalidStream, "FLV: AAC sequence header (AudioSpecificConfig) does not parse: \(error)")
+            }
+            let channels = config.channelConfiguration == 0 ? 2 : Int(config.channelConfiguration)
+            let track = Track(
+                id: Self.audioTrackID,
+                format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate)))
+            if audio == track { return [] }
+            audio = track
+            smoother = AudioTimestampSmoother(tolerance: Int64((config.sampleRate + 999) / 1000))
+            return trackChange()
+        }
+        guard let audio, case .audio(_, let rate, _, _) = audio.format, !body.isEmpty else { return [] }
+        let milliseconds = audioClock.unwrap(timestamp)
+        let samples = (milliseconds * Int64(rate) + 500) / 1000
+        let placed = smoother!.place(samples, duration: Self.aacFrameLength)
+        return enqueue(MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body))
+    }
+
+    private var currentTracks: [Track] { [video, audio].compactMap { $0 } }
+
+    private mutating func trackChange() -> [LiveMediaEvent] {
+        if started != nil {
+            started = currentTracks
+            return [.tracks(currentTracks)]
+        }
+        return startIfReady(force: false)
+    }
+
+    private mutating func enqueue(_ packet: MediaPacket) -> [LiveMediaEvent] {
+        if started != nil { return [.packet(packet)] }
+        pending.append(packet)
+        return startIfReady(force: pending.count >= RTMPLimits.maximumPendingPackets)
+    }
+
+    private mutating func startIfReady(force: Bool) -> [LiveMediaEvent] {
+        let haveVideo = video != nil
+        let haveAudio = audio != nil
+        let ready =
+            force
+            || ((expectVideo ?? true) == false || haveVideo) && ((expectAudio ?? true) == false || haveAudio)
+        guard ready, haveVideo || haveAudio else { return [] }
+        started = currentTracks
+        let events = [LiveMediaEvent.tracks(currentTracks)] + pending.map { .packet($0) }
+        pending = []
+        return events
+    }
+}

@@ -1,0 +1,187 @@
+/// Reassembles RTMP messages from the chunk stream (RTMP specification §5.3), a plain state
+/// machine: bytes in (any split, one byte at a time included), complete messages out.
+///
+/// ```
+/// chunk         = basic-header message-header [extended-timestamp] chunk-data
+/// basic-header  = fmt(2 bits) cs-id(6 bits)          ; cs-id 2…63
+///               | fmt 0b000000 cs-id-minus-64(8)      ; 64…319
+///               | fmt 0b000001 cs-id-minus-64(16 LE)  ; 64…65 599
+/// message-header, by fmt:
+///   0: timestamp(24) length(24) type-id(8) message-stream-id(32 LE)
+///   1: timestamp-delta(24) length(24) type-id(8)
+///   2: timestamp-delta(24)
+///   3: (none: continuation, or a new message repeating the previous header and delta)
+/// extended-timestamp = 32 bits, present when the 24-bit field is 0xFFFFFF (also in fmt 3
+///                      chunks of such a chunk stream, as ffmpeg, librtmp and OBS write it)
+/// ```
+/// Set Chunk Size (type 1) and Abort (type 2) change how the following chunks are read and are
+/// applied here; they are also returned, like every other message.
+public struct RTMPChunkDecoder: Sendable {
+    struct ChunkStream: Sendable {
+        var timestamp: UInt32 = 0
+        /// The last 24-bit timestamp field (0xFFFFFF: an extended timestamp follows).
+        var timestampField: UInt32 = 0
+        /// What a fmt 3 chunk starting a new message adds to the timestamp.
+        var delta: UInt32 = 0
+        var length = 0
+        var typeID: UInt8 = 0
+        var messageStreamID: UInt32 = 0
+        var partial: [UInt8]? = nil
+    }
+
+    public static let defaultChunkSize = 128
+
+    public private(set) var chunkSize = RTMPChunkDecoder.defaultChunkSize
+    /// Every byte taken so far (for Acknowledgement messages).
+    public private(set) var bytesReceived: UInt64 = 0
+    private var streams: [UInt32: ChunkStream] = [:]
+    private var buffer: [UInt8] = []
+    private var offset = 0
+    private var bufferedMessageBytes = 0
+
+    public init() {}
+
+    /// Takes more bytes; returns the messages they complete, in order.
+    public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [RTMPMessage] {
+        bytesReceived &+= UInt64(bytes.count)
+        buffer.append(contentsOf: bytes)
+        var messages: [RTMPMessage] = []
+        while let message = try nextChunk() {
+            if let message {
+                try apply(message)
+                messages.append(message)
+            }
+        }
+        if offset > 0 {
+            buffer.removeFirst(offset)
+            offset = 0
+        }
+        return messages
+    }
+
+    /// Reads one chunk if it is all there: `nil` when more bytes are needed, `.some(nil)` for a
+    /// chunk that did not complete a message.
+    private mutating func nextChunk() throws(IngestError) -> RTMPMessage?? {
+        var position = offset
+        func byte(_ index: Int) -> UInt32 { UInt32(buffer[index]) }
+        func available(_ count: Int) -> Bool { buffer.count - position >= count }
+
+        guard available(1) else { return nil }
+        let first = buffer[position]
+        let format = first >> 6
+        var chunkStreamID = UInt32(first & 0x3F)
+        position += 1
+        switch chunkStreamID {
+        case 0:
+            guard available(1) else { return nil }
+            chunkStreamID = 64 + byte(position)
+            position += 1
+        case 1:
+            guard available(2) else { return nil }
+            chunkStreamID = 64 + byte(position) + byte(position + 1) << 8
+            position += 2
+        default: break
+        }
+
+        let headerLength = [11, 7, 3, 0][Int(format)]
+        guard available(headerLength) else { return nil }
+        let known = streams[chunkStreamID]
+        guard format == 0 || known != nil else {
+            throw IngestError(.invalidStream, "RTMP: chunk of type \(format) on chunk stream \(chunkStreamID) before any full header")
+        }
+        if known == nil, streams.count >= RTMPLimits.maximumChunkStreams {
+            throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumChunkStreams) chunk streams in use")
+        }
+        var stream = known ?? ChunkStream()
+        var field = stream.timestampField
+        var newLength = stream.length
+        var newType = stream.typeID
+        var newStreamID = stream.messageStreamID
+        if format <= 2 {
+            field = byte(position) << 16 | byte(position + 1) << 8 | byte(position + 2)
+        }
+        if format <= 1 {
+            newLength = Int(byte(position + 3) << 16 | byte(position + 4) << 8 | byte(position + 5))
+            newType = buffer[position + 6]
+        }
+        if format == 0 {
+            newStreamID = byte(position + 7) | byte(position + 8) << 8 | byte(position + 9) << 16 | byte(position + 10) << 24
+        }
+        position += headerLength
+        var fullField = field
+        if field == 0xFFFFFF {
+            guard available(4) else { return nil }
+            fullField = byte(position) << 24 | byte(position + 1) << 16 | byte(position + 2) << 8 | byte(position + 3)
+            position += 4
+        }
+
+        let continuing = format == 3 && stream.partial != nil
+        if !continuing {
+            guard newLength <= RTMPLimits.maximumMessageLength else {
+                throw IngestError(.invalidStream, "RTMP: message of \(newLength) bytes exceeds the limit of \(RTMPLimits.maximumMessageLength)")
+            }
+        }
+        let have = continuing ? stream.partial!.count : 0
+        let payloadLength = min(chunkSize, newLength - have)
+        guard available(payloadLength) else { return nil }
+
+        // The whole chunk is here: commit.
+        if !continuing {
+            if let dropped = stream.partial { bufferedMessageBytes -= dropped.count }  // a new header abandons it
+            switch format {
+            case 0:
+                stream.timestamp = fullField
+                stream.delta = fullField
+            case 1, 2:
+                stream.timestamp &+= fullField
+                stream.delta = fullField
+            default:
+                stream.timestamp &+= stream.delta
+            }
+            stream.timestampField = field
+            stream.length = newLength
+            stream.typeID = newType
+            stream.messageStreamID = newStreamID
+            stream.partial = []
+            stream.partial!.reserveCapacity(newLength)
+        }
+        stream.partial!.append(contentsOf: buffer[position..<(position + payloadLength)])
+        position += payloadLength
+        offset = position
+        bufferedMessageBytes += payloadLength
+        guard bufferedMessageBytes <= RTMPLimits.maximumBufferedBytes else {
+            throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumBufferedBytes) bytes of unfinished messages")
+        }
+        if stream.partial!.count == stream.length {
+            let payload = stream.partial!
+            stream.partial = nil
+            bufferedMessageBytes -= payload.count
+            streams[chunkStreamID] = stream
+            return .some(RTMPMessage(
+                chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
+                messageStreamID: stream.messageStreamID, payload: payload))
+        }
+        streams[chunkStreamID] = stream
+        return .some(nil)
+    }
+
+    private mutating func apply(_ message: RTMPMessage) throws(IngestError) {
+        switch message.typeID {
+        case RTMPMessage.TypeID.setChunkSize:
+            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Set Chunk Size shorter than 4 bytes") }
+            let size = Int(UInt32(message.payload[0] & 0x7F) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3]))
+            guard size >= 1, size <= RTMPLimits.maximumChunkSize else {
+                throw IngestError(.invalidStream, "RTMP: Set Chunk Size \(size) outside 1…\(RTMPLimits.maximumChunkSize)")
+            }
+            chunkSize = size
+        case RTMPMessage.TypeID.abort:
+            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
+            let id = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
+            if let dropped = streams[id]?.partial {
+                bufferedMessageBytes -= dropped.count
+                streams[id]?.partial = nil
+            }
+        default: break
+        }
+    }
+}

@@ -1,0 +1,211 @@
+/// One publishing client, from the first handshake byte to `deleteStream`: a plain state machine
+/// (bytes in; bytes to send, publish requests and media out), tested without sockets.
+///
+/// The command flow real publishers (ffmpeg, OBS, librtmp) go through, and what they wait for:
+/// ```
+/// connect(txn 1, {app, tcUrl, …})  ◀─ Window Ack Size, Set Peer Bandwidth, Set Chunk Size,
+///                                      _result(NetConnection.Connect.Success)
+/// releaseStream(name), FCPublish(name) ◀─ onFCPublish(NetStream.Publish.Start)
+/// createStream(txn)                ◀─ _result(txn, null, stream id 1)
+/// publish(name?query, "live")      ◀─ (the hub decides) StreamBegin, onStatus(NetStream.Publish.Start)
+///                                      or onStatus(error: BadName / Unauthorized), then close
+/// @setDataFrame onMetaData, audio, video …
+/// FCUnpublish, deleteStream        ─  end of publishing
+/// ```
+public struct RTMPServerSession: Sendable {
+    public enum Output: Sendable, Equatable {
+        case send([UInt8])
+        /// The client asked to publish; answer with `acceptPublish()` or `refusePublish(_:)`.
+        case publishRequested(PublishRequest)
+        case media(LiveMediaEvent)
+        /// The client ended publishing (FCUnpublish / deleteStream); the connection may stay open.
+        case unpublished
+    }
+
+    enum State: Equatable { case handshake, waitingForConnect, connected, deciding, publishing, unpublished }
+
+    /// What the server announces: its window and the chunk size it sends with.
+    public static let windowAcknowledgementSize: UInt32 = 2_500_000
+    public static let outgoingChunkSize = 4096
+    static let publishStreamID: UInt32 = 1
+
+    private var state = State.handshake
+    private var handshake: RTMPHandshake
+    private var decoder = RTMPChunkDecoder()
+    private var encoder = RTMPChunkEncoder()
+    private var demuxer = FLVDemuxer()
+    private var app = ""
+    private var tcURLQuery: [String: String] = [:]
+    private var peerWindow: UInt32 = 0
+    /// Media, data and command messages that came while the publish decision was pending.
+    private var held: [RTMPMessage] = []
+    private var acknowledged: UInt64 = 0
+    private let remoteAddress: String
+
+    public init(remoteAddress: String, handshakeRandom: [UInt8]? = nil) {
+        self.remoteAddress = remoteAddress
+        handshake = RTMPHandshake(random: handshakeRandom)
+    }
+
+    public var isPublishing: Bool { state == .publishing }
+
+    /// Takes bytes from the client. Throws (the connection must then be closed) on malformed or
+    /// hostile input; the error's reason names what was wrong.
+    public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [Output] {
+        var outputs: [Output] = []
+        var input = Array(bytes)
+        if state == .handshake {
+            let (reply, rest) = try handshake.receive(input)
+            if !reply.isEmpty { outputs.append(.send(reply)) }
+            guard handshake.isComplete else { return outputs }
+            state = .waitingForConnect
+            input = rest
+        }
+        for message in try decoder.receive(input) {
+            outputs += try handle(message)
+        }
+        if peerWindow > 0, decoder.bytesReceived - acknowledged >= UInt64(peerWindow) {
+            acknowledged = decoder.bytesReceived
+            outputs.append(.send(encoder.encode(control(RTMPMessage.TypeID.acknowledgement, RTMPChunkEncoder.bigEndian(UInt32(truncatingIfNeeded: acknowledged))))))
+        }
+        return outputs
+    }
+
+    /// The hub accepted the publish request: the replies to send, then the media the client
+    /// sent while the decision was pending (clients that do not wait for onStatus).
+    public mutating func acceptPublish(streamName: String) throws(IngestError) -> [Output] {
+        state = .publishing
+        // User Control StreamBegin (event 0) for the publishing stream.
+        var bytes = encoder.encode(control(RTMPMessage.TypeID.userControl, [0, 0] + RTMPChunkEncoder.bigEndian(Self.publishStreamID)))
+        bytes += onStatus(level: "status", code: "NetStream.Publish.Start", description: "\(streamName) is now published.")
+        var outputs: [Output] = [.send(bytes)]
+        let waiting = held
+        held = []
+        for message in waiting { outputs += try handle(message) }
+        return outputs
+    }
+
+    /// The hub refused it; send these bytes, then close the connection.
+    public mutating func refusePublish(_ refusal: PublishRefusal) -> [UInt8] {
+        state = .unpublished
+        let code = switch refusal.kind {
+        case .badName, .alreadyPublishing: "NetStream.Publish.BadName"
+        case .unauthorized: "NetStream.Publish.Unauthorized"
+        }
+        return onStatus(level: "error", code: code, description: refusal.reason)
+    }
+
+    // MARK: - Messages
+
+    private mutating func handle(_ message: RTMPMessage) throws(IngestError) -> [Output] {
+        if state == .deciding, message.typeID > RTMPMessage.TypeID.setPeerBandwidth {  // keep order: all but protocol control
+            guard held.count < RTMPLimits.maximumPendingPackets else {
+                throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
+            }
+            held.append(message)
+            return []
+        }
+        switch message.typeID {
+        case RTMPMessage.TypeID.windowAcknowledgementSize:
+            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Window Acknowledgement Size shorter than 4 bytes") }
+            peerWindow = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
+            return []
+        case RTMPMessage.TypeID.commandAMF0, RTMPMessage.TypeID.commandAMF3:
+            let body = message.typeID == RTMPMessage.TypeID.commandAMF3 ? Array(message.payload.dropFirst()) : message.payload
+            return try command(AMF0.decodeAll(body), message: message)
+        case RTMPMessage.TypeID.dataAMF0, RTMPMessage.TypeID.dataAMF3:
+            let body = message.typeID == RTMPMessage.TypeID.dataAMF3 ? Array(message.payload.dropFirst()) : message.payload
+            guard state == .publishing else { return [] }
+            demuxer.metadata(try AMF0.decodeAll(body))
+            return []
+        case RTMPMessage.TypeID.video, RTMPMessage.TypeID.audio:
+            guard state == .publishing else {
+                if state == .unpublished { return [] }
+                throw IngestError(.invalidStream, "RTMP: media before a successful publish")
+            }
+            let events = message.typeID == RTMPMessage.TypeID.video
+                ? try demuxer.video(timestamp: message.timestamp, payload: message.payload)
+                : try demuxer.audio(timestamp: message.timestamp, payload: message.payload)
+            return events.map { .media($0) }
+        default:
+            return []  // acknowledgements, user control, peer bandwidth, chunk size/abort (applied by the decoder)
+        }
+    }
+
+    private mutating func command(_ values: [AMF0Value], message: RTMPMessage) throws(IngestError) -> [Output] {
+        guard let name = values.first?.stringValue else {
+            throw IngestError(.invalidStream, "RTMP: command message without a command name")
+        }
+        let transaction = values.count > 1 ? values[1].numberValue ?? 0 : 0
+        switch name {
+        case "connect":
+            guard state == .waitingForConnect else { throw IngestError(.invalidStream, "RTMP: second connect on one connection") }
+            let object = values.count > 2 ? values[2] : .null
+            let (appName, appQuery) = PublishRequest.splitQuery(object["app"]?.stringValue ?? "")
+            app = appName.split(separator: "/").first.map(String.init) ?? appName
+            tcURLQuery = appQuery.merging(PublishRequest.splitQuery(object["tcUrl"]?.stringValue ?? "").query) { first, _ in first }
+            state = .connected
+            var bytes = encoder.encode(control(RTMPMessage.TypeID.windowAcknowledgementSize, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize)))
+            bytes += encoder.encode(control(RTMPMessage.TypeID.setPeerBandwidth, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize) + [2]))
+            bytes += encoder.setChunkSize(Self.outgoingChunkSize)
+            bytes += commandBytes([
+                .string("_result"), .number(transaction),
+                .object([("fmsVer", .string("FMS/3,0,1,123")), ("capabilities", .number(31))]),
+                .object([
+                    ("level", .string("status")), ("code", .string("NetConnection.Connect.Success")),
+                    ("description", .string("Connection succeeded.")), ("objectEncoding", .number(0)),
+                ]),
+            ])
+            return [.send(bytes)]
+        case "releaseStream", "FCPublish", "createStream", "publish", "FCUnpublish", "deleteStream", "closeStream":
+            guard state != .waitingForConnect else { throw IngestError(.invalidStream, "RTMP: \(name) before connect") }
+        default:
+            return []  // getStreamLength, _checkbw, … need no answer from a publishing server
+        }
+        switch name {
+        case "FCPublish":
+            let streamName = values.count > 3 ? values[3].stringValue ?? "" : ""
+            return [.send(commandBytes([
+                .string("onFCPublish"), .number(0), .null,
+                .object([("code", .string("NetStream.Publish.Start")), ("description", .string(PublishRequest.splitQuery(streamName).name))]),
+            ]))]
+        case "createStream":
+            return [.send(commandBytes([.string("_result"), .number(transaction), .null, .number(Double(Self.publishStreamID))]))]
+        case "publish":
+            guard state == .connected || state == .unpublished else {
+                throw IngestError(.invalidStream, "RTMP: publish while already publishing")
+            }
+            demuxer = FLVDemuxer()  // a new publish on the same connection starts from its own headers
+            guard values.count > 3, let key = values[3].stringValue, !key.isEmpty else {
+                throw IngestError(.invalidStream, "RTMP: publish without a stream name")
+            }
+            let (streamName, query) = PublishRequest.splitQuery(key)
+            state = .deciding
+            return [.publishRequested(PublishRequest(
+                app: app, streamName: streamName, query: query.merging(tcURLQuery) { first, _ in first }, remoteAddress: remoteAddress))]
+        case "FCUnpublish", "deleteStream", "closeStream":
+            guard state == .publishing else { return [] }
+            state = .unpublished
+            return [.unpublished]
+        default:
+            return []  // releaseStream: nothing to release
+        }
+    }
+
+    private func control(_ type: UInt8, _ payload: [UInt8]) -> RTMPMessage {
+        RTMPMessage(chunkStreamID: 2, timestamp: 0, typeID: type, messageStreamID: 0, payload: payload)
+    }
+
+    private func commandBytes(_ values: [AMF0Value], streamID: UInt32 = 0) -> [UInt8] {
+        encoder.encode(RTMPMessage(chunkStreamID: 3, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: streamID, payload: AMF0.encode(values)))
+    }
+
+    private func onStatus(level: String, code: String, description: String) -> [UInt8] {
+        encoder.encode(RTMPMessage(
+            chunkStreamID: 5, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: Self.publishStreamID,
+            payload: AMF0.encode([
+                .string("onStatus"), .number(0), .null,
+                .object([("level", .string(level)), ("code", .string(code)), ("description", .string(description))]),
+            ])))
+    }
+}

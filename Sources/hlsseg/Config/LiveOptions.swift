@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HTTPServe
+import Yams
+
+/// The live-ingest options of `hlsseg serve`; flags override `hlsseg.yml`.
+struct LiveOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "The YAML configuration (default: ./hlsseg.yml when it exists).")
+    var config: String?
+
+    @Option(name: .customLong("rtmp-port"), help: "RTMP port for publishers (rtmp://host:PORT/live/<stream>); 0: any free port.")
+    var rtmpPort: Int?
+
+    @Option(name: .customLong("rtmp-host"), help: "Address the RTMP server listens on.")
+    var rtmpHost: String = "0.0.0.0"
+
+    @Flag(name: .customLong("no-rtmp"), help: "Do not run the RTMP server.")
+    var noRTMP = false
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds after a publisher leaves before its playlist gets ENDLIST (default 30).")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("publish-token"), help: "A token publishers must present (repeatable).")
+    var publishTokens: [String] = []
+
+    func validate() throws {
+        if let rtmpPort, !(0...65535).contains(rtmpPort) { throw ValidationError("--rtmp-port must be 0…65535") }
+        if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be ≥ 0") }
+    }
+
+    /// Reads the YAML file (if any) and applies the flags over it.
+    func makeExtension() throws -> LiveIngest {
+        var file = LiveConfigFile()
+        let path = config ?? (FileManager.default.fileExists(atPath: "hlsseg.yml") ? "hlsseg.yml" : nil)
+        if let path {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ValidationError("cannot read --config \(path): \(error.localizedDescription)")
+            }
+            do { file = try YAMLDecoder().decode(LiveConfigFile.self, from: text) } catch {
+                throw ValidationError("\(path): \(error)")
+            }
+        }
+        var configuration = try file.liveConfiguration()
+        if let idleTimeout { configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000)) }
+        configuration.publishTokens.formUnion(publishTokens)
+        let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
+        return LiveIngest(configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import HTTPServe
+import Ingest
+import Logging
+import Testing
+
+@Suite("Live pulled sources", .serialized)
+struct LivePullTests {
+    @Test("backoff doubles to its maximum and starts over after a long run")
+    func backoff() {
+        var backoff = Backoff(initial: .seconds(1), maximum: .seconds(5), resetAfter: .seconds(30))
+        let delays = (0..<5).map { _ in backoff.delay(afterRunning: .seconds(1)) }
+        #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+        #expect(backoff.delay(afterRunning: .seconds(60)) == .seconds(1))
+    }
+
+    @Test("a pulled URL that ends is reopened and continued after a discontinuity")
+    func reopened() async throws {
+        let root = try LiveFixtures.temporaryRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var logger = Logger(label: "live-pull-test")
+        logger.logLevel = .error
+        let hub = LiveHub(root: root, configuration: LiveConfiguration(idleTimeout: .seconds(3)), logger: logger)
+        let source = PulledSource(
+            streamName: "pulled", url: try LiveFixtures.fixture, backoff: Backoff(initial: .milliseconds(100)), maximumAttempts: 2)
+        await source.run(handler: hub, logger: logger)
+        await hub.finishAll()
+        let playlist = try #require(LiveFixtures.read("\(root)/pulled/index.m3u8"))
+        #expect(playlist.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count == 2, "\(playlist)")
+        #expect(playlist.contains("#EXT-X-ENDLIST"))
+        let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+        let received = try await LiveFixtures.packetHashes("\(root)/pulled/index.m3u8")
+        #expect(received[0] == (sent[0] ?? []) + (sent[0] ?? []))
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPServe
+import Ingest
+import Testing
+
+@Suite("Live RTMP ingest with ffmpeg as the publisher", .serialized)
+struct LiveRTMPTests {
+    @Test("ffmpeg publishes; every packet lands in a segment byte for byte; ENDLIST after the idle timeout")
+    func publishByteForByte() async throws {
+        let server = try await LiveTestServer.start()
+        defer { Task { await server.stop() } }
+        let result = try await LiveFixtures.publish(port: server.port, key: "cam1")
+        #expect(result.status == 0, "ffmpeg: \(result.stderr)")
+        #expect(server.playlist("cam1") != nil)
+        #expect(await server.hub.state(of: "cam1") == .idle)
+        #expect(await server.waitForEnd("cam1"))
+        let playlist = try #require(server.playlist("cam1"))
+        #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
+        #expect(!playlist.contains("#EXT-X-DISCONTINUITY\n"))
+
+        let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam1/index.m3u8", "-f", "null", "-"])
+        #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
+
+        let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+        let received = try await LiveFixtures.packetHashes("\(server.root)/cam1/index.m3u8")
+        #expect(sent[0]?.count ?? 0 > 90)
+        #expect(received[0] == sent[0], "video packets differ")
+        #expect(received[1] == sent[1], "audio packets differ")
+    }
+
+    @Test("two publishers at once; a second publisher on a live name is refused")
+    func twoPublishersAndDuplicate() async throws {
+        let server = try await LiveTestServer.start()
+        defer { Task { await server.stop() } }
+        async let first = LiveFixtures.publish(port: server.port, key: "a")
+        async let second = LiveFixtures.publish(port: server.port, key: "b")
+        let live = await LiveFixtures.waitUntil(seconds: 3) { await server.hub.state(of: "a") == .live }
+        #expect(live)
+        let duplicate = try await LiveFixtures.publish(port: server.port, key: "a", realtime: false)
+        #expect(duplicate.status != 0, "a second publisher of a live name must be refused")
+        let results = try await [first, second]
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        #expect(await server.waitForEnd("a"))
+        #expect(await server.waitForEnd("b"))
+        let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+        for stream in ["a", "b"] {
+            let received = try await LiveFixtures.packetHashes("\(server.root)/\(stream)/index.m3u8")
+            #expect(received[0] == sent[0] && received[1] == sent[1], "stream \(stream)")
+        }
+    }
+
+    @Test("a publisher that comes back before the idle timeout continues after a discontinuity")
+    func reconnect() async throws {
+        let server = try await LiveTestServer.start(idleTimeout: .seconds(4))
+        defer { Task { await server.stop() } }
+        let first = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(await LiveFixtures.waitUntil(seconds: 3) { await server.hub.state(of: "cam") == .idle })
+        let second = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await server.waitForEnd("cam", seconds: 10))
+        let playlist = try #require(server.playlist("cam"))
+        #expect(playlist.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count == 2, "\(playlist)")
+        #expect(playlist.components(separatedBy: "#EXT-X-ENDLIST").count == 2)
+        let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam/index.m3u8", "-f", "null", "-"])
+        #expect(decode.status == 0, "decode: \(decode.stderr)")
+        let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+        let received = try await LiveFixtures.packetHashes("\(server.root)/cam/index.m3u8")
+        #expect(received[0] == (sent[0] ?? []) + (sent[0] ?? []))
+    }
+
+    @Test("a publisher that comes back after ENDLIST continues the ended playlist (append_list)")
+    func afterEnd() async throws {
+        let server = try await LiveTestServer.start(idleTimeout: .milliseconds(300))
+        defer { Task { await server.stop() } }
+        let first = try await LiveFixtures.publish(port: server.port, key: "late", realtime: false)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(await server.waitForEnd("late"))
+        let second = try await LiveFixtures.publish(port: server.port, key: "late", realtime: false)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await LiveFixtures.waitUntil(seconds: 8) { server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true })
+        let playlist = try #require(server.playlist("late"))
+        #expect(playlist.components(separatedBy: "#EXT-X-ENDLIST").count == 2, "\(playlist)")
+        let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+        let received = try await LiveFixtures.packetHashes("\(server.root)/late/index.m3u8")
+        #expect(received[0] == (sent[0] ?? []) + (sent[0] ?? []))
+    }
+
+    @Test("with tokens configured, a publisher without one (or with a wrong one) is refused")
+    func tokens() async throws {
+        let server = try await LiveTestServer.start(tokens: ["s3cret"])
+        defer { Task { await server.stop() } }
+        let missing = try await LiveFixtures.publish(port: server.port, key: "t", realtime: false)
+        #expect(missing.status != 0)
+        let wrong = try await LiveFixtures.publish(port: server.port, key: "t?token=nope", realtime: false)
+        #expect(wrong.status != 0)
+        #expect(server.playlist("t") == nil)
+        let good = try await LiveFixtures.publish(port: server.port, key: "t?token=s3cret", realtime: false)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(await server.waitForEnd("t"))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPServe
+import Ingest
+import Logging
+import Packager
+
+/// Helpers of the live tests: fixtures made by ffmpeg, child processes, a running hub + RTMP server.
+enum LiveFixtures {
+    static let ffmpeg = "/usr/bin/ffmpeg"
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// 4 s 160×120 H.264 (B-frames, GOP 1 s) + AAC 48 kHz in mp4; made once per run.
+    static let directory: Result<String, any Error> = Result {
+        let directory = NSTemporaryDirectory() + "hlsseg-live-fixtures-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let result = try runSync(ffmpeg, [
+            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4",
+            "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-preset", "veryfast",
+            "-c:a", "aac", "-b:a", "48k", directory + "/av.mp4",
+        ])
+        guard result.status == 0 else { throw Failure(description: "fixture: \(result.stderr)") }
+        return directory
+    }
+
+    static var fixture: String { get throws { try directory.get() + "/av.mp4" } }
+
+    static func temporaryRoot() throws -> String {
+        let path = NSTemporaryDirectory() + "hlsseg-live-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    struct Output: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func runSync(_ tool: String, _ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes concurrently so neither fills up.
+        let errData = CapturedData(Data())
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.done { usleep(1000) }
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// Runs a tool off the cooperative pool.
+    static func run(_ tool: String, _ arguments: [String]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runSync(tool, arguments) }) }.start()
+        }
+    }
+
+    /// `ffmpeg -re -i fixture -c copy -f flv rtmp://127.0.0.1:port/live/<key>`.
+    static func publish(port: Int, key: String, realtime: Bool = true, input: String? = nil) async throws -> Output {
+        var arguments = ["-hide_banner", "-loglevel", "error", "-nostdin"]
+        if realtime { arguments.append("-re") }
+        arguments += ["-i", try input ?? fixture, "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:\(port)/live/\(key)"]
+        return try await run(ffmpeg, arguments)
+    }
+
+    /// The packet hashes of every stream, in order (`-f framemd5` with `-c copy`).
+    static func packetHashes(_ input: String) async throws -> [Int: [String]] {
+        let output = try await run(ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", input, "-map", "0", "-c", "copy", "-f", "framemd5", "-"])
+        guard output.status == 0 else { throw Failure(description: "framemd5 of \(input): \(output.stderr)") }
+        var hashes: [Int: [String]] = [:]
+        for line in output.stdout.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.count >= 6, let stream = Int(fields[0]) else { continue }
+            hashes[stream, default: []].append(fields[5])
+        }
+        return hashes
+    }
+
+    /// Polls `condition` every 50 ms for at most `seconds`.
+    static func waitUntil(seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return await condition()
+    }
+
+    static func read(_ path: String) -> String? {
+        try? String(contentsOfFile: path, encoding: .utf8)
+    }
+}
+
+/// A value set once from another thread (the stderr reader).
+final class CapturedData: @unchecked Sendable {
+    // @unchecked: `value` and `done` are only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Data
+    private var finished = false
+    init(_ value: Data) { stored = value }
+    func set(_ value: Data) { lock.withLock { stored = value; finished = true } }
+    var value: Data { lock.withLock { stored } }
+    var done: Bool { lock.withLock { finished } }
+}
+
+/// A hub and an RTMP server on an ephemeral 127.0.0.1 port, for one test.
+struct LiveTestServer {
+    let root: String
+    let hub: LiveHub
+    let port: Int
+    let listener: RTMPServer.Listener
+    let task: Task<Void, any Error>
+
+    static func start(idleTimeout: Duration = .milliseconds(1500), tokens: Set<String> = []) async throws -> LiveTestServer {
+        let root = try LiveFixtures.temporaryRoot()
+        var logger = Logger(label: "live-test")
+        logger.logLevel = .warning
+        let hub = LiveHub(root: root, configuration: LiveConfiguration(idleTimeout: idleTimeout, publishTokens: tokens), logger: logger)
+        let server = RTMPServer(host: "127.0.0.1", port: 0, handler: hub, logger: logger)
+        let listener = try await server.bind()
+        let task = Task { try await listener.run() }
+        return LiveTestServer(root: root, hub: hub, port: listener.port, listener: listener, task: task)
+    }
+
+    func playlist(_ stream: String) -> String? { LiveFixtures.read("\(root)/\(stream)/index.m3u8") }
+
+    func waitForEnd(_ stream: String, seconds: Double = 8) async -> Bool {
+        await LiveFixtures.waitUntil(seconds: seconds) { playlist(stream)?.contains("#EXT-X-ENDLIST") == true }
+    }
+
+    func stop() async {
+        task.cancel()
+        await listener.close()
+        _ = await task.result
+        await hub.finishAll()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPServe
+import Hummingbird
+import Ingest
+import Logging
+import NIOCore
+import Testing
+
+@Suite("Live WebSocket ingest", .serialized)
+struct LiveWebSocketTests {
+    static let sender = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/ws-frame-sender.py").path
+
+    /// `hlsseg serve` in-process with the live extension (no RTMP), on a free port.
+    static func withServer(tokens: Set<String> = [], _ body: (_ port: Int, _ root: String) async throws -> Void) async throws {
+        let root = try LiveFixtures.temporaryRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var logger = Logger(label: "live-ws-test")
+        logger.logLevel = .critical  // Hummingbird logs the test's cancellation as errors
+        let live = LiveIngest(configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens), rtmpPort: nil)
+        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), extensions: [live], logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        try await body(port, root)
+    }
+
+    @Test("the example sender script produces a playable playlist with every frame, byte for byte")
+    func senderScript() async throws {
+        try await Self.withServer(tokens: ["tok"]) { port, root in
+            let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/ws1", "--token", "tok"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let playlist = "\(root)/ws1/index.m3u8"
+            #expect(await LiveFixtures.waitUntil(seconds: 6) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
+            #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
+            let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
+            let received = try await LiveFixtures.packetHashes(playlist)
+            #expect(received[0] == sent[0], "video frames differ")
+            #expect(received[1] == sent[1], "audio frames differ")
+        }
+    }
+
+    @Test("without timestamps the arrival times are used; a missing token is refused")
+    func arrivalTimesAndToken() async throws {
+        try await Self.withServer(tokens: ["tok"]) { port, root in
+            let refused = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots"])
+            _ = refused
+            #expect(LiveFixtures.read("\(root)/nots/index.m3u8") == nil)
+            let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots?token=tok", "--no-timestamps"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let playlist = "\(root)/nots/index.m3u8"
+            #expect(await LiveFixtures.waitUntil(seconds: 6) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
+            #expect(decode.status == 0, "decode: \(decode.stderr)")
+            let duration = try await LiveFixtures.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
+            let seconds = Double(duration.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(seconds > 3 && seconds < 5, "duration \(seconds)")
+        }
+    }
+}

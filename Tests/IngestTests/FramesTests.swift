@@ -1,0 +1,77 @@
+import Segmenter
+import Testing
+
+@testable import Ingest
+
+@Suite("WebSocket frame messages")
+struct FramesTests {
+    static let sps: [UInt8] = [0x67, 0x64, 0x00, 0x0B, 0xAC, 0xD9, 0x42, 0x84, 0x7E, 0x5C, 0x04, 0x40, 0x00, 0x00, 0x03, 0x00, 0x40, 0x00, 0x00, 0x0C, 0x83, 0xC5, 0x0A, 0x65, 0x80]
+    static let pps: [UInt8] = [0x68, 0xEF, 0x8F, 0xCB]
+    static func annexB(_ units: [[UInt8]]) -> [UInt8] { units.flatMap { [0, 0, 0, 1] + $0 } }
+    /// One ADTS frame: AAC-LC, 48 kHz, mono, 2 payload bytes.
+    static let adts: [UInt8] = [0xFF, 0xF1, 0x4C, 0x40, 0x01, 0x3F, 0xFC, 0x21, 0x10]
+
+    @Test("golden header: value → bytes → value")
+    func golden() throws {
+        let message = FrameMessage(kind: .video, isKeyframe: true, isConfig: false, timestamps: (pts: 80_000, dts: -1), payload: [0xAA][...])
+        let bytes: [UInt8] = [1, 0, 0x05, 0, 0, 0, 0, 0, 0, 1, 0x38, 0x80, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xAA]
+        #expect(message.serialized() == bytes)
+        #expect(try FrameMessage(parsing: bytes) == message)
+    }
+
+    @Test("short, unknown version, unknown track and reserved bits are refused")
+    func bad() {
+        for bytes: [UInt8] in [[1, 0, 0], [2] + [UInt8](repeating: 0, count: 19), [1, 7] + [UInt8](repeating: 0, count: 18), [1, 0, 0x08] + [UInt8](repeating: 0, count: 17)] {
+            #expect(throws: IngestError.self) { _ = try FrameMessage(parsing: bytes) }
+        }
+    }
+
+    @Test("config, then video and audio with timestamps: tracks first, then packets in 90 kHz / samples")
+    func session() throws {
+        var session = FrameIngestSession()
+        var events = try session.receive(FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(), arrivalMicroseconds: 0)
+        #expect(events.isEmpty)
+        events += try session.receive(FrameMessage(kind: .video, isKeyframe: true, timestamps: (80_000, 0), payload: Self.annexB([[0x65, 1, 2]])[...]).serialized(), arrivalMicroseconds: 5)
+        #expect(events.isEmpty)
+        events += try session.receive(FrameMessage(kind: .audio, isKeyframe: true, timestamps: (0, 0), payload: (Self.adts + Self.adts)[...]).serialized(), arrivalMicroseconds: 9)
+        guard case .tracks(let tracks) = events.first else {
+            Issue.record("tracks first")
+            return
+        }
+        #expect(tracks.map(\.id) == [1, 2])
+        let packets = events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
+        #expect(packets.count == 3)
+        #expect(packets[0] == MediaPacket(trackID: 1, dts: 0, pts: 7200, isKeyframe: true, data: [0, 0, 0, 3, 0x65, 1, 2]))
+        #expect(packets[1].dts == 0 && packets[2].dts == 1024 && packets[2].data == [0x21, 0x10])
+    }
+
+    @Test("without timestamps the arrival time is used, and equal times still rise")
+    func arrival() throws {
+        var session = FrameIngestSession()
+        var events: [LiveMediaEvent] = []
+        for index in 0..<(FrameIngestSession.maximumPendingPackets + 2) {
+            let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
+            events += try session.receive(FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(), arrivalMicroseconds: Int64(index / 2) * 40_000)
+        }
+        let dts = events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
+        #expect(dts.count == FrameIngestSession.maximumPendingPackets + 2)
+        #expect(zip(dts, dts.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(dts[2] == 3600)
+    }
+
+    @Test("every byte sequence is handled without a crash (seeded random and truncated messages)")
+    func noCrash() {
+        var session = FrameIngestSession()
+        let valid = FrameMessage(kind: .video, isKeyframe: true, isConfig: false, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps, [0x65, 1]])[...]).serialized()
+        for cut in 0...valid.count { _ = try? session.receive(Array(valid.prefix(cut)), arrivalMicroseconds: 0) }
+        var state: UInt64 = 5
+        for _ in 0..<2000 {
+            var bytes = valid
+            for _ in 0..<4 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes[Int(state >> 33) % bytes.count] = UInt8(truncatingIfNeeded: state >> 13)
+            }
+            _ = try? session.receive(bytes, arrivalMicroseconds: 0)
+        }
+    }
+}

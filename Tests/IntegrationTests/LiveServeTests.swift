@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hlsseg serve` as a user runs it: ffmpeg publishes over RTMP, the stream appears under the
+/// root, gets ENDLIST after the idle timeout, plays over HTTP, and holds every packet the
+/// publisher sent, byte for byte.
+@Suite("hlsseg serve: RTMP publish end to end", .timeLimit(.minutes(5)))
+struct LiveServeTests {
+    @Test func ffmpegPublishesOverRTMPAndPlaysOverHTTP() async throws {
+        let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
+        let directory = try Scratch.directory("live-serve")
+        let root = directory.appendingPathComponent("streams", isDirectory: true)
+        let log = directory.appendingPathComponent("serve.log")
+        let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: try Tools.hlsseg())
+        server.arguments = [
+            "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
+            "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info",
+        ]
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
+        let logHandle = try FileHandle(forWritingTo: log)
+        server.standardOutput = logHandle
+        server.standardError = logHandle
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        try await waitUntil("the RTMP and HTTP ports accept connections", seconds: 30) {
+            canConnect(port: rtmpPort) && canConnect(port: httpPort)
+        }
+
+        let publish = try await Subprocess.run(
+            try Tools.ffmpeg(),
+            ["-nostdin", "-v", "error", "-re", "-i", fixture.path, "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:\(rtmpPort)/live/cam1"],
+            timeout: .seconds(90))
+        #expect(publish.succeeded, "\(publish.summary)\n\(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+
+        let playlist = root.appendingPathComponent("cam1/index.m3u8")
+        try await waitUntil("EXT-X-ENDLIST after the idle timeout", seconds: 30) {
+            ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").contains("#EXT-X-ENDLIST")
+        }
+
+        let overHTTP = try await Subprocess.run(
+            try Tools.ffmpeg(),
+            ["-nostdin", "-v", "error", "-i", "http://127.0.0.1:\(httpPort)/hls/cam1/index.m3u8", "-f", "null", "-"],
+            timeout: .seconds(120))
+        #expect(overHTTP.succeeded && overHTTP.stderrLines.isEmpty, "ffmpeg as an HLS client:\n\(overHTTP.summary)")
+
+        for kind in [StreamKind.video, .audio] {
+            let sent = try await Probe.frameHashes(fixture, kind, decoded: false)
+            let segmented = try await Probe.frameHashes(playlist, kind, decoded: false)
+            #expect(segmented == sent, "\(kind): \(segmented.count) packets segmented of \(sent.count) sent")
+        }
+    }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read it back, close).
+private func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw HarnessError("no free loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+private func canConnect(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+private func waitUntil(_ what: String, seconds: Double, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+    throw HarnessError("timed out after \(seconds) s waiting for \(what)")
+}

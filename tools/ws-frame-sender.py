@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Send a media file to hlsseg's WebSocket ingest (/ingest/<stream>), one frame per message.
+
+Example:
+    tools/ws-frame-sender.py input.mp4 ws://127.0.0.1:8080/ingest/cam1 --token s3cret --realtime
+
+The input is read with ffmpeg (`-c copy -f flv`, so it must hold H.264 and/or AAC) and each
+frame is sent in the message format of docs/ingest.md: a 20-byte header, then an Annex-B
+access unit (video) or an ADTS frame (audio). SPS/PPS go first in a config message.
+Only the Python standard library is used (a minimal RFC 6455 client).
+"""
+import argparse
+import base64
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.parse
+
+VIDEO, AUDIO = 0, 1
+KEYFRAME, CONFIG, TIMESTAMPS = 1, 2, 4
+
+
+def frame_message(track, flags, pts_us, dts_us, payload):
+    """The 20-byte header of docs/ingest.md, then the payload."""
+    return struct.pack(">BBBBqq", 1, track, flags, 0, pts_us, dts_us) + payload
+
+
+class WebSocket:
+    """Just enough of RFC 6455 to send binary messages from a client."""
+
+    def __init__(self, url, token=None):
+        parts = urllib.parse.urlsplit(url)
+        self.sock = socket.create_connection((parts.hostname, parts.port or 80))
+        path = parts.path + ("?" + parts.query if parts.query else "")
+        key = base64.b64encode(os.urandom(16)).decode()
+        headers = [
+            f"GET {path} HTTP/1.1", f"Host: {parts.hostname}:{parts.port or 80}", "Upgrade: websocket",
+            "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13",
+        ]
+        if token:
+            headers.append(f"Authorization: Bearer {token}")
+        self.sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise SystemExit("the server closed the connection during the WebSocket handshake")
+            response += chunk
+        status = response.split(b"\r\n", 1)[0].decode(errors="replace")
+        if " 101 " not in status + " ":
+            raise SystemExit(f"WebSocket upgrade refused: {status}")
+
+    def send(self, payload, opcode=0x2):
+        mask = os.urandom(4)
+        length = len(payload)
+        if length < 126:
+            header = struct.pack(">BB", 0x80 | opcode, 0x80 | length)
+        elif length < 1 << 16:
+            header = struct.pack(">BBH", 0x80 | opcode, 0x80 | 126, length)
+        else:
+            header = struct.pack(">BBQ", 0x80 | opcode, 0x80 | 127, length)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def close(self):
+        try:
+            self.send(struct.pack(">H", 1000), opcode=0x8)
+            self.sock.settimeout(2)
+            while self.sock.recv(4096):
+                pass
+        except OSError:
+            pass
+        self.sock.close()
+
+
+def read_exact(stream, count):
+    data = stream.read(count)
+    return data if data is not None and len(data) == count else None
+
+
+def flv_tags(stream):
+    """(type, timestamp ms, body) of each FLV tag (FLV spec v10.1, annex E)."""
+    header = read_exact(stream, 9)
+    if not header or header[:3] != b"FLV":
+        raise SystemExit("ffmpeg did not produce FLV")
+    stream.read(struct.unpack(">I", header[5:9])[0] - 9 + 4)
+    while True:
+        tag = read_exact(stream, 11)
+        if not tag:
+            return
+        size = int.from_bytes(tag[1:4], "big")
+        timestamp = int.from_bytes(tag[4:7], "big") | tag[7] << 24
+        body = read_exact(stream, size)
+        read_exact(stream, 4)
+        if body is None:
+            return
+        yield tag[0] & 0x1F, timestamp, body
+
+
+def avcc_to_annexb(record):
+    """SPS and PPS of an AVCDecoderConfigurationRecord, with start codes; and the NAL length size."""
+    length_size = (record[4] & 3) + 1
+    out, pos = b"", 5
+    for mask in (0x1F, 0xFF):
+        count = record[pos] & mask
+        pos += 1
+        for _ in range(count):
+            size = int.from_bytes(record[pos:pos + 2], "big")
+            out += b"\x00\x00\x00\x01" + record[pos + 2:pos + 2 + size]
+            pos += 2 + size
+    return out, length_size
+
+
+def nalus_to_annexb(data, length_size):
+    out, pos = b"", 0
+    while pos + length_size <= len(data):
+        size = int.from_bytes(data[pos:pos + length_size], "big")
+        out += b"\x00\x00\x00\x01" + data[pos + length_size:pos + length_size + size]
+        pos += length_size + size
+    return out
+
+
+def adts(asc, frame):
+    """A 7-byte ADTS header (no CRC) from an AudioSpecificConfig, then the raw frame."""
+    profile = (asc[0] >> 3) - 1
+    rate_index = ((asc[0] & 7) << 1) | (asc[1] >> 7)
+    channels = (asc[1] >> 3) & 0xF
+    length = len(frame) + 7
+    header = bytes([
+        0xFF, 0xF1, (profile << 6) | (rate_index << 2) | (channels >> 2),
+        ((channels & 3) << 6) | (length >> 11), (length >> 3) & 0xFF, ((length & 7) << 5) | 0x1F, 0xFC,
+    ])
+    return header + frame
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("input", help="any file or URL ffmpeg reads with H.264 and/or AAC")
+    parser.add_argument("url", help="ws://host:port/ingest/<stream>[?token=…]")
+    parser.add_argument("--token", help="sent as Authorization: Bearer")
+    parser.add_argument("--realtime", action="store_true", help="send at the pace of the timestamps")
+    parser.add_argument("--no-timestamps", action="store_true", help="leave timestamps out (the server uses arrival times; implies --realtime)")
+    args = parser.parse_args()
+    realtime = args.realtime or args.no_timestamps
+
+    ffmpeg = subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", args.input, "-c", "copy", "-f", "flv", "-"],
+        stdout=subprocess.PIPE)
+    socket_ = WebSocket(args.url, args.token)
+    length_size, asc, start, sent = 4, None, time.monotonic(), 0
+    for kind, timestamp, body in flv_tags(ffmpeg.stdout):
+        if realtime:
+            delay = start + timestamp / 1000 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        flags = 0 if args.no_timestamps else TIMESTAMPS
+        if kind == 9 and len(body) >= 5 and body[0] & 0x0F == 7:
+            cts = int.from_bytes(body[2:5], "big", signed=True)
+            dts_us, pts_us = timestamp * 1000, (timestamp + cts) * 1000
+            if body[1] == 0:
+                annexb, length_size = avcc_to_annexb(body[5:])
+                socket_.send(frame_message(VIDEO, CONFIG | flags, pts_us, dts_us, annexb))
+            elif body[1] == 1:
+                key = KEYFRAME if body[0] >> 4 == 1 else 0
+                socket_.send(frame_message(VIDEO, key | flags, pts_us, dts_us, nalus_to_annexb(body[5:], length_size)))
+                sent += 1
+        elif kind == 8 and len(body) >= 2 and body[0] >> 4 == 10:
+            if body[1] == 0:
+                asc = body[2:]
+            elif asc is not None:
+                socket_.send(frame_message(AUDIO, KEYFRAME | flags, timestamp * 1000, timestamp * 1000, adts(asc, body[2:])))
+                sent += 1
+    socket_.close()
+    status = ffmpeg.wait()
+    print(f"sent {sent} frames", file=sys.stderr)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
