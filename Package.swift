@@ -92,7 +92,6 @@ let package = Package(
             dependencies: [
                 "HTTPServe", "Packager", "Playlist",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
             swiftSettings: strictSettings),
         // Runs the built `hlsseg` binary against fixtures made by Debian's ffmpeg and checks

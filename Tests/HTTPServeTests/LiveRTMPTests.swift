@@ -12,7 +12,8 @@ struct LiveRTMPTests {
         let result = try await LiveFixtures.publish(port: server.port, key: "cam1")
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         #expect(server.playlist("cam1") != nil)
-        #expect(await server.hub.state(of: "cam1") == .idle)
+        // The publisher has closed its socket; the hub notices it on its own event loop.
+        #expect(await LiveFixtures.waitUntil(seconds: 5) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
         let playlist = try #require(server.playlist("cam1"))
         #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
