@@ -13,7 +13,7 @@ struct LiveRTMPTests {
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         #expect(server.playlist("cam1") != nil)
         // The publisher has closed its socket; the hub notices it on its own event loop.
-        #expect(await LiveFixtures.waitUntil(seconds: 5) { await server.hub.state(of: "cam1") == .idle })
+        #expect(await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
         let playlist = try #require(server.playlist("cam1"))
         #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
@@ -35,7 +35,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         async let first = LiveFixtures.publish(port: server.port, key: "a")
         async let second = LiveFixtures.publish(port: server.port, key: "b")
-        let live = await LiveFixtures.waitUntil(seconds: 3) { await server.hub.state(of: "a") == .live }
+        let live = await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "a") == .live }
         #expect(live)
         let duplicate = try await LiveFixtures.publish(port: server.port, key: "a", realtime: false)
         #expect(duplicate.status != 0, "a second publisher of a live name must be refused")
@@ -56,7 +56,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         let first = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(await LiveFixtures.waitUntil(seconds: 3) { await server.hub.state(of: "cam") == .idle })
+        #expect(await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "cam") == .idle })
         let second = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(await server.waitForEnd("cam", seconds: 10))

@@ -34,7 +34,7 @@ struct LiveWebSocketTests {
             let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/ws1", "--token", "tok"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/ws1/index.m3u8"
-            #expect(await LiveFixtures.waitUntil(seconds: 6) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            #expect(await LiveFixtures.waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
             let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
             let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
@@ -53,7 +53,7 @@ struct LiveWebSocketTests {
             let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots?token=tok", "--no-timestamps"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/nots/index.m3u8"
-            #expect(await LiveFixtures.waitUntil(seconds: 6) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            #expect(await LiveFixtures.waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
             let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0, "decode: \(decode.stderr)")
             let duration = try await LiveFixtures.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
