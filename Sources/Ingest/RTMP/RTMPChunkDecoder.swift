@@ -52,7 +52,10 @@ public struct RTMPChunkDecoder: Sendable {
                 messages.append(message)
             }
         }
-        if offset > 0 {
+        if offset == buffer.count {
+            buffer.removeAll(keepingCapacity: true)  // the usual case: every byte consumed
+            offset = 0
+        } else if offset > 0 {
             buffer.removeFirst(offset)
             offset = 0
         }

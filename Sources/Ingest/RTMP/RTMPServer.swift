@@ -22,35 +22,43 @@ public struct RTMPServer: Sendable {
 
     /// Binds; the returned listener accepts connections once `run` is called.
     public func bind() async throws -> Listener {
+        let (handler, logger) = (self.handler, self.logger)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { child in
-                child.eventLoop.makeCompletedFuture {
+                child.eventLoop.makeCompletedFuture { () throws -> any Channel in
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: RTMPLimits.readTimeout), CloseWhenIdle(),
+                        RTMPConnectionHandler(
+                            remoteAddress: child.remoteAddress?.description ?? "unknown", handler: handler, logger: logger),
                     ])
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                    return child
                 }
             }
-        return Listener(channel: channel, handler: handler, logger: logger)
+        return Listener(channel: channel)
     }
 
     public struct Listener: Sendable {
-        let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
-        let handler: any PublishHandler
-        let logger: Logger
+        let channel: NIOAsyncChannel<any Channel, Never>
 
         /// The port actually bound (useful with port 0 in tests).
         public var port: Int { channel.channel.localAddress?.port ?? 0 }
 
-        /// Accepts connections until the task is cancelled or `close()` is called.
+        /// Accepts connections until the task is cancelled or `close()` is called; returns once
+        /// every accepted connection has closed (cancelling closes them).
         public func run() async throws {
             try await withThrowingDiscardingTaskGroup { group in
                 try await channel.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await serve(connection) }
+                        group.addTask {
+                            await withTaskCancellationHandler {
+                                try? await connection.closeFuture.get()
+                            } onCancel: {
+                                connection.close(promise: nil)
+                            }
+                        }
                     }
                 }
             }
@@ -59,72 +67,168 @@ public struct RTMPServer: Sendable {
         public func close() async {
             try? await channel.channel.close()
         }
+    }
+}
 
-        private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-            let remote = connection.channel.remoteAddress?.description ?? "unknown"
-            var session = RTMPServerSession(remoteAddress: remote)
-            var sink: LiveMediaSink?
-            var streamName: String?
-            var endReason: String?
-            do {
-                try await connection.executeThenClose { inbound, outbound in
-                    reading: for try await buffer in inbound {
-                        let outputs: [RTMPServerSession.Output]
-                        do {
-                            outputs = try session.receive(buffer.readableBytesView)
-                        } catch {
-                            endReason = "\(error)"
-                            logger.warning("rtmp \(remote)\(streamName.map { " (\($0))" } ?? ""): closing the connection: \(error)")
-                            break reading
-                        }
-                        for output in outputs {
-                            switch output {
-                            case .send(let bytes):
-                                try await outbound.write(ByteBuffer(bytes: bytes))
-                            case .publishRequested(let request):
-                                switch await handler.publish(request) {
-                                case .accept(let accepted):
-                                    sink = accepted
-                                    streamName = request.streamName
-                                    logger.info("rtmp \(remote): publishing \(request.streamName)")
-                                    let released: [RTMPServerSession.Output]
-                                    do {
-                                        released = try session.acceptPublish(streamName: request.streamName)
-                                    } catch {
-                                        endReason = "\(error)"
-                                        logger.warning("rtmp \(remote) (\(request.streamName)): closing the connection: \(error)")
-                                        break reading
-                                    }
-                                    for item in released {
-                                        switch item {
-                                        case .send(let bytes): try await outbound.write(ByteBuffer(bytes: bytes))
-                                        case .media(let event): sink?.send(event)
-                                        default: break
-                                        }
-                                    }
-                                case .refuse(let refusal):
-                                    logger.warning("rtmp \(remote): publish of \(request.streamName) refused: \(refusal.reason)")
-                                    try await outbound.write(ByteBuffer(bytes: session.refusePublish(refusal)))
-                                    break reading
-                                }
-                            case .media(let event):
-                                sink?.send(event)
-                            case .unpublished:
-                                sink?.finish(reason: nil)
-                                sink = nil
-                            }
-                        }
-                    }
-                }
-            } catch {
-                endReason = endReason ?? "\(error)"
-                logger.debug("rtmp \(remote): connection error: \(error)")
-            }
-            if let sink {
-                logger.info("rtmp \(remote): \(streamName ?? "?") disconnected")
-                sink.finish(reason: endReason)
+/// One RTMP connection on its event loop: bytes go through the `RTMPServerSession` as they are
+/// read (no task hop per read), replies are written back, media goes to the publish sink.
+/// While the hub decides on a publish request, reading pauses and what was already read waits,
+/// so every output is handled in the order the session produced it.
+final class RTMPConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let remote: String
+    private let handler: any PublishHandler
+    private let logger: Logger
+    private var session: RTMPServerSession
+    private var sink: LiveMediaSink?
+    private var streamName: String?
+    private var endReason: String?
+    /// A publish decision is pending: outputs after the request and newly read bytes wait.
+    private var deciding = false
+    private var waitingOutputs: [RTMPServerSession.Output] = []
+    private var waitingBytes: [ByteBuffer] = []
+    /// Closing after bad input, a refusal or an error: nothing more is read.
+    private var stopped = false
+    private var inactive = false
+
+    init(remoteAddress: String, handler: any PublishHandler, logger: Logger) {
+        self.remote = remoteAddress
+        self.handler = handler
+        self.logger = logger
+        self.session = RTMPServerSession(remoteAddress: remoteAddress)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        guard !stopped else { return }
+        if deciding {
+            waitingBytes.append(buffer)
+            return
+        }
+        receive(buffer, context: context)
+    }
+
+    private func receive(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        let outputs: [RTMPServerSession.Output]
+        do {
+            outputs = try session.receive(buffer.readableBytesView)
+        } catch {
+            endReason = "\(error)"
+            logger.warning("rtmp \(remote)\(streamName.map { " (\($0))" } ?? ""): closing the connection: \(error)")
+            stop(context: context)
+            return
+        }
+        handle(outputs[...], context: context)
+    }
+
+    private func handle(_ outputs: ArraySlice<RTMPServerSession.Output>, context: ChannelHandlerContext) {
+        var wrote = false
+        defer { if wrote { context.flush() } }
+        for index in outputs.indices {
+            switch outputs[index] {
+            case .send(let bytes):
+                context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                wrote = true
+            case .publishRequested(let request):
+                deciding = true
+                waitingOutputs = Array(outputs[(index + 1)...])
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+                decide(request, context: context)
+                return
+            case .media(let event):
+                sink?.send(event)
+            case .unpublished:
+                sink?.finish(reason: nil)
+                sink = nil
             }
         }
+    }
+
+    private func decide(_ request: PublishRequest, context: ChannelHandlerContext) {
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        let handler = self.handler
+        Task {
+            let decision = await handler.publish(request)
+            eventLoop.execute {
+                bound.value.handler.decided(decision, request: request, context: bound.value.context)
+            }
+        }
+    }
+
+    private func decided(_ decision: PublishDecision, request: PublishRequest, context: ChannelHandlerContext) {
+        deciding = false
+        switch decision {
+        case .accept(let accepted):
+            if inactive {  // the connection went away while the hub decided
+                accepted.finish(reason: endReason ?? "connection closed")
+                return
+            }
+            sink = accepted
+            streamName = request.streamName
+            logger.info("rtmp \(remote): publishing \(request.streamName)")
+            let released: [RTMPServerSession.Output]
+            do {
+                released = try session.acceptPublish(streamName: request.streamName)
+            } catch {
+                endReason = "\(error)"
+                logger.warning("rtmp \(remote) (\(request.streamName)): closing the connection: \(error)")
+                stop(context: context)
+                return
+            }
+            for item in released {
+                switch item {
+                case .send(let bytes): context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                case .media(let event): sink?.send(event)
+                default: break
+                }
+            }
+            context.flush()
+        case .refuse(let refusal):
+            logger.warning("rtmp \(remote): publish of \(request.streamName) refused: \(refusal.reason)")
+            guard !inactive else { return }
+            stopped = true
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: session.refusePublish(refusal)))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+            return
+        }
+        // Carry on with what came after the request, in order.
+        let outputs = waitingOutputs
+        waitingOutputs = []
+        handle(outputs[...], context: context)
+        while !deciding, !stopped, !waitingBytes.isEmpty {
+            receive(waitingBytes.removeFirst(), context: context)
+        }
+        if !deciding, !stopped, !inactive {
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            context.read()
+        }
+    }
+
+    private func stop(context: ChannelHandlerContext) {
+        stopped = true
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        endReason = endReason ?? "\(error)"
+        logger.debug("rtmp \(remote): connection error: \(error)")
+        stop(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inactive = true
+        stopped = true
+        if let sink {
+            logger.info("rtmp \(remote): \(streamName ?? "?") disconnected")
+            sink.finish(reason: endReason)
+            self.sink = nil
+        }
+        context.fireChannelInactive()
     }
 }
 

@@ -53,15 +53,17 @@ public struct RTMPServerSession: Sendable {
     /// hostile input; the error's reason names what was wrong.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [Output] {
         var outputs: [Output] = []
-        var input = Array(bytes)
+        let messages: [RTMPMessage]
         if state == .handshake {
-            let (reply, rest) = try handshake.receive(input)
+            let (reply, rest) = try handshake.receive(Array(bytes))
             if !reply.isEmpty { outputs.append(.send(reply)) }
             guard handshake.isComplete else { return outputs }
             state = .waitingForConnect
-            input = rest
+            messages = try decoder.receive(rest)
+        } else {
+            messages = try decoder.receive(bytes)  // no intermediate copy of every read
         }
-        for message in try decoder.receive(input) {
+        for message in messages {
             outputs += try handle(message)
         }
         if peerWindow > 0, decoder.bytesReceived - acknowledged >= UInt64(peerWindow) {
