@@ -1,3 +1,5 @@
+@testable import Segmenter
+
 /// Bytes from a hex string; spaces, newlines and `|` (box separators in golden tables) are ignored.
 func hex(_ text: String) -> [UInt8] {
     let digits = text.filter { $0.isHexDigit }
@@ -13,5 +15,5 @@ func hex(_ text: String) -> [UInt8] {
 }
 
 func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    bytes.map(hexByte).joined()
 }

@@ -12,11 +12,11 @@ import Testing
         (1, 0, 6, "0830", 96_000),  // AAC Main 96 kHz 5.1
         (4, 12, 7, "2638", 7_350),  // AAC-LTP 7.35 kHz 7.1
     ])
-    func golden(objectType: UInt8, frequencyIndex: UInt8, channels: UInt8, hex: String, sampleRate: Int) throws {
+    func golden(objectType: UInt8, frequencyIndex: UInt8, channels: UInt8, configHex: String, sampleRate: Int) throws {
         let built = try AudioSpecificConfig(objectType: objectType, samplingFrequencyIndex: frequencyIndex, channelConfiguration: channels)
-        #expect(CodecFixtures.hex(built.bytes) == hex)
+        #expect(hexString(built.bytes) == configHex)
         #expect(built.sampleRate == sampleRate)
-        let parsed = try AudioSpecificConfig(parsing: CodecFixtures.bytes(hex))
+        let parsed = try AudioSpecificConfig(parsing: hex(configHex))
         #expect(parsed == built)
         #expect(parsed.objectType == objectType)
         #expect(parsed.samplingFrequencyIndex == frequencyIndex)
@@ -34,7 +34,7 @@ import Testing
     /// FFmpeg's `aac` encoder in MP4 (esds) writes a 5-byte config: LC 48 kHz stereo plus a
     /// sync extension (0x2b7) announcing no SBR. Kept verbatim.
     @Test func ffmpegConfigWithSyncExtensionIsKeptVerbatim() throws {
-        let bytes = CodecFixtures.bytes("119056e500")
+        let bytes = hex("119056e500")
         let config = try AudioSpecificConfig(parsing: bytes)
         #expect(config.bytes == bytes)
         #expect(config.objectType == 2 && config.sampleRate == 48_000 && config.channelConfiguration == 2)
@@ -92,8 +92,8 @@ import Testing
         ("fff14c401b7ffc", 3, 1, 219, "1188"),  // 48 kHz mono
         ("fff15c403ffffc", 7, 1, 511, "1388"),  // 22.05 kHz mono
     ])
-    func ffmpegHeaders(hex: String, frequencyIndex: UInt8, channels: UInt8, frameLength: Int, asc: String) throws {
-        let header = try ADTSHeader.parse(CodecFixtures.bytes(hex))
+    func ffmpegHeaders(headerHex: String, frequencyIndex: UInt8, channels: UInt8, frameLength: Int, asc: String) throws {
+        let header = try ADTSHeader.parse(hex(headerHex))
         #expect(header.objectType == 2)
         #expect(header.samplingFrequencyIndex == frequencyIndex)
         #expect(header.channelConfiguration == channels)
@@ -101,7 +101,7 @@ import Testing
         #expect(header.headerLength == 7)
         #expect(header.numberOfRawDataBlocks == 1)
         #expect(header.protectionAbsent)
-        #expect(CodecFixtures.hex(header.audioSpecificConfig.bytes) == asc)
+        #expect(hexString(header.audioSpecificConfig.bytes) == asc)
         #expect(header.sampleRate == AudioSpecificConfig.samplingFrequencies[Int(frequencyIndex)])
     }
 
@@ -138,8 +138,8 @@ import Testing
         var layer1 = Self.header(frameLength: 20)
         layer1[1] |= 0x02
         #expect(codecErrorCode { _ = try ADTSHeader.parse(layer1) } == .invalidValue)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(CodecFixtures.bytes("fe f1 4c 80 24 ff fc")) } == .invalidValue)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(CodecFixtures.bytes("fff14c8024ff")) } == .truncated)
+        #expect(codecErrorCode { _ = try ADTSHeader.parse(hex("fe f1 4c 80 24 ff fc")) } == .invalidValue)
+        #expect(codecErrorCode { _ = try ADTSHeader.parse(hex("fff14c8024ff")) } == .truncated)
     }
 
     @Test func realFileSplitsIntoItsFrames() throws {

@@ -7,16 +7,16 @@ import Testing
     /// FFmpeg's avcC bytes → the same record.
     @Test(arguments: CodecFixtures.h264Streams)
     func goldenBothWays(stream: CodecFixtures.H264Stream) throws {
-        let sps = CodecFixtures.bytes(stream.sps)
-        let pps = CodecFixtures.bytes(stream.pps)
+        let sps = hex(stream.sps)
+        let pps = hex(stream.pps)
         let built = try AVCDecoderConfigurationRecord(sps: sps, pps: [pps])
-        #expect(CodecFixtures.hex(built.serialized()) == stream.avcC)
+        #expect(hexString(built.serialized()) == stream.avcC)
         #expect(built.profileIndication == stream.profile)
         #expect(built.profileCompatibility == stream.compatibility)
         #expect(built.levelIndication == stream.level)
         #expect(built.nalLengthSize == 4)
 
-        let parsed = try AVCDecoderConfigurationRecord(parsing: CodecFixtures.bytes(stream.avcC))
+        let parsed = try AVCDecoderConfigurationRecord(parsing: hex(stream.avcC))
         #expect(parsed == built)
         #expect(parsed.sequenceParameterSets == [sps])
         #expect(parsed.pictureParameterSets == [pps])
@@ -26,18 +26,18 @@ import Testing
 
     @Test func highProfileExtensionAndCodecsString() throws {
         let hi10 = CodecFixtures.h264Streams[5]
-        let record = try AVCDecoderConfigurationRecord(parsing: CodecFixtures.bytes(hi10.avcC))
+        let record = try AVCDecoderConfigurationRecord(parsing: hex(hi10.avcC))
         #expect(record.highProfileExtension == .init(chromaFormat: 1, bitDepthLumaMinus8: 2, bitDepthChromaMinus8: 2))
         #expect(record.codecsString == "avc1.6e0028")
-        let h422 = try AVCDecoderConfigurationRecord(parsing: CodecFixtures.bytes(CodecFixtures.h264Streams[4].avcC))
+        let h422 = try AVCDecoderConfigurationRecord(parsing: hex(CodecFixtures.h264Streams[4].avcC))
         #expect(h422.highProfileExtension?.chromaFormat == 2)
-        let baseline = try AVCDecoderConfigurationRecord(parsing: CodecFixtures.bytes(CodecFixtures.h264Streams[1].avcC))
+        let baseline = try AVCDecoderConfigurationRecord(parsing: hex(CodecFixtures.h264Streams[1].avcC))
         #expect(baseline.highProfileExtension == nil)
         #expect(baseline.codecsString == "avc1.42c01e")
     }
 
     @Test func highProfileWithoutExtensionIsAccepted() throws {
-        let avcC = CodecFixtures.bytes(CodecFixtures.h264Streams[0].avcC).dropLast(4)
+        let avcC = hex(CodecFixtures.h264Streams[0].avcC).dropLast(4)
         let record = try AVCDecoderConfigurationRecord(parsing: avcC)
         #expect(record.highProfileExtension == nil)
         #expect(record.serialized() == Array(avcC))
@@ -50,18 +50,18 @@ import Testing
             highProfileExtension: .init(chromaFormat: 3, bitDepthLumaMinus8: 1, bitDepthChromaMinus8: 0, sequenceParameterSetExtensions: [[0x6d, 0x01]]))
         let bytes = record.serialized()
         let expected = "0164001f fd e2 0004 6764001f 0002 6764 02 0002 6801 0001 68 ff f9 f8 01 0002 6d01"
-        #expect(bytes == CodecFixtures.bytes(expected))
+        #expect(bytes == hex(expected))
         #expect(try AVCDecoderConfigurationRecord(parsing: bytes) == record)
     }
 
     @Test func trailingBytesAreIgnored() throws {
-        let avcC = CodecFixtures.bytes(CodecFixtures.h264Streams[1].avcC)
+        let avcC = hex(CodecFixtures.h264Streams[1].avcC)
         let record = try AVCDecoderConfigurationRecord(parsing: avcC + [0xfc, 0xf8, 0xf8, 0x00])
         #expect(record.serialized() == avcC)
     }
 
     @Test func rejectsMalformedRecords() {
-        let good = CodecFixtures.bytes(CodecFixtures.h264Streams[0].avcC)
+        let good = hex(CodecFixtures.h264Streams[0].avcC)
         var version2 = good
         version2[0] = 2
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: version2) } == .unsupported)
@@ -79,8 +79,8 @@ import Testing
     }
 
     @Test func rejectsBadInBandParameterSets() {
-        let sps = CodecFixtures.bytes(CodecFixtures.h264Streams[0].sps)
-        let pps = CodecFixtures.bytes(CodecFixtures.h264Streams[0].pps)
+        let sps = hex(CodecFixtures.h264Streams[0].sps)
+        let pps = hex(CodecFixtures.h264Streams[0].pps)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: []) } == .invalidValue)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: pps, pps: [pps]) } == .invalidValue)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [sps]) } == .invalidValue)

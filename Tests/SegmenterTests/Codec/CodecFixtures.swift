@@ -5,17 +5,6 @@ import Testing
 /// Fixtures and helpers of the codec tests. Names carry a `Codec` prefix: other suites share
 /// this test target.
 enum CodecFixtures {
-    /// Bytes from hex digits; whitespace and newlines are ignored.
-    static func bytes(_ hex: String) -> [UInt8] {
-        let digits = hex.unicodeScalars.filter { !$0.properties.isWhitespace }.map { UInt8(String($0), radix: 16)! }
-        precondition(digits.count % 2 == 0, "odd number of hex digits")
-        return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { hexByte($0) }.joined()
-    }
-
     /// One x264 stream's parameter sets and what FFmpeg 5.1 (`-c copy` to MP4) wrote as avcC,
     /// with the values ffprobe reports. Made with
     /// `ffmpeg -f lavfi -i testsrc2=size=WxH:rate=R -frames:v 1 -c:v libx264 -profile:v P [-pix_fmt F] -f h264`.
@@ -80,7 +69,7 @@ enum CodecFixtures {
     ]
 
     /// `ffmpeg -f lavfi -i sine=sample_rate=48000 -ac 1 -t 0.1 -c:a aac -f adts`: six frames.
-    static let adts48kMono = bytes(
+    static let adts48kMono = hex(
         """
         fff14c401b7ffcde02004c61766335392e33372e313030000268aa59ea104d130b56eb75fb7dfadf4f37adf157224a4876c8d4890209ba61f4ef89dc
         5d93d957481d5dc12c93337080e7af1aa5c870d719ef45ebdc4eb5da7a3703b779ef62f49e5571b35667b8cebd9ce8565b94ed6b1b8ab8d9b41b3636
@@ -106,7 +95,7 @@ enum CodecFixtures {
         """)
 
     /// The last frame of the same command at 22050 Hz mono: a 12-byte frame.
-    static let adtsSmallFrame22kMono = bytes("fff15c40019ffc011881b470")
+    static let adtsSmallFrame22kMono = hex("fff15c40019ffc011881b470")
 }
 
 /// SplitMix64: a seeded generator, so fuzz loops are reproducible.

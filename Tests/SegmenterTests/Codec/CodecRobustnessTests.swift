@@ -5,9 +5,9 @@ import Testing
 /// Truncation sweeps and seeded fuzz loops: every parser either returns a value or throws a
 /// `SegmenterError` on any input; none may trap.
 @Suite struct CodecRobustnessTests {
-    static let spsFixtures = CodecFixtures.h264Streams.map { CodecFixtures.bytes($0.sps) }
-    static let avcCFixtures = CodecFixtures.h264Streams.map { CodecFixtures.bytes($0.avcC) }
-    static let ascFixtures = ["1190", "1210", "119056e500", "f94780c93800"].map(CodecFixtures.bytes)
+    static let spsFixtures = CodecFixtures.h264Streams.map { hex($0.sps) }
+    static let avcCFixtures = CodecFixtures.h264Streams.map { hex($0.avcC) }
+    static let ascFixtures = ["1190", "1210", "119056e500", "f94780c93800"].map(hex)
     static let adtsFixture = CodecFixtures.adts48kMono
 
     /// Runs a parser, accepting success or a SegmenterError, failing on any other error.
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func lengthPrefixedPrefixes() throws {
-        let annexB = CodecFixtures.bytes("00000001 0910 00000001") + Self.spsFixtures[0] + CodecFixtures.bytes("00000001 68ebe3cb22c0 00000001 65888400aabbcc")
+        let annexB = hex("00000001 0910 00000001") + Self.spsFixtures[0] + hex("00000001 68ebe3cb22c0 00000001 65888400aabbcc")
         let data = AnnexB.toLengthPrefixed(annexB)
         #expect(try LengthPrefixed.nalUnits(in: data).count == 4)
         let boundaries: Set<Int> = [0, 6, 6 + 4 + Self.spsFixtures[0].count, 6 + 4 + Self.spsFixtures[0].count + 10]
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func annexBPrefixesNeverTrap() {
-        let annexB = CodecFixtures.bytes("00000001 0910 000001") + Self.spsFixtures[0] + CodecFixtures.bytes("0000000168ebe3cb22c0")
+        let annexB = hex("00000001 0910 000001") + Self.spsFixtures[0] + hex("0000000168ebe3cb22c0")
         for length in 0...annexB.count {
             let unit = H264AccessUnit(annexB: Array(annexB.prefix(length)))
             #expect(unit.skippedBytes == 0)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct H264SPSTests {
     @Test(arguments: CodecFixtures.h264Streams)
     func x264Fixtures(stream: CodecFixtures.H264Stream) throws {
-        let sps = try H264SPS.parse(CodecFixtures.bytes(stream.sps))
+        let sps = try H264SPS.parse(hex(stream.sps))
         #expect(sps.profileIdc == stream.profile)
         #expect(sps.constraintFlags == stream.compatibility)
         #expect(sps.levelIdc == stream.level)
@@ -19,31 +19,31 @@ import Testing
     }
 
     @Test func codedSizeAndCropping() throws {
-        let hd = try H264SPS.parse(CodecFixtures.bytes(CodecFixtures.h264Streams[0].sps))
+        let hd = try H264SPS.parse(hex(CodecFixtures.h264Streams[0].sps))
         #expect(hd.picWidthInMbs == 120 && hd.frameHeightInMbs == 68)
         #expect(hd.cropBottom == 8 && hd.cropTop == 0 && hd.cropLeft == 0 && hd.cropRight == 0)
         #expect(hd.picOrderCntType == 0)
-        let baseline = try H264SPS.parse(CodecFixtures.bytes(CodecFixtures.h264Streams[1].sps))
+        let baseline = try H264SPS.parse(hex(CodecFixtures.h264Streams[1].sps))
         #expect(baseline.picOrderCntType == 2)
-        let wide = try H264SPS.parse(CodecFixtures.bytes(CodecFixtures.h264Streams[2].sps))
+        let wide = try H264SPS.parse(hex(CodecFixtures.h264Streams[2].sps))
         #expect(wide.picWidthInMbs == 54 && wide.cropRight == 10)
-        let interlaced = try H264SPS.parse(CodecFixtures.bytes(CodecFixtures.h264Streams[6].sps))
+        let interlaced = try H264SPS.parse(hex(CodecFixtures.h264Streams[6].sps))
         #expect(interlaced.frameHeightInMbs == 36)
     }
 
     /// x264 writes a VUI with aspect ratio and timing (`-vf setsar=…`).
     @Test func vuiAspectRatioAndTiming() throws {
         // 720x576 main, SAR 16:15 (Extended_SAR), 25 fps.
-        let pal = try H264SPS.parse(CodecFixtures.bytes("674d401eeca05a0937fe0020001e20000003002000000641e2c5b2c0"))
+        let pal = try H264SPS.parse(hex("674d401eeca05a0937fe0020001e20000003002000000641e2c5b2c0"))
         #expect(pal.width == 720 && pal.height == 576)
         #expect(pal.sampleAspectRatio?.width == 16 && pal.sampleAspectRatio?.height == 15)
         #expect(pal.timing == H264SPS.Timing(numUnitsInTick: 1, timeScale: 50, fixedFrameRate: false))
         // 352x288 baseline, SAR 12:11 (aspect_ratio_idc 2).
-        let cif = try H264SPS.parse(CodecFixtures.bytes("6742c00dd9016096c084000003000400000300c83c50a920"))
+        let cif = try H264SPS.parse(hex("6742c00dd9016096c084000003000400000300c83c50a920"))
         #expect(cif.width == 352 && cif.height == 288)
         #expect(cif.sampleAspectRatio?.width == 12 && cif.sampleAspectRatio?.height == 11)
         // FFmpeg hands x264 a 1:1 SAR, which it signals (aspect_ratio_idc 1).
-        let square = try H264SPS.parse(CodecFixtures.bytes(CodecFixtures.h264Streams[0].sps))
+        let square = try H264SPS.parse(hex(CodecFixtures.h264Streams[0].sps))
         #expect(square.sampleAspectRatio?.width == 1 && square.sampleAspectRatio?.height == 1)
         #expect(try H264SPS.parse(Synthetic().nal()).sampleAspectRatio == nil)
         #expect(try H264SPS.parse(Synthetic().nal()).timing == nil)
@@ -179,8 +179,8 @@ import Testing
         #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(widthMbs: 1000, heightMapUnits: 1000).nal()) } == .limitExceeded)
         #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(heightMapUnits: 600, frameMbsOnly: false).nal()) } == .limitExceeded)
         #expect(codecErrorCode { _ = try H264SPS.parse([UInt8]()) } == .truncated)
-        #expect(codecErrorCode { _ = try H264SPS.parse(CodecFixtures.bytes("68ebe3cb22c0")) } == .invalidValue)
-        #expect(codecErrorCode { _ = try H264SPS.parse(CodecFixtures.bytes("e7640028")) } == .invalidValue)
+        #expect(codecErrorCode { _ = try H264SPS.parse(hex("68ebe3cb22c0")) } == .invalidValue)
+        #expect(codecErrorCode { _ = try H264SPS.parse(hex("e7640028")) } == .invalidValue)
         #expect(codecErrorCode { _ = try H264SPS.parse([0x67] + [UInt8](repeating: 0xff, count: CodecLimits.maxParameterSetSize)) } == .limitExceeded)
     }
 
