@@ -19,7 +19,7 @@ extension Splitter {
     func isTimeCutCandidate(_ packet: MediaPacket, timelineIndex index: Int) -> Bool {
         guard configuration.splitByTime, index == referenceIndex else { return false }
         let timeline = timelines[index]
-        let latest = max(timeline.queue.map(\.pts).max() ?? .min, timeline.held?.pts ?? .min)
+        let latest = max(timeline.queue.lazy.map(\.pts).max() ?? .min, timeline.held?.pts ?? .min)
         return packet.pts > latest
     }
 }
