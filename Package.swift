@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "HTTPServe", "Packager", "Playlist",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings),
         // Runs the built `hlsseg` binary against fixtures made by Debian's ffmpeg and checks

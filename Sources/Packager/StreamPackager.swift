@@ -52,6 +52,17 @@ public actor StreamPackager {
         /// Seconds of media this packager wrote.
         public var duration: Double
         public var droppedLeadingFrames: Int
+        /// Samples (frames) in the segments this packager wrote.
+        public var sampleCount: Int
+    }
+
+    /// What one `write(contentsOf:)` did.
+    public struct WriteReport: Sendable, Equatable {
+        /// Indices (into the packets given) of the packets that completed a segment; that
+        /// segment was on disk and in the playlist when the call returned.
+        public var completingPackets: [Int] = []
+        /// A segment is waiting for the other tracks to reach its cut (see `Splitter`).
+        public var isClosingSegment = false
     }
 
     public let configuration: PackagerConfiguration
@@ -79,8 +90,9 @@ public actor StreamPackager {
         var discontinuityPending = false
         /// Seconds of media published by this packager: the clock of the retention policy.
         var mediaClock = 0.0
-        /// Segments published by this packager.
+        /// Segments published by this packager, and the samples in them.
         var segmentCount = 0
+        var sampleCount = 0
         /// Frames dropped by earlier splitters (before a discontinuity).
         var droppedFrames = 0
         /// Wall clock (ms) at the first packet of the current splitter.
@@ -132,6 +144,18 @@ public actor StreamPackager {
         for segment in try splitter.push(packet) { try publish(segment) }
     }
 
+    /// Feeds packets in order (live ingest hands over batches); says which completed a segment.
+    public func write(contentsOf packets: some Collection<MediaPacket>) throws -> WriteReport {
+        var report = WriteReport()
+        for (index, packet) in packets.enumerated() {
+            let before = state.segmentCount
+            try write(packet)
+            if state.segmentCount != before { report.completingPackets.append(index) }
+        }
+        report.isClosingSegment = splitter.isClosingSegment
+        return report
+    }
+
     /// The source stopped and will go on later (an RTMP publisher reconnected, a looped file
     /// starts over): lists what is held as a last segment, and makes the next segment start
     /// with `#EXT-X-DISCONTINUITY`. Timestamps may restart after this. With `tracks` (the new
@@ -166,7 +190,7 @@ public actor StreamPackager {
         reportDroppedFrames()
         return Summary(
             segmentCount: state.segmentCount, duration: state.mediaClock,
-            droppedLeadingFrames: state.droppedFrames + splitter.droppedLeadingFrames)
+            droppedLeadingFrames: state.droppedFrames + splitter.droppedLeadingFrames, sampleCount: state.sampleCount)
     }
 
     /// The system clock in milliseconds since the Unix epoch.
@@ -197,6 +221,7 @@ public actor StreamPackager {
         try directory.write([fragment.header] + fragment.payloads, to: name)
         state.nextNumber += 1
         state.segmentCount += 1
+        state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
 
         var entry = MediaSegment(
             uri: name, duration: segment.duration, discontinuity: state.discontinuityPending,

@@ -27,6 +27,21 @@ struct LiveRTMPTests {
         #expect(sent[0]?.count ?? 0 > 90)
         #expect(received[0] == sent[0], "video packets differ")
         #expect(received[1] == sent[1], "audio packets differ")
+
+        // Metrics: every frame counted in and out; a publish latency for every segment a
+        // packet completed (all but the last, which the end of the stream completed).
+        let frames = Double((sent[0]?.count ?? 0) + (sent[1]?.count ?? 0))
+        #expect(server.metric("hlsseg_live_frames_received_total") == frames)
+        #expect(server.metric("hlsseg_live_frames_segmented_total") == frames)
+        #expect(server.metric("hlsseg_live_frames_dropped_total") == 0)
+        let segments = Double(playlist.components(separatedBy: "#EXTINF").count - 1)
+        for source in ["keyframe", "completing_packet"] {
+            let count = server.metric("hlsseg_live_segment_publish_seconds_count{from=\"\(source)\"}")
+            #expect(count == segments - 1, "publish latencies from \(source)")
+            // Loopback, one stream: well under a second even in a debug build.
+            let sum = server.metric("hlsseg_live_segment_publish_seconds_sum{from=\"\(source)\"}") ?? .infinity
+            #expect(sum / max(1, segments - 1) < 1)
+        }
     }
 
     @Test("two publishers at once; a second publisher on a live name is refused")

@@ -3,6 +3,7 @@ import HTTPServe
 import Ingest
 import Logging
 import Packager
+import Prometheus
 
 /// Helpers of the live tests: fixtures made by ffmpeg, child processes, a running hub + RTMP server.
 enum LiveFixtures {
@@ -120,16 +121,30 @@ struct LiveTestServer {
     let port: Int
     let listener: RTMPServer.Listener
     let task: Task<Void, any Error>
+    /// The hub's metrics (`LiveMetrics`) render here.
+    let registry: PrometheusCollectorRegistry
 
     static func start(idleTimeout: Duration = .milliseconds(1500), tokens: Set<String> = []) async throws -> LiveTestServer {
         let root = try LiveFixtures.temporaryRoot()
         var logger = Logger(label: "live-test")
         logger.logLevel = .warning
-        let hub = LiveHub(root: root, configuration: LiveConfiguration(idleTimeout: idleTimeout, publishTokens: tokens), logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let hub = LiveHub(
+            root: root, configuration: LiveConfiguration(idleTimeout: idleTimeout, publishTokens: tokens), logger: logger,
+            metrics: LiveMetrics(registry: registry))
         let server = RTMPServer(host: "127.0.0.1", port: 0, handler: hub, logger: logger)
         let listener = try await server.bind()
         let task = Task { try await listener.run() }
-        return LiveTestServer(root: root, hub: hub, port: listener.port, listener: listener, task: task)
+        return LiveTestServer(root: root, hub: hub, port: listener.port, listener: listener, task: task, registry: registry)
+    }
+
+    /// A sample's value from the metrics text (`name` with its labels, as rendered), nil if absent.
+    func metric(_ name: String) -> Double? {
+        let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1))
+        }
+        return nil
     }
 
     func playlist(_ stream: String) -> String? { LiveFixtures.read("\(root)/\(stream)/index.m3u8") }

@@ -2,8 +2,8 @@ import Foundation
 import Ingest
 import Logging
 import Packager
+import Prometheus
 import Segmenter
-import Synchronization
 
 /// Every live stream of the server: publishers (RTMP, WebSocket, pulled URLs) in, one
 /// `StreamPackager` per stream out, into `<root>/<stream>/`.
@@ -31,14 +31,19 @@ public actor LiveHub: PublishHandler {
 
     public let root: String
     public let configuration: LiveConfiguration
+    public let metrics: LiveMetrics
     private let logger: Logger
     private var entries: [String: Entry] = [:]
     private var nextPublisher: UInt64 = 1
     private var shutDown = false
 
-    public init(root: String, configuration: LiveConfiguration, logger: Logger) {
+    public init(
+        root: String, configuration: LiveConfiguration, logger: Logger,
+        metrics: LiveMetrics = LiveMetrics(registry: PrometheusCollectorRegistry())
+    ) {
         self.root = root
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -82,43 +87,73 @@ public actor LiveHub: PublishHandler {
         entry.publisher = id
         entry.idleTimer?.cancel()
         entry.idleTimer = nil
-        let (events, continuation) = AsyncStream.makeStream(of: LiveMediaEvent.self)
-        let ending = Ending()
+        let queue = LiveMediaQueue()
         let previous = entry.pump
         entry.pump = Task { [logger] in
             await previous?.value
-            await self.pump(name: name, publisher: id, events: events, logger: logger)
-            self.publisherEnded(name: name, publisher: id, reason: ending.reason)
+            await self.pump(name: name, queue: queue, logger: logger)
+            self.publisherEnded(name: name, publisher: id, reason: queue.endReason)
         }
         entries[name] = entry
         logger.info("live \(name): publisher \(request.remoteAddress) started")
-        return .accept(LiveMediaSink(
-            deliver: { continuation.yield($0) },
-            end: { reason in
-                ending.reason = reason
-                continuation.finish()
-            }))
+        return .accept(queue)
     }
 
-    /// Feeds one publisher's events to the stream's packager.
-    private nonisolated func pump(name: String, publisher: UInt64, events: AsyncStream<LiveMediaEvent>, logger: Logger) async {
+    /// Feeds one publisher's events to the stream's packager, a batch at a time (see
+    /// `LiveMediaQueue` for when it wakes), and records the publish latencies.
+    private nonisolated func pump(name: String, queue: LiveMediaQueue, logger: Logger) async {
         var packager: StreamPackager?
+        var videoTracks: Set<UInt32> = []
+        var lastKeyframeArrival: ContinuousClock.Instant?
+        var wake = LiveMediaQueue.Wake.everyEvent
         var failures = 0
-        for await event in events {
-            do {
-                switch event {
-                case .tracks(let tracks):
-                    if let current = packager {
-                        try await current.beginDiscontinuity(tracks: tracks)  // codec change mid-publish
-                    } else {
-                        packager = try await self.packager(for: name, tracks: tracks)
+        func failed(_ error: any Error) {
+            failures += 1
+            if failures <= 3 { logger.warning("live \(name): \(error)") }
+        }
+        while let batch = await queue.next(wake: wake) {
+            var start = batch.startIndex
+            while start < batch.endIndex {
+                if case .tracks(let tracks) = batch[start].event {
+                    videoTracks = Set(tracks.filter(\.format.isVideo).map(\.id))
+                    do {
+                        if let current = packager {
+                            try await current.beginDiscontinuity(tracks: tracks)  // codec change mid-publish
+                        } else {
+                            packager = try await self.packager(for: name, tracks: tracks)
+                        }
+                    } catch {
+                        failed(error)
                     }
-                case .packet(let packet):
-                    try await packager?.write(packet)
+                    start += 1
+                    continue
                 }
-            } catch {
-                failures += 1
-                if failures <= 3 { logger.warning("live \(name): \(error)") }
+                let run = batch[start...].prefix { if case .packet = $0.event { true } else { false } }
+                start = run.endIndex
+                let packets = run.compactMap { item -> MediaPacket? in
+                    if case .packet(let packet) = item.event { packet } else { nil }
+                }
+                metrics.framesReceived.increment(by: Int64(packets.count))
+                guard let packager else { continue }
+                let report: StreamPackager.WriteReport
+                do {
+                    report = try await packager.write(contentsOf: packets)
+                } catch {
+                    failed(error)
+                    continue
+                }
+                let renamed = ContinuousClock.now
+                var completing = report.completingPackets[...]
+                for (offset, item) in zip(packets.indices, run) {
+                    if packets[offset].isKeyframe, videoTracks.contains(packets[offset].trackID) {
+                        lastKeyframeArrival = item.arrival
+                    }
+                    guard completing.first == offset else { continue }
+                    completing.removeFirst()
+                    metrics.publishFromCompletingPacket.record(renamed - item.arrival)
+                    if let lastKeyframeArrival { metrics.publishFromKeyframe.record(renamed - lastKeyframeArrival) }
+                }
+                wake = report.isClosingSegment ? .everyEvent : .batched
             }
         }
     }
@@ -161,6 +196,8 @@ public actor LiveHub: PublishHandler {
         guard let packager = entry.packager else { return }
         do {
             let summary = try await packager.finish()
+            metrics.framesSegmented.increment(by: Int64(summary.sampleCount))
+            metrics.framesDropped.increment(by: Int64(summary.droppedLeadingFrames))
             logger.info("live \(name): ended, \(summary.segmentCount) segments, \(String(format: "%.1f", summary.duration)) s")
         } catch {
             logger.warning("live \(name): could not end the playlist: \(error)")
@@ -177,15 +214,5 @@ public actor LiveHub: PublishHandler {
             await entry.pump?.value
             await end(name: name, entry: entry)
         }
-    }
-}
-
-/// The reason a publisher ended, written once by the connection before it finishes the event
-/// stream and read by the pump after the stream has ended.
-private final class Ending: Sendable {
-    private let storage = Mutex<String?>(nil)
-    var reason: String? {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
     }
 }

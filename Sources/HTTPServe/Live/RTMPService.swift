@@ -1,6 +1,7 @@
 import Ingest
 import Logging
 import Hummingbird
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -72,7 +73,9 @@ public struct LiveIngest: ServeExtension {
 
     /// The hub, made once the server's root is known.
     public func hub(environment: ServeEnvironment) -> LiveHub {
-        hubBox.hub(root: environment.root, configuration: configuration, logger: environment.logger)
+        hubBox.hub(
+            root: environment.root, configuration: configuration, logger: environment.logger,
+            metrics: environment.metrics.registry)
     }
 
     public var usesWebSocket: Bool { true }
@@ -99,10 +102,10 @@ public struct LiveIngest: ServeExtension {
 final class HubBox: Sendable {
     private let storage = Mutex<LiveHub?>(nil)
 
-    func hub(root: String, configuration: LiveConfiguration, logger: Logger) -> LiveHub {
+    func hub(root: String, configuration: LiveConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry) -> LiveHub {
         storage.withLock { stored in
             if let stored { return stored }
-            let hub = LiveHub(root: root, configuration: configuration, logger: logger)
+            let hub = LiveHub(root: root, configuration: configuration, logger: logger, metrics: LiveMetrics(registry: metrics))
             stored = hub
             return hub
         }

@@ -37,7 +37,7 @@ struct WebSocketIngest: Sendable {
                         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
                         do {
                             for event in try session.receive(Array(buffer.readableBytesView), arrivalMicroseconds: micros) {
-                                sink.send(event)
+                                if !sink.send(event) { await sink.waitForRoom() }  // stop reading the socket meanwhile
                             }
                         } catch {
                             endReason = "\(error)"

@@ -47,7 +47,7 @@ public struct PulledSource: Sendable {
     }
 
     /// Reads the input to its end on a dedicated thread (libavformat blocks); returns why it ended.
-    static func read(url: String, options: InputOptions, sink: LiveMediaSink, logger: Logger) async -> String? {
+    static func read(url: String, options: InputOptions, sink: LiveMediaQueue, logger: Logger) async -> String? {
         let stop = StopFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -62,18 +62,27 @@ public struct PulledSource: Sendable {
         }
     }
 
-    private static func readBlocking(url: String, options: InputOptions, sink: LiveMediaSink, stop: StopFlag, logger: Logger) -> String? {
+    private static func readBlocking(url: String, options: InputOptions, sink: LiveMediaQueue, stop: StopFlag, logger: Logger) -> String? {
         do {
             let input = try LibAVInput(url: url, options: options, logger: logger)
-            sink.send(.tracks(input.tracks))
+            send(.tracks(input.tracks), to: sink)
             while !stop.isSet, let packet = try input.nextPacket() {
-                sink.send(.packet(packet))
+                send(.packet(packet), to: sink)
             }
             return stop.isSet ? "stopped" : nil
         } catch {
             return "\(error)"
         }
     }
+}
+
+/// Queues `event`; when the queue is full, this reading thread waits for room (a file read
+/// with `realtime` off would otherwise queue the whole file).
+private func send(_ event: LiveMediaEvent, to sink: LiveMediaQueue) {
+    guard !sink.send(event) else { return }
+    let room = DispatchSemaphore(value: 0)
+    sink.whenRoom { room.signal() }
+    room.wait()
 }
 
 /// Set once from a cancellation handler, read by the reading thread.

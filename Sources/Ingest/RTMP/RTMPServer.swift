@@ -71,9 +71,10 @@ public struct RTMPServer: Sendable {
 }
 
 /// One RTMP connection on its event loop: bytes go through the `RTMPServerSession` as they are
-/// read (no task hop per read), replies are written back, media goes to the publish sink.
-/// While the hub decides on a publish request, reading pauses and what was already read waits,
-/// so every output is handled in the order the session produced it.
+/// read (no task hop per read), replies are written back, media goes to the publish queue.
+/// Reading pauses while the hub decides on a publish request (what was already read waits, so
+/// every output is handled in the order the session produced it) and while the stream's queue
+/// is full (TCP backpressure on a publisher the packager cannot keep up with).
 final class RTMPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -82,13 +83,16 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private let handler: any PublishHandler
     private let logger: Logger
     private var session: RTMPServerSession
-    private var sink: LiveMediaSink?
+    private var sink: LiveMediaQueue?
     private var streamName: String?
     private var endReason: String?
     /// A publish decision is pending: outputs after the request and newly read bytes wait.
     private var deciding = false
     private var waitingOutputs: [RTMPServerSession.Output] = []
+    /// Bytes read while paused (decision or full queue), handled in order once unpaused.
     private var waitingBytes: [ByteBuffer] = []
+    /// The stream's queue is over its limit: no reads until it has room.
+    private var waitingForRoom = false
     /// Closing after bad input, a refusal or an error: nothing more is read.
     private var stopped = false
     private var inactive = false
@@ -103,7 +107,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard !stopped else { return }
-        if deciding {
+        if deciding || waitingForRoom {  // reads already under way when reading paused
             waitingBytes.append(buffer)
             return
         }
@@ -111,6 +115,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     }
 
     private func receive(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        let arrival = ContinuousClock.now
         let outputs: [RTMPServerSession.Output]
         do {
             outputs = try session.receive(buffer.readableBytesView)
@@ -120,10 +125,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             stop(context: context)
             return
         }
-        handle(outputs[...], context: context)
+        handle(outputs[...], arrival: arrival, context: context)
     }
 
-    private func handle(_ outputs: ArraySlice<RTMPServerSession.Output>, context: ChannelHandlerContext) {
+    private func handle(
+        _ outputs: ArraySlice<RTMPServerSession.Output>, arrival: ContinuousClock.Instant, context: ChannelHandlerContext
+    ) {
         var wrote = false
         defer { if wrote { context.flush() } }
         for index in outputs.indices {
@@ -134,11 +141,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             case .publishRequested(let request):
                 deciding = true
                 waitingOutputs = Array(outputs[(index + 1)...])
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+                updateReading(context: context)
                 decide(request, context: context)
                 return
             case .media(let event):
-                sink?.send(event)
+                send(event, arrival: arrival, context: context)
             case .unpublished:
                 sink?.finish(reason: nil)
                 sink = nil
@@ -181,7 +188,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             for item in released {
                 switch item {
                 case .send(let bytes): context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
-                case .media(let event): sink?.send(event)
+                case .media(let event): send(event, arrival: .now, context: context)
                 default: break
                 }
             }
@@ -199,14 +206,37 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         // Carry on with what came after the request, in order.
         let outputs = waitingOutputs
         waitingOutputs = []
-        handle(outputs[...], context: context)
-        while !deciding, !stopped, !waitingBytes.isEmpty {
+        handle(outputs[...], arrival: .now, context: context)
+        resume(context: context)
+    }
+
+    /// Handles the bytes read while paused, then reads on, unless something pauses again.
+    private func resume(context: ChannelHandlerContext) {
+        while !deciding, !waitingForRoom, !stopped, !waitingBytes.isEmpty {
             receive(waitingBytes.removeFirst(), context: context)
         }
-        if !deciding, !stopped, !inactive {
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-            context.read()
+        updateReading(context: context)
+    }
+
+    private func send(_ event: LiveMediaEvent, arrival: ContinuousClock.Instant, context: ChannelHandlerContext) {
+        guard let sink, !sink.send(event, arrival: arrival), !waitingForRoom else { return }
+        waitingForRoom = true
+        updateReading(context: context)
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        sink.whenRoom { [eventLoop = context.eventLoop] in
+            eventLoop.execute {
+                bound.value.handler.waitingForRoom = false
+                bound.value.handler.resume(context: bound.value.context)
+            }
         }
+    }
+
+    /// Reads only while no publish decision is pending and the stream's queue has room.
+    private func updateReading(context: ChannelHandlerContext) {
+        guard !stopped, !inactive else { return }
+        let read = !deciding && !waitingForRoom
+        context.channel.setOption(ChannelOptions.autoRead, value: read).whenComplete { _ in }
+        if read { context.read() }
     }
 
     private func stop(context: ChannelHandlerContext) {

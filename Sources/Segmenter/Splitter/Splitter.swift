@@ -74,6 +74,10 @@ public struct Splitter: Sendable {
         self.grid = configuration.grid
     }
 
+    /// A cut is decided and its segment waits for the other tracks to reach it: the next
+    /// packets may complete it (live ingest then hands them over without delay).
+    public var isClosingSegment: Bool { !pendingCuts.isEmpty }
+
     /// Feeds one packet; returns the segments it completed (usually none, sometimes one).
     public mutating func push(_ packet: MediaPacket) throws -> [Segment] {
         guard let index = timelines.firstIndex(where: { $0.track.id == packet.trackID }) else {

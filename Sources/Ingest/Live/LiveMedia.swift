@@ -68,7 +68,8 @@ extension String {
 
 /// What the live side answers to a publish request.
 public enum PublishDecision: Sendable {
-    case accept(LiveMediaSink)
+    /// Accepted: send the media into this queue, and `finish` it when the publisher is gone.
+    case accept(LiveMediaQueue)
     /// Refused; the reason goes into the log and, for RTMP, into the onStatus description.
     case refuse(PublishRefusal)
 }
@@ -82,21 +83,6 @@ public struct PublishRefusal: Error, Sendable, Equatable {
         self.kind = kind
         self.reason = reason
     }
-}
-
-/// Where an accepted publisher's media goes; `finish` when the publisher is gone.
-public struct LiveMediaSink: Sendable {
-    private let deliver: @Sendable (LiveMediaEvent) -> Void
-    private let end: @Sendable (_ reason: String?) -> Void
-
-    public init(deliver: @escaping @Sendable (LiveMediaEvent) -> Void, end: @escaping @Sendable (_ reason: String?) -> Void) {
-        self.deliver = deliver
-        self.end = end
-    }
-
-    public func send(_ event: LiveMediaEvent) { deliver(event) }
-    /// The publisher disconnected (`reason` nil) or was closed for a reason (bad input).
-    public func finish(reason: String?) { end(reason) }
 }
 
 /// Decides on publish requests; implemented by the live hub (HTTPServe).

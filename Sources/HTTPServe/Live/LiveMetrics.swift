@@ -1,0 +1,40 @@
+import Prometheus
+
+/// Metrics of live ingest, in the server's registry (`GET /metrics`):
+/// - `hlsseg_live_segment_publish_seconds{from="keyframe"}`: from the socket read that carried
+///   the keyframe starting the next segment to the playlist that lists the finished segment
+///   being renamed into place. It includes waiting for the other tracks to reach the cut
+///   (audio up to the keyframe's presentation time, which a real-time publisher sends one
+///   composition offset after the keyframe).
+/// - `hlsseg_live_segment_publish_seconds{from="completing_packet"}`: from the read that carried
+///   the packet completing the segment to the rename: the server's own delay.
+/// - `hlsseg_live_frames_received_total`, `…_segmented_total`, `…_dropped_total`: frames handed
+///   to packagers; frames in written segments and video before a stream's first keyframe,
+///   both counted when a stream ends. received = segmented + dropped once every stream ended.
+public final class LiveMetrics: Sendable {
+    let publishFromKeyframe: DurationHistogram
+    let publishFromCompletingPacket: DurationHistogram
+    let framesReceived: Counter
+    let framesSegmented: Counter
+    let framesDropped: Counter
+
+    /// Fine buckets around the 50 ms publish-latency target.
+    static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
+        .map { .milliseconds($0) }
+
+    public init(registry: PrometheusCollectorRegistry) {
+        let publish = ServeMetrics.descriptor(
+            "hlsseg_live_segment_publish_seconds", "Live segment publish latency: arrival to playlist renamed")
+        publishFromKeyframe = registry.makeDurationHistogram(
+            descriptor: publish, labels: [("from", "keyframe")], buckets: Self.latencyBuckets)
+        publishFromCompletingPacket = registry.makeDurationHistogram(
+            descriptor: publish, labels: [("from", "completing_packet")], buckets: Self.latencyBuckets)
+        framesReceived = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor("hlsseg_live_frames_received_total", "Frames handed to live packagers"))
+        framesSegmented = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor("hlsseg_live_frames_segmented_total", "Frames in segments of ended live streams"))
+        framesDropped = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_frames_dropped_total", "Video frames before a live stream's first keyframe (ended streams)"))
+    }
+}
