@@ -9,8 +9,12 @@
 ///   non-negative composition offsets and no edit list, which every demuxer reads alike.
 ///   Each track's `tfdt` is its first dts' distance from the origin plus the sum of its
 ///   earlier sample durations.
-/// - At a cut, the video splits at the keyframe in decode order; other tracks split at the
-///   keyframe's presentation time, so each segment's audio covers the span its video shows.
+/// - At a cut, the video splits at the keyframe in decode order, and so do the other tracks:
+///   audio before the keyframe's decode time stays in the segment, as in FFmpeg's muxer. (Split
+///   at the keyframe's presentation time instead, a live segment could only be closed once the
+///   publisher had sent audio one B-frame delay past the keyframe — 67 ms with 2 B-frames at
+///   30 fps — and the publish latency would pay for it.) The playlist's segment times stay
+///   those of the video's presentation.
 /// - A segment is closed once every other track has delivered its samples up to the cut (their
 ///   last duration is only known from the next packet), or the reference track has run
 ///   `maxInterleaveDelay` past the cut (a track that went quiet must not stall the stream).
@@ -41,7 +45,9 @@ public struct Splitter: Sendable {
     /// A decided cut: the keyframe that starts the next segment.
     struct Cut {
         var decodeTicks: Int64
-        /// Presentation time in seconds on the source clock.
+        /// The keyframe's decode time in seconds on the source clock: where the other tracks split.
+        var decodeTime: Double
+        /// Presentation time in seconds on the source clock: where the segment ends in the playlist.
         var presentationTime: Double
     }
 
@@ -113,7 +119,7 @@ public struct Splitter: Sendable {
         self.start = start
         let presentation = reference.seconds(packet.pts)
         if grid.closes(segmentNumber: emittedCount + pendingCuts.count + 1, at: presentation - start) {
-            pendingCuts.append(Cut(decodeTicks: packet.dts, presentationTime: presentation))
+            pendingCuts.append(Cut(decodeTicks: packet.dts, decodeTime: reference.seconds(packet.dts), presentationTime: presentation))
         }
     }
 
@@ -138,7 +144,7 @@ public struct Splitter: Sendable {
         return timelines.indices.allSatisfy { index in
             guard index != referenceIndex else { return true }
             let timeline = timelines[index]
-            return timeline.held.map { timeline.seconds($0.pts) >= cut.presentationTime } ?? false
+            return timeline.held.map { timeline.seconds($0.pts) >= cut.decodeTime } ?? false
         }
     }
 
@@ -154,7 +160,7 @@ public struct Splitter: Sendable {
             switch cut {
             case nil: boundary = .end
             case let cut? where index == referenceIndex: boundary = .decodeTime(cut.decodeTicks)
-            case let cut?: boundary = .presentationTime(cut.presentationTime)
+            case let cut?: boundary = .presentationTime(cut.decodeTime)
             }
             if let fragment = timelines[index].takeFragment(before: boundary, origin: origin) {
                 fragments.append(fragment)

@@ -106,17 +106,18 @@ struct SplitterTests {
         #expect(abs(segments[0].duration - 9000.0 / 90000) < 1e-12)
     }
 
-    @Test func audioBeforeTheVideoSetsTheOriginAndCutsFollowPresentation() throws {
+    @Test func audioBeforeTheVideoSetsTheOriginAndAudioSplitsAtTheKeyframeDecodeTime() throws {
         // Audio starts at 0 (AAC priming); video decodes from 0.1 s but presents from 0.2 s.
         let video = Stream.videoPackets(frames: 180, keyframes: [0, 60, 120], reorder: 3, startTicks: 9000)
         let audio = Stream.audioPackets(count: 290)
         let (splitter, segments) = try Stream.run([Stream.video, Stream.audio], Stream.interleave(video + audio))
         #expect(splitter.start == 0)
         #expect(segments[0].tracks.map(\.baseMediaDecodeTime) == [9000, 0])
-        // The keyframe at decode 2.1 s presents at 2.2 s: the cut for audio is 2.2 s.
+        // The keyframe decodes at 2.1 s and presents at 2.2 s: audio splits at 2.1 s, the
+        // segment ends at 2.2 s in the playlist.
         let firstAudio = segments[0].tracks[1].samples.count
-        #expect(Double(firstAudio - 1) * 1024 / 48000 < 2.2)
-        #expect(Double(firstAudio) * 1024 / 48000 >= 2.2)
+        #expect(Double(firstAudio - 1) * 1024 / 48000 < 2.1)
+        #expect(Double(firstAudio) * 1024 / 48000 >= 2.1)
         #expect(segments[0].tracks[0].samples.count == 60)
         #expect(segments.map(\.startTime) == [0, 2.2, 4.2])
     }
