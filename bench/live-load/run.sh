@@ -2,15 +2,22 @@
 # Live-ingest load: N publishers replaying a 2 Mbit/s FLV at real-time pace against hlsseg's RTMP
 # server and then nginx-rtmp (one worker, hls on), loopback only, in one run.
 #   bench/live-load/run.sh [STREAMS=500] [SECONDS=300]
-#   HLSSEG_BIN=/path/to/hlsseg bench/live-load/run.sh …   (skip building hlsseg)
-# Prints CPU seconds (user+sys, from /proc/<pid>/stat) and peak RSS of each server.
+#   HLSSEG_BIN=/path/to/hlsseg   use an existing hlsseg binary (default: build release)
+#   LIVE_LOAD_DIR=/dev/shm/x     where both servers write (default: mktemp -d, i.e. /tmp)
+#   SKIP_NGINX=1                 hlsseg only
+# Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
+# stream-second; resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the
+# segment publish latency percentiles (its /metrics histogram) and whether every frame the
+# publishers sent was segmented.
 set -eu
 STREAMS=${1:-500}
 SECONDS_=${2:-300}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE="$REPO/bench/.cache"
-WORK=$(mktemp -d)
+WORK=${LIVE_LOAD_DIR:-$(mktemp -d)}
+HTTP_PORT=18080
+IDLE_TIMEOUT=5
 mkdir -p "$CACHE" "$WORK/hlsseg" "$WORK/nginx/hls"
 # nginx's worker runs as an unprivileged user (nobody / www-data): without this it cannot reach
 # the mktemp directory (mode 700), logs "hls: stat() failed … Permission denied" and writes no HLS.
@@ -23,36 +30,83 @@ FLV="$CACHE/live-2mbit.flv"
 
 (cd "$HERE" && swift build -c release --scratch-path "$REPO/.build-live-load" >/dev/null)
 LOAD="$REPO/.build-live-load/release/live-load"
-# HLSSEG_BIN: use an existing hlsseg binary instead of building one into .build/.
 if [ -n "${HLSSEG_BIN:-}" ]; then
     HLSSEG=$HLSSEG_BIN
 else
-    (cd "$REPO" && swift build -c release --product hlsseg >/dev/null)
-    HLSSEG="$REPO/.build/release/hlsseg"
+    (cd "$REPO" && swift build -c release --scratch-path "$REPO/.build-release" --product hlsseg >/dev/null)
+    HLSSEG="$REPO/.build-release/release/hlsseg"
 fi
 
-cpu_of() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # clock ticks → s (USER_HZ 100)
-rss_of() { awk '/VmHWM/ {print $2 / 1024 " MiB"}' "/proc/$1/status"; }
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+echo "load: $STREAMS streams x $SECONDS_ s of $(basename "$FLV"), output in $WORK ($(df -T "$WORK" | awk 'NR==2 {print $2}'))"
+echo "hlsseg: $("$HLSSEG" --version 2>/dev/null || echo "$HLSSEG")"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+cpu_of() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # clock ticks -> s (USER_HZ 100)
+rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }         # KiB
+hwm_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }         # KiB
 
 measure() {  # name pid port
     sleep 2
+    idle=$(rss_of "$2")
     before=$(cpu_of "$2")
-    "$LOAD" --flv "$FLV" --url "rtmp://127.0.0.1:$3/live/s" --streams "$STREAMS" --seconds "$SECONDS_" --ramp-ms 10
+    "$LOAD" --flv "$FLV" --url "rtmp://127.0.0.1:$3/live/s" --streams "$STREAMS" --seconds "$SECONDS_" --ramp-ms 10 \
+        | tee "$WORK/$1-load.txt"
     after=$(cpu_of "$2")
-    echo "$1: $(echo "$after - $before" | bc) s CPU for $STREAMS streams x $SECONDS_ s; peak RSS $(rss_of "$2")"
-    echo "$1: per stream $(echo "scale=4; ($after - $before) * 100 / $SECONDS_ / $STREAMS" | bc) % of one core"
+    peak=$(hwm_of "$2")
+    cpu=$(echo "$after - $before" | bc)
+    echo "$1: CPU $cpu s for $STREAMS streams x $SECONDS_ s = $(echo "scale=4; $cpu * 100 / $SECONDS_ / $STREAMS" | bc) % of one core per stream"
+    echo "$1: memory idle $((idle / 1024)) MiB, peak $((peak / 1024)) MiB, per stream $(echo "scale=2; ($peak - $idle) / 1024 / $STREAMS" | bc) MiB"
 }
 
-"$HLSSEG" serve --root "$WORK/hlsseg" --http-port 0 --rtmp-port 19350 --idle-timeout 5 --log-level warning &
+"$HLSSEG" serve --root "$WORK/hlsseg" --http-port $HTTP_PORT --rtmp-port 19350 --idle-timeout $IDLE_TIMEOUT --log-level warning &
 HPID=$!
 measure hlsseg $HPID 19350
+# Every stream ends after the idle timeout; then the counters cover everything.
+sleep $((IDLE_TIMEOUT + 5))
+curl -s "http://127.0.0.1:$HTTP_PORT/metrics" > "$WORK/hlsseg-metrics.txt"
 kill $HPID; wait $HPID 2>/dev/null || true
+python3 - "$WORK" "$STREAMS" <<'EOF'
+import glob, os, re, sys
+work, streams = sys.argv[1], int(sys.argv[2])
+metrics = open(os.path.join(work, "hlsseg-metrics.txt")).read()
+def value(name):
+    m = re.search(r"^%s(?:\{\})? ([0-9.e+]+)$" % name, metrics, re.M)
+    return int(float(m.group(1))) if m else None
+for source in ("keyframe", "completing_packet"):
+    buckets = [(float(le), int(float(n))) for le, n in re.findall(
+        r'hlsseg_live_segment_publish_seconds_bucket\{from="%s",le="([0-9.e+-]+)"\} ([0-9.e+]+)' % source, metrics)]
+    total = buckets[-1][1] if buckets else 0
+    def quantile(q):
+        for le, n in buckets:
+            if n >= q * total: return "<= %g ms" % (le * 1000)
+        return "> %g ms" % (buckets[-2][0] * 1000)
+    print("hlsseg: publish latency from %s: %d segments, p50 %s, p99 %s, p99.9 %s" % (
+        source, total, quantile(0.5), quantile(0.99), quantile(0.999)))
+sent = int(re.search(r"done: .* (\d+) frames", open(os.path.join(work, "hlsseg-load.txt")).read()).group(1))
+received = value("hlsseg_live_frames_received_total")
+segmented = value("hlsseg_live_frames_segmented_total")
+dropped = value("hlsseg_live_frames_dropped_total")
+print("hlsseg: frames sent %d, received %s, segmented %s, dropped before a first keyframe %s -> %s" % (
+    sent, received, segmented, dropped,
+    "every frame segmented" if sent == received == segmented + dropped and dropped == 0 else "FRAMES MISSING"))
+playlists = glob.glob(os.path.join(work, "hlsseg", "*", "index.m3u8"))
+ended = sum("#EXT-X-ENDLIST" in open(p).read() for p in playlists)
+segments = sum(open(p).read().count("#EXTINF") for p in playlists)
+print("hlsseg: %d playlists (%d with ENDLIST), %d segments" % (len(playlists), ended, segments))
+EOF
+rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
 
-sed -e "s#@ROOT@#$WORK/nginx#g" -e "s#@PORT@#19351#g" "$HERE/nginx-rtmp.conf.in" > "$WORK/nginx/nginx.conf"
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-NPID=$!
-sleep 1
-WORKER=$(pgrep -P $NPID | head -1)
-measure nginx-rtmp "$WORKER" 19351
-kill $NPID; wait $NPID 2>/dev/null || true
-echo "outputs in $WORK"
+if [ -z "${SKIP_NGINX:-}" ]; then
+    sed -e "s#@ROOT@#$WORK/nginx#g" -e "s#@PORT@#19351#g" "$HERE/nginx-rtmp.conf.in" > "$WORK/nginx/nginx.conf"
+    nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+    NPID=$!
+    sleep 1
+    WORKER=$(pgrep -P $NPID | head -1)
+    measure nginx-rtmp "$WORKER" 19351
+    echo "nginx-rtmp: $(ls "$WORK/nginx/hls" | grep -c '\.ts$') .ts segments on disk"
+    kill $NPID; wait $NPID 2>/dev/null || true
+    rm -rf "$WORK/nginx/hls"
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "logs and metrics in $WORK"

@@ -160,7 +160,9 @@ final class PublisherHandler: ChannelInboundHandler, @unchecked Sendable {
             // Sequence headers and metadata only once.
             if loop == 0 || (tag.type == 9 && tag.body.count > 1 && tag.body[1] == 1) || (tag.type == 8 && tag.body.count > 1 && tag.body[1] == 1) {
                 RTMPWire.message(chunkStream: tag.type == 9 ? 6 : (tag.type == 8 ? 4 : 5), timestamp: timestamp, type: tag.type == 18 ? 18 : tag.type, streamID: 1, payload: tag.body, into: &out)
-                stats.sent(bytes: tag.body.count, frame: tag.type != 18)
+                // Frames: what the server segments, i.e. AVC NALU / AAC raw tags (packet type 1),
+                // not metadata, sequence headers or ffmpeg's AVC end-of-sequence tag.
+                stats.sent(bytes: tag.body.count, frame: tag.type != 18 && tag.body.count > 1 && tag.body[1] == 1)
             }
             next += 1
         }
