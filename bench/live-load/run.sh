@@ -1,7 +1,9 @@
 #!/bin/sh
 # Live-ingest load: N publishers replaying a 2 Mbit/s FLV at real-time pace against hlsseg's RTMP
 # server and then nginx-rtmp (one worker, hls on), loopback only, in one run.
-#   bench/live-load/run.sh [STREAMS=500] [SECONDS=300]
+#   bench/live-load/run.sh [STREAMS=500] [SECONDS=300] [ROUNDS=1]
+#   ROUNDS > 1 alternates which server goes first and prints each round's CPU ratio, because
+#   ext4's inode allocator makes file creation cost drift between runs (docs/benchmarks.md).
 #   HLSSEG_BIN=/path/to/hlsseg   use an existing hlsseg binary (default: build release)
 #   LIVE_LOAD_DIR=/dev/shm/x     where both servers write (default: mktemp -d, i.e. /tmp)
 #   SKIP_NGINX=1                 hlsseg only
@@ -12,6 +14,7 @@
 set -eu
 STREAMS=${1:-500}
 SECONDS_=${2:-300}
+ROUNDS=${3:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE="$REPO/bench/.cache"
@@ -56,48 +59,26 @@ measure() {  # name pid port
     peak=$(hwm_of "$2")
     cpu=$(echo "$after - $before" | bc)
     echo "$1: CPU $cpu s for $STREAMS streams x $SECONDS_ s = $(echo "scale=4; $cpu * 100 / $SECONDS_ / $STREAMS" | bc) % of one core per stream"
+    echo "$cpu" > "$WORK/$1-cpu.txt"
     echo "$1: memory idle $((idle / 1024)) MiB, peak $((peak / 1024)) MiB, per stream $(echo "scale=2; ($peak - $idle) / 1024 / $STREAMS" | bc) MiB"
 }
 
-"$HLSSEG" serve --root "$WORK/hlsseg" --http-port $HTTP_PORT --rtmp-port 19350 --idle-timeout $IDLE_TIMEOUT --log-level warning &
-HPID=$!
-measure hlsseg $HPID 19350
-# Every stream ends after the idle timeout; then the counters cover everything.
-sleep $((IDLE_TIMEOUT + 5))
-curl -s "http://127.0.0.1:$HTTP_PORT/metrics" > "$WORK/hlsseg-metrics.txt"
-kill $HPID; wait $HPID 2>/dev/null || true
-python3 - "$WORK" "$STREAMS" <<'EOF'
-import glob, os, re, sys
-work, streams = sys.argv[1], int(sys.argv[2])
-metrics = open(os.path.join(work, "hlsseg-metrics.txt")).read()
-def value(name):
-    m = re.search(r"^%s(?:\{\})? ([0-9.e+]+)$" % name, metrics, re.M)
-    return int(float(m.group(1))) if m else None
-for source in ("keyframe", "completing_packet"):
-    buckets = [(float(le), int(float(n))) for le, n in re.findall(
-        r'hlsseg_live_segment_publish_seconds_bucket\{from="%s",le="([0-9.e+-]+)"\} ([0-9.e+]+)' % source, metrics)]
-    total = buckets[-1][1] if buckets else 0
-    def quantile(q):
-        for le, n in buckets:
-            if n >= q * total: return "<= %g ms" % (le * 1000)
-        return "> %g ms" % (buckets[-2][0] * 1000)
-    print("hlsseg: publish latency from %s: %d segments, p50 %s, p99 %s, p99.9 %s" % (
-        source, total, quantile(0.5), quantile(0.99), quantile(0.999)))
-sent = int(re.search(r"done: .* (\d+) frames", open(os.path.join(work, "hlsseg-load.txt")).read()).group(1))
-received = value("hlsseg_live_frames_received_total")
-segmented = value("hlsseg_live_frames_segmented_total")
-dropped = value("hlsseg_live_frames_dropped_total")
-print("hlsseg: frames sent %d, received %s, segmented %s, dropped before a first keyframe %s -> %s" % (
-    sent, received, segmented, dropped,
-    "every frame segmented" if sent == received == segmented + dropped and dropped == 0 else "FRAMES MISSING"))
-playlists = glob.glob(os.path.join(work, "hlsseg", "*", "index.m3u8"))
-ended = sum("#EXT-X-ENDLIST" in open(p).read() for p in playlists)
-segments = sum(open(p).read().count("#EXTINF") for p in playlists)
-print("hlsseg: %d playlists (%d with ENDLIST), %d segments" % (len(playlists), ended, segments))
-EOF
-rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
+run_hlsseg() {
+    mkdir -p "$WORK/hlsseg"
+    "$HLSSEG" serve --root "$WORK/hlsseg" --http-port $HTTP_PORT --rtmp-port 19350 --idle-timeout $IDLE_TIMEOUT --log-level warning &
+    HPID=$!
+    measure hlsseg $HPID 19350
+    # Every stream ends after the idle timeout; then the counters cover everything.
+    sleep $((IDLE_TIMEOUT + 5))
+    curl -s "http://127.0.0.1:$HTTP_PORT/metrics" > "$WORK/hlsseg-metrics.txt"
+    kill $HPID; wait $HPID 2>/dev/null || true
+    python3 "$HERE/report.py" "$WORK" "$STREAMS"
+    rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
+}
 
-if [ -z "${SKIP_NGINX:-}" ]; then
+run_nginx() {
+    mkdir -p "$WORK/nginx/hls"
+    chmod 777 "$WORK/nginx/hls"
     sed -e "s#@ROOT@#$WORK/nginx#g" -e "s#@PORT@#19351#g" "$HERE/nginx-rtmp.conf.in" > "$WORK/nginx/nginx.conf"
     nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
     NPID=$!
@@ -107,6 +88,23 @@ if [ -z "${SKIP_NGINX:-}" ]; then
     echo "nginx-rtmp: $(ls "$WORK/nginx/hls" | grep -c '\.ts$') .ts segments on disk"
     kill $NPID; wait $NPID 2>/dev/null || true
     rm -rf "$WORK/nginx/hls"
-fi
+}
+
+round=1
+while [ $round -le "$ROUNDS" ]; do
+    [ "$ROUNDS" -gt 1 ] && echo "--- round $round of $ROUNDS"
+    if [ -n "${SKIP_NGINX:-}" ]; then
+        run_hlsseg
+    elif [ $((round % 2)) -eq 1 ]; then
+        run_hlsseg; run_nginx
+    else
+        run_nginx; run_hlsseg
+    fi
+    if [ -z "${SKIP_NGINX:-}" ]; then
+        echo "round $round: hlsseg/nginx CPU ratio $(echo "scale=3; $(cat "$WORK/hlsseg-cpu.txt") / $(cat "$WORK/nginx-rtmp-cpu.txt")" | bc)" \
+            | tee -a "$WORK/ratios.txt"
+    fi
+    round=$((round + 1))
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "logs and metrics in $WORK"
