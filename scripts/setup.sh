@@ -25,10 +25,12 @@ BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev)
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
 # --test extras: the browser tests drive Debian's Chromium through chromedriver with the
-# selenium package for the system python (/usr/bin/python3).
-TEST_EXTRA_PACKAGES=(chromium chromium-driver python3-selenium)
-# --bench extras: bench/http-vs-nginx.sh.
-BENCH_EXTRA_PACKAGES=(wrk nginx)
+# selenium package for the system python (/usr/bin/python3); the live tests publish with
+# GStreamer's rtmpsink (librtmp, like OBS) and rtmp2sink besides ffmpeg.
+TEST_EXTRA_PACKAGES=(chromium chromium-driver python3-selenium
+    gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+# --bench extras: bench/http-vs-nginx.sh (wrk, nginx), bench/live-load (nginx-rtmp).
+BENCH_EXTRA_PACKAGES=(wrk nginx libnginx-mod-rtmp)
 
 wanted=("${BUILD_PACKAGES[@]}" "${TOOL_PACKAGES[@]}")
 if $with_test_extras; then
@@ -51,6 +53,7 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
         command -v chromium >/dev/null 2>&1 || missing+=(chromium)
         command -v chromedriver >/dev/null 2>&1 || missing+=(chromedriver)
         python3 -c 'import selenium' >/dev/null 2>&1 || missing+=("selenium for python3")
+        command -v gst-launch-1.0 >/dev/null 2>&1 || missing+=("GStreamer (gst-launch-1.0, plugins good + bad)")
     fi
     if ((${#missing[@]})); then
         say "not a Debian system; install these yourself: ${missing[*]}" >&2
