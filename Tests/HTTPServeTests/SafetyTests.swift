@@ -124,14 +124,7 @@ final class StalledSocket {
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard connectToLoopback(fd, port: port) else { throw POSIXError(.ECONNREFUSED) }
         let partial = Array("GET /hls/cam/seg0.m4s HTTP/1.1\r\nHost: x\r\n".utf8)
         _ = partial.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     }

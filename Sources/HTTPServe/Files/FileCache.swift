@@ -48,6 +48,10 @@ final class CachedFile: Sendable {
     /// The playlist has `#EXT-X-ENDLIST`: the stream has ended.
     let hasEndList: Bool
     private let gzipped: NIOLockedValueBox<ByteBuffer?>
+    /// Complete responses to plain requests for this version, kept by the event-loop fast
+    /// path for the second they were made in (`StreamFileFastPath.respond`): the many
+    /// clients of one live playlist version all get the same response.
+    let madeResponses = NIOLockedValueBox([Int: MadeResponse]())
 
     init(version: FileVersion, bytes: [UInt8], scanForEndList: Bool) {
         self.version = version
@@ -58,13 +62,23 @@ final class CachedFile: Sendable {
         self.gzipped = NIOLockedValueBox(nil)
     }
 
-    /// The gzip encoding, made on first use and kept with this version.
-    func gzip() -> ByteBuffer? {
-        guard bytes.readableBytes <= Gzip.maxInputSize else { return nil }
-        if let done = gzipped.withLockedValue({ $0 }) { return done }
+    enum Gzipped {
+        case made(ByteBuffer)
+        /// Not compressed yet and the caller asked not to compress now.
+        case notMade
+        /// Above `Gzip.maxInputSize`: sent as it is.
+        case tooBig
+    }
+
+    /// The gzip encoding, made on first use (unless `makeIfMissing` is false) and kept with
+    /// this version.
+    func gzip(makeIfMissing: Bool = true) -> Gzipped {
+        guard bytes.readableBytes <= Gzip.maxInputSize else { return .tooBig }
+        if let done = gzipped.withLockedValue({ $0 }) { return .made(done) }
+        guard makeIfMissing else { return .notMade }
         let compressed = ByteBuffer(bytes: Gzip.compress(Array(bytes.readableBytesView)))
         gzipped.withLockedValue { $0 = compressed }
-        return compressed
+        return .made(compressed)
     }
 
     private static func containsEndList(_ bytes: [UInt8]) -> Bool {
@@ -121,16 +135,7 @@ final class FileCache: Sendable {
             forget(path)
             return nil
         }
-        if version.size > maxFileSize { return .disk(version) }
-        if let hit = state.withLockedValue({ state -> CachedFile? in
-            guard var entry = state.entries[path], entry.file.version == version else { return nil }
-            state.clock += 1
-            entry.lastUsed = state.clock
-            state.entries[path] = entry
-            return entry.file
-        }) {
-            return .memory(hit)
-        }
+        if let found = lookupInMemory(path: path, version: version) { return found }
         let maxFileSize = self.maxFileSize
         guard let file = try await NIOThreadPool.singleton.runIfActive({
             Self.read(path: path, maxFileSize: maxFileSize, isPlaylist: isPlaylist)
@@ -138,6 +143,19 @@ final class FileCache: Sendable {
         guard let file else { return .disk(version) }
         insert(file, at: path)
         return .memory(file)
+    }
+
+    /// Without I/O or waiting (for an event loop): the cached bytes of this version, `.disk`
+    /// when it is too big to cache, nil when it has to be read first.
+    func lookupInMemory(path: String, version: FileVersion) -> Lookup? {
+        if version.size > maxFileSize { return .disk(version) }
+        let hit = state.withLockedValue { state -> CachedFile? in
+            guard let file = state.entries[path]?.file, file.version == version else { return nil }
+            state.clock += 1
+            state.entries[path]?.lastUsed = state.clock
+            return file
+        }
+        return hit.map { .memory($0) }
     }
 
     private func forget(_ path: String) {

@@ -29,6 +29,34 @@ struct FileResponder: Sendable {
         guard let lookup = try await cache.lookup(path: path, isPlaylist: kind == .playlist, known: known) else {
             throw HTTPError(.notFound)
         }
+        // With `compress: true` there is always an answer.
+        let answer = answer(
+            method: request.method, headers: request.headers, path: path, name: name, kind: kind, lookup: lookup,
+            compress: true)!
+        return try await response(for: answer, context: context)
+    }
+
+    /// The Hummingbird response for an answer, streaming from disk what the cache does not hold.
+    func response(for answer: FileAnswer, context: some RequestContext) async throws -> Response {
+        if let response = answer.inMemoryResponse { return response }
+        guard case .file(let path, let range) = answer.body else { preconditionFailure("in-memory answers handled above") }
+        let stream =
+            if let range { try await fileIO.loadFile(path: path, range: range, context: context) } else {
+                try await fileIO.loadFile(path: path, context: context)
+            }
+        return Response(status: answer.status, headers: answer.headers, body: stream)
+    }
+
+    /// Status, headers and body source for a GET or HEAD of one file version: the one place
+    /// the header rules live (the Hummingbird routes and the event-loop fast path both call it).
+    ///
+    /// `compress: false` is for callers that must not do CPU-heavy work (an event loop): when
+    /// the gzip encoding is wanted but not made yet for this version, the answer is nil and
+    /// the caller hands the request to a path that may compress.
+    func answer(
+        method: HTTPRequest.Method, headers request: HTTPFields, path: String, name: String, kind: ServedFileKind,
+        lookup: FileCache.Lookup, compress: Bool
+    ) -> FileAnswer? {
         let version: FileVersion
         let cached: CachedFile?
         switch lookup {
@@ -51,48 +79,49 @@ struct FileResponder: Sendable {
         var etag = cached?.etag ?? version.etag
         if kind == .playlist {
             headers[.vary] = "Accept-Encoding"
-            if request.headers[.range] == nil, Self.acceptsGzip(request.headers[values: .acceptEncoding]),
-                let file = cached, let compressed = file.gzip()
-            {
-                body = compressed
-                etag = String(etag.dropLast()) + "-gz\""
-                headers[.contentEncoding] = "gzip"
+            if request[.range] == nil, Self.acceptsGzip(request[values: .acceptEncoding]), let file = cached {
+                switch file.gzip(makeIfMissing: compress) {
+                case .made(let compressed):
+                    body = compressed
+                    etag = String(etag.dropLast()) + "-gz\""
+                    headers[.contentEncoding] = "gzip"
+                case .notMade: return nil
+                case .tooBig: break
+                }
             }
         }
         headers[.eTag] = etag
 
-        if isNotModified(request: request, version: version, kind: kind) {
+        if isNotModified(method: method, headers: request, version: version, kind: kind) {
             headers[.contentEncoding] = nil
-            return Response(status: .notModified, headers: headers)
+            return FileAnswer(status: .notModified, headers: headers, body: .empty)
         }
 
         let size = body?.readableBytes ?? version.size
-        var range = ByteRangeRequest(header: request.headers[.range], size: size)
-        if let ifRange = request.headers[.ifRange], range != .whole, !Self.ifRangeMatches(ifRange, etag: etag, version: version) {
+        var range = ByteRangeRequest(header: request[.range], size: size)
+        if let ifRange = request[.ifRange], range != .whole, !Self.ifRangeMatches(ifRange, etag: etag, version: version) {
             range = .whole
         }
-        let isHead = request.method == .head
+        let isHead = method == .head
         switch range {
         case .unsatisfiable:
             headers[.contentRange] = "bytes */\(size)"
             headers[.contentLength] = "0"
-            return Response(status: .rangeNotSatisfiable, headers: headers)
+            return FileAnswer(status: .rangeNotSatisfiable, headers: headers, body: .empty)
         case .whole:
             headers[.contentLength] = String(size)
-            if isHead { return Response(status: .ok, headers: headers) }
-            if let body { return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body)) }
-            let stream = try await fileIO.loadFile(path: path, context: context)
-            return Response(status: .ok, headers: headers, body: stream)
+            if isHead { return FileAnswer(status: .ok, headers: headers, body: .empty) }
+            if let body { return FileAnswer(status: .ok, headers: headers, body: .bytes(body)) }
+            return FileAnswer(status: .ok, headers: headers, body: .file(path: path, range: nil))
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
             headers[.contentLength] = String(bytes.count)
-            if isHead { return Response(status: .partialContent, headers: headers) }
+            if isHead { return FileAnswer(status: .partialContent, headers: headers, body: .empty) }
             if let body {
                 let slice = body.getSlice(at: body.readerIndex + bytes.lowerBound, length: bytes.count) ?? ByteBuffer()
-                return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: slice))
+                return FileAnswer(status: .partialContent, headers: headers, body: .bytes(slice))
             }
-            let stream = try await fileIO.loadFile(path: path, range: bytes, context: context)
-            return Response(status: .partialContent, headers: headers, body: stream)
+            return FileAnswer(status: .partialContent, headers: headers, body: .file(path: path, range: bytes))
         }
     }
 
@@ -110,9 +139,9 @@ struct FileResponder: Sendable {
     /// equal to the file's second proves nothing (it may have changed again within that
     /// second) and only a strictly later date gives 304. Clients that send the ETag, as
     /// browsers and players do, get 304 exactly.
-    func isNotModified(request: Request, version: FileVersion, kind: ServedFileKind) -> Bool {
-        guard request.method == .get || request.method == .head else { return false }
-        let values = request.headers[values: .ifNoneMatch]
+    func isNotModified(method: HTTPRequest.Method, headers: HTTPFields, version: FileVersion, kind: ServedFileKind) -> Bool {
+        guard method == .get || method == .head else { return false }
+        let values = headers[values: .ifNoneMatch]
         if !values.isEmpty {
             let base = version.etag
             for value in values {
@@ -126,7 +155,7 @@ struct FileResponder: Sendable {
             }
             return false
         }
-        guard let text = request.headers[.ifModifiedSince], let since = HTTPDate.parse(text) else { return false }
+        guard let text = headers[.ifModifiedSince], let since = HTTPDate.parse(text) else { return false }
         return kind == .media ? version.mtimeSeconds <= since : version.mtimeSeconds < since
     }
 

@@ -22,13 +22,13 @@ enum SafePath {
     /// `/hls/<stream>/<file>` → (stream, file).
     static func hlsComponents(_ rawPath: String) -> Result<(stream: String, file: String), PathRejection> {
         guard rawPath.hasPrefix("/hls/") else { return .failure(.notFound) }
-        let rest = rawPath.dropFirst("/hls/".count)
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        let rest = rawPath.utf8.dropFirst("/hls/".count)
+        let parts = rest.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         for part in parts {
-            if let rejection = check(part) { return .failure(rejection) }
+            if let rejection = check(Substring(part)) { return .failure(rejection) }
         }
         guard parts.count == 2 else { return .failure(.notFound) }
-        return .success((String(parts[0]), String(parts[1])))
+        return .success((String(Substring(parts[0])), String(Substring(parts[1]))))
     }
 
     /// `/a/b.js` → ["a", "b.js"]; `/` → ["index.html"].
@@ -45,8 +45,9 @@ enum SafePath {
 
     /// One path segment: nil when it may be used as a file name.
     static func check(_ part: Substring) -> PathRejection? {
-        if part.isEmpty || part == "." || part == ".." { return .badRequest }
-        for byte in part.utf8 {
+        let bytes = part.utf8
+        if bytes.isEmpty { return .badRequest }
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
@@ -56,8 +57,9 @@ enum SafePath {
                 return .badRequest
             }
         }
-        if part.hasPrefix(".") { return .notFound }
-        return nil
+        guard bytes.first == UInt8(ascii: ".") else { return nil }
+        // `.` and `..` are hostile; other names starting with a dot are hidden files.
+        return bytes.count == 1 || (bytes.count == 2 && bytes.last == UInt8(ascii: ".")) ? .badRequest : .notFound
     }
 
     /// The canonical form of `path` (symlinks resolved), or nil when it does not exist.
@@ -79,7 +81,8 @@ enum SafePath {
         var path = base
         var version: FileVersion?
         for (index, component) in components.enumerated() {
-            path += "/" + component
+            path.append("/")
+            path.append(component)
             var info = stat()
             guard lstat(path, &info) == 0 else { return nil }
             let type = info.st_mode & S_IFMT

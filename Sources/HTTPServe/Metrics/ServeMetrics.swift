@@ -30,6 +30,22 @@ public final class ServeMetrics: Sendable {
     }
 
     func countRequest(route: String, status: Int, duration: Duration) {
+        recorder(route: route, status: status).record(duration)
+    }
+
+    /// The counter and histogram of one route and status, for callers that count many
+    /// requests and keep it (the event-loop fast path keeps one per status and connection).
+    struct RequestRecorder: Sendable {
+        let counter: Counter
+        let histogram: DurationHistogram
+
+        func record(_ duration: Duration) {
+            counter.increment()
+            histogram.record(duration)
+        }
+    }
+
+    func recorder(route: String, status: Int) -> RequestRecorder {
         let key = route + " " + String(status)
         let counter = requestCounters.withLockedValue { counters in
             if let counter = counters[key] { return counter }
@@ -39,7 +55,6 @@ public final class ServeMetrics: Sendable {
             counters[key] = counter
             return counter
         }
-        counter.increment()
         let histogram = durationHistograms.withLockedValue { histograms in
             if let histogram = histograms[route] { return histogram }
             let histogram = registry.makeDurationHistogram(
@@ -49,7 +64,7 @@ public final class ServeMetrics: Sendable {
             histograms[route] = histogram
             return histogram
         }
-        histogram.record(duration)
+        return RequestRecorder(counter: counter, histogram: histogram)
     }
 
     /// A Prometheus name split the way swift-prometheus wants it: the last `_` part is the unit.

@@ -18,16 +18,20 @@ struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         do {
             var response = try await next(request, context)
-            add(to: &response.headers)
+            CORSHeaders.add(origin: origin, to: &response.headers)
             return response
         } catch let error as any HTTPResponseError {
             var response = try error.response(from: request, context: context)
-            add(to: &response.headers)
+            CORSHeaders.add(origin: origin, to: &response.headers)
             return response
         }
     }
+}
 
-    private func add(to headers: inout HTTPFields) {
+/// The fields added to every response; the middleware and the event-loop fast path
+/// (`StreamFileFastPath`) both add them here, so both send the same.
+enum CORSHeaders {
+    static func add(origin: String, to headers: inout HTTPFields) {
         headers[.accessControlAllowOrigin] = origin
         headers[.accessControlExposeHeaders] = "Content-Length, Content-Range, ETag, Last-Modified, Age"
     }

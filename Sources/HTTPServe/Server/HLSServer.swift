@@ -73,6 +73,13 @@ public struct HLSServer: Sendable {
     private let files: FileResponder
     private let catalog: StreamCatalog
     private let wwwRoot: String?
+    /// Answers cached stream files on the event loop; nil when `configuration.streamFastPath` is off.
+    let fastPath: StreamFileFastPath?
+
+    /// The route pattern of stream files, also the `route` label of their metrics.
+    static let streamFileRoute = "/hls/**"
+    /// The `Server` field of every response.
+    static let serverName = "hlsseg"
 
     /// Creates the root folder if it is missing.
     public init(
@@ -100,6 +107,11 @@ public struct HLSServer: Sendable {
             cache: FileCache(maxFileSize: configuration.maxCachedFileSize, capacity: configuration.cacheCapacity),
             configuration: configuration)
         self.catalog = StreamCatalog(root: root, playlistName: configuration.playlistName)
+        self.fastPath =
+            configuration.streamFastPath
+            ? StreamFileFastPath(
+                root: root, files: files, metrics: metrics, corsOrigin: configuration.corsOrigin, serverName: Self.serverName)
+            : nil
     }
 
     /// The router with every route; tests drive it in-process (HummingbirdTesting).
@@ -111,8 +123,8 @@ public struct HLSServer: Sendable {
         }
         router.add(middleware: RequestLimitMiddleware())
 
-        router.get("/hls/**", use: serveStreamFile)
-        router.head("/hls/**", use: serveStreamFile)
+        router.get(RouterPath(Self.streamFileRoute), use: serveStreamFile)
+        router.head(RouterPath(Self.streamFileRoute), use: serveStreamFile)
         addAPIRoutes(to: router)
         for item in extensions { item.addRoutes(to: router, environment: environment) }
         router.get("/", use: servePage)
@@ -123,17 +135,27 @@ public struct HLSServer: Sendable {
     }
 
     /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when an extension wants
-    /// them), the extensions' services plus `services` in its ServiceGroup.
+    /// them), the extensions' services plus `services` in its ServiceGroup. Both channel kinds
+    /// get the stream-file fast path in front of Hummingbird's request handling.
     public func buildApplication(
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let configuration = environment.configuration
-        let http1 = HTTP1Channel.Configuration(
-            idleTimeout: .seconds(configuration.idleTimeoutSeconds),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: RequestLimits.maxHeaderFieldSize, maxHeaderListSize: RequestLimits.maxHeaderListSize,
-                maxHeaderFieldCount: RequestLimits.maxHeaderFieldCount))
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: RequestLimits.maxHeaderFieldSize, maxHeaderListSize: RequestLimits.maxHeaderListSize,
+            maxHeaderFieldCount: RequestLimits.maxHeaderFieldCount)
+        let http1: HTTP1Channel.Configuration
+        if let fastPath {
+            // The fast-path handler keeps the idle timeout (see `StreamFileFastPathHandler`).
+            let idleTimeout = TimeAmount.seconds(configuration.idleTimeoutSeconds)
+            http1 = HTTP1Channel.Configuration(
+                additionalChannelHandlers: [StreamFileFastPathHandler(fastPath: fastPath, idleTimeout: idleTimeout)],
+                idleTimeout: nil, httpDecoderConfiguration: decoder)
+        } else {
+            http1 = HTTP1Channel.Configuration(
+                idleTimeout: .seconds(configuration.idleTimeoutSeconds), httpDecoderConfiguration: decoder)
+        }
         var server = HTTPServerBuilder.http1(configuration: http1)
         if extensions.contains(where: \.usesWebSocket) {
             let webSocketRouter = Router(context: ServeRequestContext.self)
@@ -146,7 +168,7 @@ public struct HLSServer: Sendable {
         for item in extensions { all += item.services(environment: environment) }
         return Application(
             router: buildRouter(), server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hlsseg"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: all, onServerRunning: onServerRunning, logger: environment.logger)
     }
 
@@ -160,14 +182,12 @@ public struct HLSServer: Sendable {
     // MARK: - Handlers
 
     @Sendable private func serveStreamFile(_ request: Request, context: ServeRequestContext) async throws -> Response {
-        switch SafePath.hlsComponents(request.uri.path) {
-        case .failure(let rejection): throw HTTPError(rejection == .badRequest ? .badRequest : .notFound)
-        case .success(let (stream, file)):
-            guard let (path, version) = SafePath.resolve(base: environment.root, components: [stream, file]) else {
-                throw HTTPError(.notFound)
-            }
+        switch StreamFile.locate(rawPath: request.uri.path, root: environment.root) {
+        case .refused(let status):
+            return try await files.response(for: .refusal(status), context: context)
+        case .found(let file):
             return try await files.respond(
-                to: request, context: context, path: path, name: file, kind: .forStreamFile(file), version: version)
+                to: request, context: context, path: file.path, name: file.name, kind: file.kind, version: file.version)
         }
     }
 

@@ -24,12 +24,16 @@ public struct ServeConfiguration: Sendable {
     public var maxCachedFileSize: Int
     /// Total bytes kept in the in-memory file cache.
     public var cacheCapacity: Int
+    /// Answer `GET`/`HEAD /hls/<stream>/<file>` for cached files on the connection's event
+    /// loop, before Hummingbird's router (`StreamFileFastPath`). Same responses either way;
+    /// off only to compare the two paths (tests) or to rule the fast path out.
+    public var streamFastPath: Bool
 
     public init(
         root: String, www: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
         corsOrigin: String? = "*", endedPlaylistMaxAge: Int = 10, immutableMaxAge: Int = 31_536_000,
         idleTimeoutSeconds: Int64 = 60, playlistName: String = "index.m3u8",
-        maxCachedFileSize: Int = 8 << 20, cacheCapacity: Int = 256 << 20
+        maxCachedFileSize: Int = 8 << 20, cacheCapacity: Int = 256 << 20, streamFastPath: Bool = true
     ) {
         self.root = root
         self.www = www
@@ -42,6 +46,7 @@ public struct ServeConfiguration: Sendable {
         self.playlistName = playlistName
         self.maxCachedFileSize = maxCachedFileSize
         self.cacheCapacity = cacheCapacity
+        self.streamFastPath = streamFastPath
     }
 }
 

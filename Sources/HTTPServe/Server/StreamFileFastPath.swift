@@ -1,0 +1,193 @@
+import Hummingbird
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Answers `GET`/`HEAD /hls/<stream>/<file>` for files in the memory cache without
+/// Hummingbird's router and per-request task.
+///
+/// For a small playlist most of a request's CPU went to that machinery (task allocation,
+/// executor hops, generic metadata), not to our code; here the answer is made and written on
+/// the connection's event loop. The rules are not repeated: the same `StreamFile.locate` and
+/// `FileResponder.answer` as the Hummingbird route make status and headers, and the fields
+/// Hummingbird adds around them (Content-Length of bodiless answers, CORS, Date, Server) are
+/// added the same way. Whatever would need more than a cache hit and a few header fields
+/// returns nil and goes to Hummingbird unchanged: a file not cached yet, one streamed from
+/// disk, a gzip encoding not made yet, request bodies, `Connection`, `Upgrade`, `Expect`,
+/// other methods, paths of any other shape.
+///
+/// One instance is shared by every connection; `StreamFileFastPathHandler` is the
+/// per-connection part.
+final class StreamFileFastPath: Sendable {
+    let root: String
+    let files: FileResponder
+    let metrics: ServeMetrics
+    let corsOrigin: String?
+    let serverName: String
+    private let answeredCount = NIOLockedValueBox(0)
+
+    init(root: String, files: FileResponder, metrics: ServeMetrics, corsOrigin: String?, serverName: String) {
+        self.root = root
+        self.files = files
+        self.metrics = metrics
+        self.corsOrigin = corsOrigin
+        self.serverName = serverName
+    }
+
+    /// Requests answered here so far (tests use it to prove the fast path took a request).
+    var answered: Int { answeredCount.withLockedValue { $0 } }
+
+    /// The response to `request`, or nil when Hummingbird must answer it. The head is already
+    /// in NIO's form (what `HTTP1ToHTTPServerCodec` would turn the `HTTPResponse` into), so
+    /// that a kept response is converted once, not per request.
+    func respond(to request: HTTPRequest, date: DateField) -> MadeResponse? {
+        guard request.method == .get || request.method == .head, let target = request.path,
+            let rawPath = Self.streamFilePath(target), let shape = RequestShape(request.headerFields)
+        else { return nil }
+        let made: MadeResponse
+        switch StreamFile.locate(rawPath: rawPath, root: root) {
+        case .refused(let status):
+            guard let refusal = finish(.refusal(status), date: date) else { return nil }
+            made = refusal
+        case .found(let file):
+            guard let lookup = files.cache.lookupInMemory(path: file.path, version: file.version) else { return nil }
+            var memo: (file: CachedFile, key: Int)?
+            if case .memory(let cached) = lookup,
+                let key = shape.memoKey(method: request.method, kind: file.kind, fields: request.headerFields)
+            {
+                memo = (cached, key)
+                if let hit = cached.madeResponses.withLockedValue({ $0[key] }), hit.second == date.second {
+                    made = hit
+                    break
+                }
+            }
+            guard
+                let answer = files.answer(
+                    method: request.method, headers: request.headerFields, path: file.path, name: file.name,
+                    kind: file.kind, lookup: lookup, compress: false),
+                let response = finish(answer, date: date)
+            else { return nil }
+            made = response
+            if let memo { memo.file.madeResponses.withLockedValue { $0[memo.key] = response } }
+        }
+        answeredCount.withLockedValue { $0 += 1 }
+        return made
+    }
+
+    /// The answer as Hummingbird would send it: `Response.init` (Content-Length of bodiless
+    /// answers), then what the CORS middleware and `Application` add, in their order, then
+    /// the codec's conversion to NIO's head.
+    private func finish(_ answer: FileAnswer, date: DateField) -> MadeResponse? {
+        guard let response = answer.inMemoryResponse else { return nil }
+        var head = response.head
+        if let corsOrigin { CORSHeaders.add(origin: corsOrigin, to: &head.headerFields) }
+        head.headerFields[.date] = date.text
+        head.headerFields[.server] = serverName
+        let body: ByteBuffer? = if case .bytes(let bytes) = answer.body { bytes } else { nil }
+        return MadeResponse(second: date.second, status: head.status.code, head: HTTPResponseHead(head), body: body)
+    }
+
+    /// The path of a request target shaped `/hls/<a>/<b>` (query dropped, as Hummingbird's
+    /// `URI.path` does), or nil for anything else.
+    ///
+    /// Only this shape is taken, and only plain characters, so that the router would surely
+    /// have sent it to the `/hls/**` route (same metrics label); the names may still be
+    /// refused (`..`, hidden files), as the route refuses them. Longer targets than the
+    /// request limit go to Hummingbird for its 414; `%`, NUL and the like for its 400.
+    static func streamFilePath(_ target: String) -> String? {
+        let bytes = target.utf8
+        guard bytes.count <= RequestLimits.maxTargetLength, bytes.starts(with: "/hls/".utf8) else { return nil }
+        var slashes = 0
+        var previous = UInt8(ascii: "/")
+        var index = bytes.index(bytes.startIndex, offsetBy: "/hls/".utf8.count)
+        var pathEnd = bytes.endIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "?"):
+                pathEnd = index
+                index = bytes.endIndex
+                continue
+            case UInt8(ascii: "/"):
+                guard previous != UInt8(ascii: "/") else { return nil }
+                slashes += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"),
+                UInt8(ascii: "~"):
+                break
+            default:
+                return nil
+            }
+            previous = byte
+            bytes.formIndex(after: &index)
+        }
+        guard slashes == 1, previous != UInt8(ascii: "/") else { return nil }
+        return pathEnd == bytes.endIndex ? target : String(target[..<pathEnd])
+    }
+}
+
+/// A complete response of the fast path.
+struct MadeResponse: Sendable {
+    /// The second of its `Date` field.
+    var second: Int
+    var status: Int
+    var head: HTTPResponseHead
+    var body: ByteBuffer?
+}
+
+/// What in a request's header fields decides how it is answered here (one pass over them).
+struct RequestShape {
+    /// Range or a validator: the answer depends on their values, so it is not kept.
+    var conditionalOrRange = false
+    var acceptsEncoding = false
+
+    /// Nil when Hummingbird must answer: a body (`RequestLimitMiddleware` refuses those),
+    /// `Connection` other than keep-alive (`Connection: close` makes Hummingbird close after
+    /// the response), `Upgrade`, `Expect: 100-continue`.
+    init?(_ fields: HTTPFields) {
+        for field in fields {
+            switch field.name {
+            case .contentLength, .transferEncoding, .expect, .upgrade:
+                return nil
+            case .connection:
+                guard field.value.lowercased() == "keep-alive" else { return nil }
+            case .range, .ifRange, .ifNoneMatch, .ifModifiedSince:
+                conditionalOrRange = true
+            case .acceptEncoding:
+                acceptsEncoding = true
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Which kept response of a cached file version answers this request, if one can:
+    /// HEAD or GET, and for playlists whether gzip was asked for.
+    func memoKey(method: HTTPRequest.Method, kind: ServedFileKind, fields: HTTPFields) -> Int? {
+        guard !conditionalOrRange else { return nil }
+        let gzip = kind == .playlist && acceptsEncoding && FileResponder.acceptsGzip(fields[values: .acceptEncoding])
+        return (method == .head ? 1 : 0) + (gzip ? 2 : 0)
+    }
+}
+
+/// The `Date` field value, formatted once per second (Hummingbird keeps one the same way).
+struct DateField {
+    private(set) var second = -1
+    private(set) var text = ""
+
+    /// Moves to the current second.
+    mutating func update() {
+        let now = Int(time(nil))
+        if now != second {
+            second = now
+            text = HTTPDate.format(secondsSince1970: now)
+        }
+    }
+}
