@@ -43,20 +43,23 @@ enum SafePath {
         return .success(parts.map(String.init))
     }
 
+    /// The bytes a served file or folder name may contain: letters, digits, `.`, `_`, `-`, `~`.
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"),
+            UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
     /// One path segment: nil when it may be used as a file name.
     static func check(_ part: Substring) -> PathRejection? {
         let bytes = part.utf8
         if bytes.isEmpty { return .badRequest }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "-"), UInt8(ascii: "~"):
-                continue
-            default:
-                return .badRequest
-            }
-        }
+        guard bytes.allSatisfy(isNameByte) else { return .badRequest }
         guard bytes.first == UInt8(ascii: ".") else { return nil }
         // `.` and `..` are hostile; other names starting with a dot are hidden files.
         return bytes.count == 1 || (bytes.count == 2 && bytes.last == UInt8(ascii: ".")) ? .badRequest : .notFound

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -31,7 +32,7 @@ final class StreamFileFastPath: Sendable {
     let metrics: ServeMetrics
     let corsOrigin: String?
     let serverName: String
-    private let answeredCount = NIOLockedValueBox(0)
+    private let answeredCount = Atomic<Int>(0)
 
     init(root: String, files: FileResponder, metrics: ServeMetrics, corsOrigin: String?, serverName: String) {
         self.root = root
@@ -42,7 +43,7 @@ final class StreamFileFastPath: Sendable {
     }
 
     /// Requests answered here so far (tests use it to prove the fast path took a request).
-    var answered: Int { answeredCount.withLockedValue { $0 } }
+    var answered: Int { answeredCount.load(ordering: .relaxed) }
 
     /// The response to `request`, or nil when Hummingbird must answer it. The head is already
     /// in NIO's form (what `HTTP1ToHTTPServerCodec` would turn the `HTTPResponse` into), so
@@ -77,7 +78,7 @@ final class StreamFileFastPath: Sendable {
             made = response
             if let memo { memo.file.madeResponses.withLockedValue { $0[memo.key] = response } }
         }
-        answeredCount.withLockedValue { $0 += 1 }
+        answeredCount.wrappingAdd(1, ordering: .relaxed)
         return made
     }
 
@@ -118,12 +119,8 @@ final class StreamFileFastPath: Sendable {
             case UInt8(ascii: "/"):
                 guard previous != UInt8(ascii: "/") else { return nil }
                 slashes += 1
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"),
-                UInt8(ascii: "~"):
-                break
             default:
-                return nil
+                guard SafePath.isNameByte(byte) else { return nil }
             }
             previous = byte
             bytes.formIndex(after: &index)
