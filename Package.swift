@@ -88,7 +88,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SegmenterTests", dependencies: ["Segmenter"], swiftSettings: strictSettings),
+        // Helpers more than one test target uses (a seeded random generator); not shipped.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "PlaylistTests", dependencies: ["Playlist"], swiftSettings: strictSettings),
         .testTarget(
             name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist"],
@@ -100,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "HTTPServeTests",
             dependencies: [
-                "HTTPServe", "Packager", "Playlist",
+                "HTTPServe", "Packager", "Playlist", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,6 +113,6 @@ let package = Package(
             swiftSettings: strictSettings),
         // Runs the built `hlsseg` binary against fixtures made by Debian's ffmpeg and checks
         // the output with ffmpeg/ffprobe as independent decoders.
-        .testTarget(name: "IntegrationTests", dependencies: ["Playlist"], swiftSettings: strictSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

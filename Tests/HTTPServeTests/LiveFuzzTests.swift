@@ -3,20 +3,8 @@ import HTTPServe
 import Ingest
 import NIOCore
 import NIOPosix
+import TestSupport
 import Testing
-
-/// A small seeded generator (SplitMix64), so a failing run can be repeated.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A valid publish, as bytes a client sends: handshake, commands, metadata, sequence headers, frames.
 enum FuzzSeed {
@@ -49,7 +37,7 @@ enum FuzzSeed {
         return bytes
     }
 
-    static func mutate(_ seed: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ seed: [UInt8], using rng: inout SeededRandom) -> [UInt8] {
         var bytes = seed
         switch Int.random(in: 0..<6, using: &rng) {
         case 0:  // pure noise
@@ -83,7 +71,7 @@ struct LiveFuzzTests {
         let count = 3000
         let port = server.port
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var rng = SeededGenerator(seed: 0x5EED_0005)
+            var rng = SeededRandom(seed: 0x5EED_0005)
             for index in 0..<count {
                 let input = FuzzSeed.mutate(seed, using: &rng)
                 if index >= 32 { try await group.next() }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `kill -9` at random moments while `hlsseg segment --re … --hls-flags append_list` writes,

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Segmenter
@@ -171,7 +172,7 @@ import Testing
     }
 
     @Test func garbageOnlyCountsEverything() {
-        var rng = CodecTestRNG(seed: 99)
+        var rng = SeededRandom(seed: 99)
         let noise = rng.bytes(500).map { $0 == 0xff ? 0x00 : $0 }
         let (frames, skipped) = ADTS.frames(in: noise)
         #expect(frames.isEmpty && skipped == 500)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Segmenter
@@ -58,7 +59,7 @@ import Testing
         #expect(AnnexB.removeEmulationPrevention(hex("0003 00000300 03")) == hex("0003 000000 03"))
         #expect(AnnexB.removeEmulationPrevention(hex("67 000003")) == hex("67 0000"))
         #expect(AnnexB.removeEmulationPrevention([UInt8]()) == [])
-        var rng = CodecTestRNG(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<200 {
             let rbsp = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in UInt8.random(in: 0...4, using: &rng) }
             #expect(AnnexB.removeEmulationPrevention(codecAddEmulationPrevention(rbsp)) == rbsp)

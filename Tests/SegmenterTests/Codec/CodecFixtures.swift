@@ -98,25 +98,6 @@ enum CodecFixtures {
     static let adtsSmallFrame22kMono = hex("fff15c40019ffc011881b470")
 }
 
-/// SplitMix64: a seeded generator, so fuzz loops are reproducible.
-struct CodecTestRNG: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-}
-
 /// Writes bit fields MSB first, for building SPSs the fixtures do not cover.
 struct CodecTestBitWriter {
     private(set) var bytes: [UInt8] = []

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Segmenter
@@ -86,7 +87,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3])
     func randomBytes(seed: UInt64) {
-        var rng = CodecTestRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for _ in 0..<2_000 {
             let input = rng.bytes(Int.random(in: 0..<64, using: &rng))
             Self.survive { _ = try H264SPS.parse([0x67] + input) }
@@ -105,7 +106,7 @@ import Testing
     /// Mutations of the valid fixtures reach deeper than random bytes: flip bits and overwrite
     /// bytes of real SPSs, avcC records, ASCs and ADTS headers.
     @Test func mutatedFixtures() {
-        var rng = CodecTestRNG(seed: 0x5eed)
+        var rng = SeededRandom(seed: 0x5eed)
         func mutate(_ input: [UInt8]) -> [UInt8] {
             var bytes = input
             for _ in 0..<Int.random(in: 1...3, using: &rng) where !bytes.isEmpty {
