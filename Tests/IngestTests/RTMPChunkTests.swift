@@ -54,6 +54,21 @@ struct RTMPChunkTests {
         #expect(messages[1].payload == long)
     }
 
+    @Test("a 64 KiB message over 512 chunks of 128 bytes, interleaved with audio, in every split")
+    func manyChunks() throws {
+        let encoder = RTMPChunkEncoder()
+        let video = RTMPMessage(
+            chunkStreamID: 6, timestamp: 40, typeID: 9, messageStreamID: 1,
+            payload: (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let audio = RTMPMessage(chunkStreamID: 4, timestamp: 40, typeID: 8, messageStreamID: 1, payload: [0xAF, 0x01, 0x21])
+        let videoBytes = encoder.encode(video)
+        // The audio message goes between two chunks of the video message.
+        let cut = 12 + 128 * 200 + 199
+        #expect(videoBytes[cut] == 0xC6)
+        let bytes = Array(videoBytes[..<cut]) + encoder.encode(audio) + videoBytes[cut...]
+        #expect(try decodeEverySplit(bytes) == [audio, video])
+    }
+
     @Test("extended timestamps, also in type 3 continuation chunks")
     func extendedTimestamp() throws {
         let encoder = RTMPChunkEncoder()

@@ -17,6 +17,7 @@
 /// Set Chunk Size (type 1) and Abort (type 2) change how the following chunks are read and are
 /// applied here; they are also returned, like every other message.
 public struct RTMPChunkDecoder: Sendable {
+    /// What the headers of one chunk stream said last, and how far its current message is.
     struct ChunkStream: Sendable {
         var timestamp: UInt32 = 0
         /// The last 24-bit timestamp field (0xFFFFFF: an extended timestamp follows).
@@ -26,7 +27,8 @@ public struct RTMPChunkDecoder: Sendable {
         var length = 0
         var typeID: UInt8 = 0
         var messageStreamID: UInt32 = 0
-        var partial: [UInt8]? = nil
+        /// Payload bytes of the current message received so far; nil between messages.
+        var received: Int? = nil
     }
 
     public static let defaultChunkSize = 128
@@ -35,8 +37,14 @@ public struct RTMPChunkDecoder: Sendable {
     /// Every byte taken so far (for Acknowledgement messages).
     public private(set) var bytesReceived: UInt64 = 0
     private var streams: [UInt32: ChunkStream] = [:]
-    private var buffer: [UInt8] = []
-    private var offset = 0
+    /// Payloads of messages spread over several chunks, by chunk stream. Kept apart from
+    /// `streams` so that a chunk's bytes are appended in place: the array inside a copied
+    /// `ChunkStream` would be shared with the dictionary's, and each append would copy the
+    /// whole message so far.
+    private var partials: [UInt32: [UInt8]] = [:]
+    /// The start of a chunk that a read ended inside; most reads end on a chunk boundary and
+    /// are decoded straight from the caller's bytes.
+    private var pending: [UInt8] = []
     private var bufferedMessageBytes = 0
 
     public init() {}
@@ -44,28 +52,46 @@ public struct RTMPChunkDecoder: Sendable {
     /// Takes more bytes; returns the messages they complete, in order.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [RTMPMessage] {
         bytesReceived &+= UInt64(bytes.count)
-        buffer.append(contentsOf: bytes)
         var messages: [RTMPMessage] = []
-        while let message = try nextChunk() {
+        if pending.isEmpty,
+            let result = bytes.withContiguousStorageIfAvailable({ input in
+                Result { () throws(IngestError) in
+                    let consumed = try decodeChunks(in: input, into: &messages)
+                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed...]))
+                }
+            })
+        {
+            try result.get()
+            return messages
+        }
+        pending.append(contentsOf: bytes)
+        let result = pending.withUnsafeBufferPointer { input in
+            Result { () throws(IngestError) in try decodeChunks(in: input, into: &messages) }
+        }
+        pending.removeFirst(try result.get())
+        return messages
+    }
+
+    /// Decodes every whole chunk at the start of `input`; returns how many bytes they took.
+    private mutating func decodeChunks(
+        in input: UnsafeBufferPointer<UInt8>, into messages: inout [RTMPMessage]
+    ) throws(IngestError) -> Int {
+        var position = 0
+        while let message = try nextChunk(in: input, at: &position) {
             if let message {
                 try apply(message)
                 messages.append(message)
             }
         }
-        if offset == buffer.count {
-            buffer.removeAll(keepingCapacity: true)  // the usual case: every byte consumed
-            offset = 0
-        } else if offset > 0 {
-            buffer.removeFirst(offset)
-            offset = 0
-        }
-        return messages
+        return position
     }
 
-    /// Reads one chunk if it is all there: `nil` when more bytes are needed, `.some(nil)` for a
-    /// chunk that did not complete a message.
-    private mutating func nextChunk() throws(IngestError) -> RTMPMessage?? {
-        var position = offset
+    /// Reads one chunk at `start` if it is all there, moving `start` past it: `nil` when more
+    /// bytes are needed, `.some(nil)` for a chunk that did not complete a message.
+    private mutating func nextChunk(
+        in buffer: UnsafeBufferPointer<UInt8>, at start: inout Int
+    ) throws(IngestError) -> RTMPMessage?? {
+        var position = start
         func byte(_ index: Int) -> UInt32 { UInt32(buffer[index]) }
         func available(_ count: Int) -> Bool { buffer.count - position >= count }
 
@@ -118,19 +144,22 @@ public struct RTMPChunkDecoder: Sendable {
             position += 4
         }
 
-        let continuing = format == 3 && stream.partial != nil
+        let continuing = format == 3 && stream.received != nil
         if !continuing {
             guard newLength <= RTMPLimits.maximumMessageLength else {
                 throw IngestError(.invalidStream, "RTMP: message of \(newLength) bytes exceeds the limit of \(RTMPLimits.maximumMessageLength)")
             }
         }
-        let have = continuing ? stream.partial!.count : 0
+        let have = continuing ? stream.received! : 0
         let payloadLength = min(chunkSize, newLength - have)
         guard available(payloadLength) else { return nil }
 
         // The whole chunk is here: commit.
         if !continuing {
-            if let dropped = stream.partial { bufferedMessageBytes -= dropped.count }  // a new header abandons it
+            if let abandoned = stream.received {  // a new header abandons an unfinished message
+                bufferedMessageBytes -= abandoned
+                partials[chunkStreamID] = nil
+            }
             switch format {
             case 0:
                 stream.timestamp = fullField
@@ -145,27 +174,43 @@ public struct RTMPChunkDecoder: Sendable {
             stream.length = newLength
             stream.typeID = newType
             stream.messageStreamID = newStreamID
-            stream.partial = []
-            stream.partial!.reserveCapacity(newLength)
         }
-        stream.partial!.append(contentsOf: buffer[position..<(position + payloadLength)])
+        let chunkPayload = UnsafeBufferPointer(rebasing: buffer[position..<(position + payloadLength)])
         position += payloadLength
-        offset = position
-        bufferedMessageBytes += payloadLength
-        guard bufferedMessageBytes <= RTMPLimits.maximumBufferedBytes else {
-            throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumBufferedBytes) bytes of unfinished messages")
-        }
-        if stream.partial!.count == stream.length {
-            let payload = stream.partial!
-            stream.partial = nil
-            bufferedMessageBytes -= payload.count
+        start = position
+        let received = have + payloadLength
+        let payload: [UInt8]
+        if received == stream.length {
+            if continuing {
+                var whole = partials.removeValue(forKey: chunkStreamID)!  // capacity: the whole message
+                whole.append(contentsOf: chunkPayload)
+                payload = whole
+                bufferedMessageBytes -= have
+            } else {
+                payload = Array(chunkPayload)  // a message in one chunk never waits in `partials`
+            }
+            stream.received = nil
+        } else {
+            if continuing {
+                partials[chunkStreamID, default: []].append(contentsOf: chunkPayload)
+            } else {
+                var first: [UInt8] = []
+                first.reserveCapacity(stream.length)
+                first.append(contentsOf: chunkPayload)
+                partials[chunkStreamID] = first
+            }
+            bufferedMessageBytes += payloadLength
+            stream.received = received
             streams[chunkStreamID] = stream
-            return .some(RTMPMessage(
-                chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
-                messageStreamID: stream.messageStreamID, payload: payload))
+            guard bufferedMessageBytes <= RTMPLimits.maximumBufferedBytes else {
+                throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumBufferedBytes) bytes of unfinished messages")
+            }
+            return .some(nil)
         }
         streams[chunkStreamID] = stream
-        return .some(nil)
+        return .some(RTMPMessage(
+            chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
+            messageStreamID: stream.messageStreamID, payload: payload))
     }
 
     private mutating func apply(_ message: RTMPMessage) throws(IngestError) {
@@ -180,9 +225,10 @@ public struct RTMPChunkDecoder: Sendable {
         case RTMPMessage.TypeID.abort:
             guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
             let id = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
-            if let dropped = streams[id]?.partial {
-                bufferedMessageBytes -= dropped.count
-                streams[id]?.partial = nil
+            if let dropped = streams[id]?.received {
+                bufferedMessageBytes -= dropped
+                partials[id] = nil
+                streams[id]?.received = nil
             }
         default: break
         }
