@@ -122,6 +122,21 @@ struct RTMPSessionTests {
     }
 }
 
+/// The demuxer's events of one message as an array (the server appends them to one it reuses).
+extension FLVDemuxer {
+    fileprivate mutating func video(timestamp: UInt32, payload: [UInt8]) throws -> [LiveMediaEvent] {
+        var events: [LiveMediaEvent] = []
+        try video(timestamp: timestamp, payload: payload, into: &events)
+        return events
+    }
+
+    fileprivate mutating func audio(timestamp: UInt32, payload: [UInt8]) throws -> [LiveMediaEvent] {
+        var events: [LiveMediaEvent] = []
+        try audio(timestamp: timestamp, payload: payload, into: &events)
+        return events
+    }
+}
+
 @Suite("FLV demuxer")
 struct FLVDemuxerTests {
     @Test("32-bit millisecond timestamps keep rising across the wrap")

@@ -41,8 +41,13 @@ public struct FLVDemuxer: Sendable {
         expectAudio = table["audiocodecid"].map { $0 != .null && $0 != .undefined } ?? false
     }
 
-    public mutating func video(timestamp: UInt32, payload: [UInt8]) throws(IngestError) -> [LiveMediaEvent] {
-        guard payload.count >= 1 else { return [] }
+    /// One video message's payload; appends the events it makes (none, a track change, a
+    /// packet, or the start: tracks and the packets that waited for them) to `events`. A
+    /// payload nothing else holds becomes the packet's data without a copy.
+    public mutating func video(
+        timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
+    ) throws(IngestError) {
+        guard payload.count >= 1 else { return }
         let frameType = payload[0] >> 4
         let codecID = payload[0] & 0x0F
         if payload[0] & 0x80 != 0 && codecID != 7 {
@@ -51,11 +56,13 @@ public struct FLVDemuxer: Sendable {
         guard codecID == 7 else {
             throw IngestError(.unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7)")
         }
-        if frameType == 5 { return [] }  // video info / command frame
+        if frameType == 5 { return }  // video info / command frame
         guard payload.count >= 5 else { throw IngestError(.invalidStream, "FLV: AVC video tag shorter than its 5-byte header") }
         let cts = Int32(bitPattern: (UInt32(payload[2]) << 16 | UInt32(payload[3]) << 8 | UInt32(payload[4])) << 8) >> 8
-        let body = Array(payload[5...])
-        switch payload[1] {
+        let packetType = payload[1]
+        var body = consume payload
+        body.removeFirst(5)
+        switch packetType {
         case 0:
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
                 throw IngestError(.invalidStream, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
@@ -70,12 +77,12 @@ public struct FLVDemuxer: Sendable {
             }
             nalLengthSize = record.nalLengthSize
             let track = Track(id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
-            if video == track { return [] }
+            if video == track { return }
             video = track
-            return trackChange()
+            trackChange(into: &events)
         case 1:
-            guard video != nil else { return [] }  // frames before the sequence header cannot be decoded
-            guard !body.isEmpty else { return [] }
+            guard video != nil else { return }  // frames before the sequence header cannot be decoded
+            guard !body.isEmpty else { return }
             var data = body
             if nalLengthSize != 4 {
                 do { data = try LengthPrefixed.convertToFourByteLengths(body, from: nalLengthSize) } catch {
@@ -83,21 +90,26 @@ public struct FLVDemuxer: Sendable {
                 }
             }
             let dts = videoClock.unwrap(timestamp)
-            return enqueue(MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data))
+            enqueue(MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data), into: &events)
         default:
-            return []  // 2: end of sequence
+            return  // 2: end of sequence
         }
     }
 
-    public mutating func audio(timestamp: UInt32, payload: [UInt8]) throws(IngestError) -> [LiveMediaEvent] {
-        guard payload.count >= 1 else { return [] }
+    /// One audio message's payload, as `video(timestamp:payload:into:)`.
+    public mutating func audio(
+        timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
+    ) throws(IngestError) {
+        guard payload.count >= 1 else { return }
         let format = payload[0] >> 4
         guard format == 10 else {
             throw IngestError(.unsupportedCodec, "FLV: audio format \(format) is not supported; send AAC (sound format 10)")
         }
         guard payload.count >= 2 else { throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header") }
-        let body = Array(payload[2...])
-        if payload[1] == 0 {
+        let packetType = payload[1]
+        var body = consume payload
+        body.removeFirst(2)
+        if packetType == 0 {
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
                 throw IngestError(.invalidStream, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
@@ -109,44 +121,49 @@ public struct FLVDemuxer: Sendable {
             let track = Track(
                 id: Self.audioTrackID,
                 format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate)))
-            if audio == track { return [] }
+            if audio == track { return }
             audio = track
             smoother = AudioTimestampSmoother(tolerance: Int64((config.sampleRate + 999) / 1000))
-            return trackChange()
+            trackChange(into: &events)
+            return
         }
-        guard let audio, case .audio(_, let rate, _, _) = audio.format, !body.isEmpty else { return [] }
+        guard let audio, case .audio(_, let rate, _, _) = audio.format, !body.isEmpty else { return }
         let milliseconds = audioClock.unwrap(timestamp)
         let samples = (milliseconds * Int64(rate) + 500) / 1000
         let placed = smoother!.place(samples, duration: Self.aacFrameLength)
-        return enqueue(MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body))
+        enqueue(MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body), into: &events)
     }
 
     private var currentTracks: [Track] { [video, audio].compactMap { $0 } }
 
-    private mutating func trackChange() -> [LiveMediaEvent] {
+    private mutating func trackChange(into events: inout [LiveMediaEvent]) {
         if started != nil {
             started = currentTracks
-            return [.tracks(currentTracks)]
+            events.append(.tracks(currentTracks))
+            return
         }
-        return startIfReady(force: false)
+        startIfReady(force: false, into: &events)
     }
 
-    private mutating func enqueue(_ packet: MediaPacket) -> [LiveMediaEvent] {
-        if started != nil { return [.packet(packet)] }
+    private mutating func enqueue(_ packet: MediaPacket, into events: inout [LiveMediaEvent]) {
+        if started != nil {
+            events.append(.packet(packet))
+            return
+        }
         pending.append(packet)
-        return startIfReady(force: pending.count >= RTMPLimits.maximumPendingPackets)
+        startIfReady(force: pending.count >= RTMPLimits.maximumPendingPackets, into: &events)
     }
 
-    private mutating func startIfReady(force: Bool) -> [LiveMediaEvent] {
+    private mutating func startIfReady(force: Bool, into events: inout [LiveMediaEvent]) {
         let haveVideo = video != nil
         let haveAudio = audio != nil
         let ready =
             force
             || ((expectVideo ?? true) == false || haveVideo) && ((expectAudio ?? true) == false || haveAudio)
-        guard ready, haveVideo || haveAudio else { return [] }
+        guard ready, haveVideo || haveAudio else { return }
         started = currentTracks
-        let events = [LiveMediaEvent.tracks(currentTracks)] + pending.map { .packet($0) }
+        events.append(.tracks(currentTracks))
+        for packet in pending { events.append(.packet(packet)) }
         pending = []
-        return events
     }
 }

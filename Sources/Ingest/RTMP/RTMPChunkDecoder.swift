@@ -51,8 +51,15 @@ public struct RTMPChunkDecoder: Sendable {
 
     /// Takes more bytes; returns the messages they complete, in order.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [RTMPMessage] {
-        bytesReceived &+= UInt64(bytes.count)
         var messages: [RTMPMessage] = []
+        try receive(bytes, into: &messages)
+        return messages
+    }
+
+    /// Takes more bytes; appends the messages they complete to `messages`, in order (the
+    /// server reuses one array for every read).
+    public mutating func receive(_ bytes: some Collection<UInt8>, into messages: inout [RTMPMessage]) throws(IngestError) {
+        bytesReceived &+= UInt64(bytes.count)
         if pending.isEmpty,
             let result = bytes.withContiguousStorageIfAvailable({ input in
                 Result { () throws(IngestError) in
@@ -62,14 +69,13 @@ public struct RTMPChunkDecoder: Sendable {
             })
         {
             try result.get()
-            return messages
+            return
         }
         pending.append(contentsOf: bytes)
         let result = pending.withUnsafeBufferPointer { input in
             Result { () throws(IngestError) in try decodeChunks(in: input, into: &messages) }
         }
         pending.removeFirst(try result.get())
-        return messages
     }
 
     /// Decodes every whole chunk at the start of `input`; returns how many bytes they took.

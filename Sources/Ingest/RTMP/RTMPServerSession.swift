@@ -39,6 +39,10 @@ public struct RTMPServerSession: Sendable {
     private var peerWindow: UInt32 = 0
     /// Media, data and command messages that came while the publish decision was pending.
     private var held: [RTMPMessage] = []
+    /// The messages of one read and the media events of one message: kept between reads so
+    /// that a read allocates no arrays of its own but the outputs it returns.
+    private var received: [RTMPMessage] = []
+    private var events: [LiveMediaEvent] = []
     private var acknowledged: UInt64 = 0
     private let remoteAddress: String
 
@@ -53,18 +57,20 @@ public struct RTMPServerSession: Sendable {
     /// hostile input; the error's reason names what was wrong.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [Output] {
         var outputs: [Output] = []
-        let messages: [RTMPMessage]
+        defer { received.removeAll(keepingCapacity: true) }
         if state == .handshake {
             let (reply, rest) = try handshake.receive(Array(bytes))
             if !reply.isEmpty { outputs.append(.send(reply)) }
             guard handshake.isComplete else { return outputs }
             state = .waitingForConnect
-            messages = try decoder.receive(rest)
+            try decoder.receive(rest, into: &received)
         } else {
-            messages = try decoder.receive(bytes)  // no intermediate copy of every read
+            try decoder.receive(bytes, into: &received)  // no intermediate copy of every read
         }
-        for message in messages {
-            outputs += try handle(message)
+        for index in received.indices {
+            let message = received[index]
+            received[index].payload = []  // `message` alone holds the payload: FLV headers are cut off in place
+            try handle(message, into: &outputs)
         }
         if peerWindow > 0, decoder.bytesReceived - acknowledged >= UInt64(peerWindow) {
             acknowledged = decoder.bytesReceived
@@ -83,7 +89,7 @@ public struct RTMPServerSession: Sendable {
         var outputs: [Output] = [.send(bytes)]
         let waiting = held
         held = []
-        for message in waiting { outputs += try handle(message) }
+        for message in waiting { try handle(message, into: &outputs) }
         return outputs
     }
 
@@ -99,38 +105,41 @@ public struct RTMPServerSession: Sendable {
 
     // MARK: - Messages
 
-    private mutating func handle(_ message: RTMPMessage) throws(IngestError) -> [Output] {
+    private mutating func handle(_ message: consuming RTMPMessage, into outputs: inout [Output]) throws(IngestError) {
         if state == .deciding, message.typeID > RTMPMessage.TypeID.setPeerBandwidth {  // keep order: all but protocol control
             guard held.count < RTMPLimits.maximumPendingPackets else {
                 throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
             }
             held.append(message)
-            return []
+            return
         }
         switch message.typeID {
         case RTMPMessage.TypeID.windowAcknowledgementSize:
             guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Window Acknowledgement Size shorter than 4 bytes") }
             peerWindow = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
-            return []
         case RTMPMessage.TypeID.commandAMF0, RTMPMessage.TypeID.commandAMF3:
             let body = message.typeID == RTMPMessage.TypeID.commandAMF3 ? Array(message.payload.dropFirst()) : message.payload
-            return try command(AMF0.decodeAll(body), message: message)
+            outputs += try command(AMF0.decodeAll(body), message: message)
         case RTMPMessage.TypeID.dataAMF0, RTMPMessage.TypeID.dataAMF3:
             let body = message.typeID == RTMPMessage.TypeID.dataAMF3 ? Array(message.payload.dropFirst()) : message.payload
-            guard state == .publishing else { return [] }
+            guard state == .publishing else { return }
             demuxer.metadata(try AMF0.decodeAll(body))
-            return []
         case RTMPMessage.TypeID.video, RTMPMessage.TypeID.audio:
             guard state == .publishing else {
-                if state == .unpublished { return [] }
+                if state == .unpublished { return }
                 throw IngestError(.invalidStream, "RTMP: media before a successful publish")
             }
-            let events = message.typeID == RTMPMessage.TypeID.video
-                ? try demuxer.video(timestamp: message.timestamp, payload: message.payload)
-                : try demuxer.audio(timestamp: message.timestamp, payload: message.payload)
-            return events.map { .media($0) }
+            defer { events.removeAll(keepingCapacity: true) }
+            let payload = message.payload
+            message.payload = []  // the demuxer gets the only reference
+            if message.typeID == RTMPMessage.TypeID.video {
+                try demuxer.video(timestamp: message.timestamp, payload: consume payload, into: &events)
+            } else {
+                try demuxer.audio(timestamp: message.timestamp, payload: consume payload, into: &events)
+            }
+            for event in events { outputs.append(.media(event)) }
         default:
-            return []  // acknowledgements, user control, peer bandwidth, chunk size/abort (applied by the decoder)
+            break  // acknowledgements, user control, peer bandwidth, chunk size/abort (applied by the decoder)
         }
     }
 
