@@ -89,10 +89,10 @@ public actor LiveHub: PublishHandler {
         entry.idleTimer = nil
         let queue = LiveMediaQueue()
         let previous = entry.pump
-        entry.pump = Task(executorPreference: LiveWriteExecutor.shared) { [logger] in
+        entry.pump = Task { [logger] in
             await previous?.value
             await self.pump(name: name, queue: queue, logger: logger)
-            await self.publisherEnded(name: name, publisher: id, reason: queue.endReason)
+            self.publisherEnded(name: name, publisher: id, reason: queue.endReason)
         }
         entries[name] = entry
         logger.info("live \(name): publisher \(request.remoteAddress) started")
@@ -178,7 +178,7 @@ public actor LiveHub: PublishHandler {
         entry.publisher = nil
         logger.info("live \(name): publisher gone\(reason.map { " (\($0))" } ?? ""); ending the playlist in \(configuration.idleTimeout) unless it comes back")
         let timeout = configuration.idleTimeout
-        entry.idleTimer = Task(executorPreference: LiveWriteExecutor.shared) {
+        entry.idleTimer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }
             await self.expire(name: name)
         }
