@@ -2,6 +2,9 @@ import Foundation
 import HTTPServe
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
 import Testing
 
 @testable import HTTPServe
@@ -230,3 +233,55 @@ struct EchoWebSocket: ServeExtension {
     }
 }
 
+/// Connections closed by the server log nothing above info, in the WebSocket variant too,
+/// where NIO's upgrade handler is still waiting for a first request when the fast path answered
+/// all of them (it used to fail its result, which Hummingbird logged as an error).
+@Suite("connections the fast path served close without error logs")
+struct FastPathCloseLogTests {
+    /// Keeps every message logged at `.info` and above.
+    final class Recorder: LogHandler, @unchecked Sendable {
+        let lines = NIOLockedValueBox<[String]>([])
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            lines.withLockedValue { $0.append("\(event.level) \(event.message)") }
+        }
+    }
+
+    @Test func idleTimeoutAndShutdown() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.makeSimpleStream("live")
+        let recorder = Recorder()
+        let logger = Logger(label: "fast-path-close", factory: { _ in recorder })
+        let server = try HLSServer(
+            configuration: ServeConfiguration(root: fixture.root, port: 0, idleTimeoutSeconds: 1), extensions: [WebSocketUpgradesOn()],
+            logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        _ = try await RawHTTPClient.fetch(port: port, FastPathTests.get(FastPathTests.segment))
+        let closedWhenIdle = try await RawHTTPClient.run {
+            let connection = try RawHTTPConnection(port: port)
+            _ = try connection.exchange(FastPathTests.get(FastPathTests.segment))
+            return connection.closedByPeer()
+        }
+        let open = try await RawHTTPClient.run { () -> RawHTTPConnectionBox in
+            let connection = try RawHTTPConnection(port: port)
+            _ = try connection.exchange(FastPathTests.get(FastPathTests.segment))
+            return RawHTTPConnectionBox(connection)
+        }
+        await group.triggerGracefulShutdown()
+        #expect(try await RawHTTPClient.run { open.connection.closedByPeer() })
+        try await task.value
+        #expect(closedWhenIdle && server.fastPath?.answered == 2)
+        #expect(recorder.lines.withLockedValue { $0 }.filter { !$0.hasPrefix("info") } == [])
+    }
+}

@@ -48,6 +48,8 @@ final class StreamFileFastPathHandler: ChannelDuplexHandler, RemovableChannelHan
     private var needsFlush = false
     /// A `read` held back while the channel is not writable.
     private var heldRead = false
+    /// The end of input (`ChannelEvent.inputClosed`) was passed on.
+    private var inputClosed = false
     private var date = DateField()
     /// Metrics of the statuses answered on this connection so far.
     private var recorders: [Int: ServeMetrics.RequestRecorder] = [:]
@@ -77,6 +79,12 @@ final class StreamFileFastPathHandler: ChannelDuplexHandler, RemovableChannelHan
         idleTimer?.cancel()
         idleTimer = nil
         handOverForGood(context: context)
+        // Closed here or reset by the client, the connection ends without an end of input. In
+        // the WebSocket variant NIO's upgrade handler, still waiting for a first request when
+        // every request so far was answered here, then fails its result, which Hummingbird
+        // logs as an error; after an end of input it gives up quietly. So the handlers behind
+        // see the input end first, as when a client closes.
+        if !inputClosed { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
         context.fireChannelInactive()
     }
 
@@ -110,6 +118,7 @@ final class StreamFileFastPathHandler: ChannelDuplexHandler, RemovableChannelHan
             return
         }
         if let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosed = true
             // The decoder sees a head cut short by the end of input, as it would have.
             handOverForGood(context: context)
         }
