@@ -39,9 +39,10 @@ struct RawRequest: Sendable, CustomStringConvertible {
     var target: String
     var headers: [(String, String)] = []
     var body: [UInt8] = []
+    var version = "HTTP/1.1"
 
     var bytes: [UInt8] {
-        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
+        var text = "\(method) \(target) \(version)\r\nHost: localhost\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         return Array((text + "\r\n").utf8) + body
     }
@@ -69,7 +70,21 @@ final class RawHTTPConnection {
 
     /// Writes all `requests` with one `send`.
     func send(_ requests: [RawRequest]) throws {
-        let bytes = requests.flatMap(\.bytes)
+        try send(bytes: requests.flatMap(\.bytes))
+    }
+
+    /// Writes `bytes` one at a time, each in a TCP segment of its own (Nagle off, a pause
+    /// between them), so that the server reads them one by one.
+    func sendByteByByte(_ bytes: [UInt8]) throws {
+        var on: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        for byte in bytes {
+            try send(bytes: [byte])
+            usleep(2000)
+        }
+    }
+
+    func send(bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -105,8 +120,19 @@ final class RawHTTPConnection {
         return response
     }
 
-    /// True when the server closes the connection within the receive timeout.
-    func closedByPeer() -> Bool {
+    /// The next `count` bytes as they come (a WebSocket frame, say).
+    func read(count: Int) throws -> [UInt8] {
+        while buffer.count < count { try fill() }
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[..<count])
+    }
+
+    /// True when the server closes the connection within `seconds` (the receive timeout unless given).
+    func closedByPeer(within seconds: Int? = nil) -> Bool {
+        if let seconds {
+            var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
     }

@@ -136,7 +136,7 @@ public struct HLSServer: Sendable {
 
     /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when an extension wants
     /// them), the extensions' services plus `services` in its ServiceGroup. Both channel kinds
-    /// get the stream-file fast path in front of Hummingbird's request handling.
+    /// get the stream-file fast path in front of NIO's HTTP codec and Hummingbird.
     public func buildApplication(
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -145,24 +145,27 @@ public struct HLSServer: Sendable {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: RequestLimits.maxHeaderFieldSize, maxHeaderListSize: RequestLimits.maxHeaderListSize,
             maxHeaderFieldCount: RequestLimits.maxHeaderFieldCount)
-        let http1: HTTP1Channel.Configuration
-        if let fastPath {
-            // The fast-path handler keeps the idle timeout (see `StreamFileFastPathHandler`).
-            let idleTimeout = TimeAmount.seconds(configuration.idleTimeoutSeconds)
-            http1 = HTTP1Channel.Configuration(
-                additionalChannelHandlers: [StreamFileFastPathHandler(fastPath: fastPath, idleTimeout: idleTimeout)],
-                idleTimeout: nil, httpDecoderConfiguration: decoder)
-        } else {
-            http1 = HTTP1Channel.Configuration(
-                idleTimeout: .seconds(configuration.idleTimeoutSeconds), httpDecoderConfiguration: decoder)
-        }
-        var server = HTTPServerBuilder.http1(configuration: http1)
-        if extensions.contains(where: \.usesWebSocket) {
-            let webSocketRouter = Router(context: ServeRequestContext.self)
-            for item in extensions { item.addWebSocketRoutes(to: webSocketRouter, environment: environment) }
-            server = .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(http1: http1))
+        let idleTimeout = TimeAmount.seconds(configuration.idleTimeoutSeconds)
+        // With the fast path its handler keeps the idle timeout (see `StreamFileFastPathHandler`).
+        let http1 =
+            fastPath == nil
+            ? HTTP1Channel.Configuration(idleTimeout: idleTimeout, httpDecoderConfiguration: decoder)
+            : HTTP1Channel.Configuration(
+                additionalChannelHandlers: [HandedOverRequestsHandler()], idleTimeout: nil, httpDecoderConfiguration: decoder)
+        let webSocketResponder = extensions.contains(where: \.usesWebSocket) ? buildWebSocketRouter().buildResponder() : nil
+        // What `HTTPServerBuilder.http1` and `.http1WebSocketUpgrade` build, with the fast path in front.
+        let fastPath = self.fastPath
+        let server = HTTPServerBuilder { responder -> any ServerChildChannel in
+            func withFastPath(_ base: some ServerChildChannel) -> any ServerChildChannel {
+                guard let fastPath else { return base }
+                return StreamFileChildChannel(base: base, fastPath: fastPath, idleTimeout: idleTimeout)
+            }
+            if let webSocketResponder {
+                return withFastPath(
+                    HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)))
+            }
+            return withFastPath(HTTP1Channel(responder: responder, configuration: http1))
         }
         var all = services
         for item in extensions { all += item.services(environment: environment) }
@@ -170,6 +173,13 @@ public struct HLSServer: Sendable {
             router: buildRouter(), server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: all, onServerRunning: onServerRunning, logger: environment.logger)
+    }
+
+    /// The router consulted for WebSocket upgrade requests: the extensions' `router.ws(…)` routes.
+    private func buildWebSocketRouter() -> Router<ServeRequestContext> {
+        let router = Router(context: ServeRequestContext.self)
+        for item in extensions { item.addWebSocketRoutes(to: router, environment: environment) }
+        return router
     }
 
     /// Runs until SIGINT or SIGTERM, then stops the server and every service in order.

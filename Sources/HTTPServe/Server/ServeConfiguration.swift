@@ -25,8 +25,8 @@ public struct ServeConfiguration: Sendable {
     /// Total bytes kept in the in-memory file cache.
     public var cacheCapacity: Int
     /// Answer `GET`/`HEAD /hls/<stream>/<file>` for cached files on the connection's event
-    /// loop, before Hummingbird's router (`StreamFileFastPath`). Same responses either way;
-    /// off only to compare the two paths (tests) or to rule the fast path out.
+    /// loop, ahead of NIO's HTTP/1 codec and Hummingbird's router (`StreamFileFastPath`). Same
+    /// responses either way; off only to compare the two paths (tests) or to rule it out.
     public var streamFastPath: Bool
 
     public init(

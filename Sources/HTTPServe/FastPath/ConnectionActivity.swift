@@ -2,9 +2,8 @@ import NIOCore
 
 /// When an HTTP/1 connection with the stream-file fast path is idle, and when it may be closed
 /// for a graceful shutdown: the rules of Hummingbird's `HTTPConnectionStateHandler`, kept by
-/// `StreamFileFastPathHandler` because that handler writes its own answers below where
-/// Hummingbird's handler sits, so Hummingbird's would take a connection busy with fast-path
-/// requests for idle.
+/// `StreamFileFastPathHandler` because that handler answers requests Hummingbird's handler
+/// never sees, so Hummingbird's would take a connection busy with fast-path requests for idle.
 ///
 /// - Idle: no request part read and no response finished for `idleTimeout` closes the
 ///   connection, except while a request has been read and its response is being made.
@@ -43,6 +42,12 @@ struct ConnectionActivity {
     mutating func readBodyOrEnd(isEnd: Bool, now: NIODeadline) {
         lastActive = now
         if isEnd { isRequestBeingRead = false }
+    }
+
+    /// Bytes were handed to NIO's decoder without a head read here (the fast path's hand-over
+    /// for good): activity all the same.
+    mutating func handedOver(now: NIODeadline) {
+        lastActive = now
     }
 
     /// A response's `.end` is being written: `.close` means flush it and close.

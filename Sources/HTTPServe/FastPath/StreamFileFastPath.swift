@@ -1,8 +1,6 @@
 import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,18 +9,20 @@ import Synchronization
     import Darwin
 #endif
 
-/// Answers `GET`/`HEAD /hls/<stream>/<file>` for files in the memory cache without
-/// Hummingbird's router and per-request task.
+/// Answers `GET`/`HEAD /hls/<stream>/<file>` for files in the memory cache without NIO's
+/// HTTP/1 codec, Hummingbird's router and its per-request task.
 ///
-/// For a small playlist most of a request's CPU went to that machinery (task allocation,
-/// executor hops, generic metadata), not to our code; here the answer is made and written on
-/// the connection's event loop. The rules are not repeated: the same `StreamFile.locate` and
-/// `FileResponder.answer` as the Hummingbird route make status and headers, and the fields
-/// Hummingbird adds around them (Content-Length of bodiless answers, CORS, Date, Server) are
-/// added the same way. Whatever would need more than a cache hit and a few header fields
-/// returns nil and goes to Hummingbird unchanged: a file not cached yet, one streamed from
-/// disk, a gzip encoding not made yet, request bodies, `Connection`, `Upgrade`, `Expect`,
-/// other methods, paths of any other shape.
+/// For a small playlist most of a request's CPU went to that machinery (parsing and encoding
+/// heads, converting them to swift-http-types, task allocation, executor hops), not to our
+/// code; here the head is read byte by byte (`RequestHead`) and the answer written as one
+/// buffer on the connection's event loop. The rules are not repeated: the same
+/// `StreamFile.locate` and `FileResponder.answer` as the Hummingbird route make status and
+/// headers, the fields Hummingbird adds around them (Content-Length of bodiless answers, CORS,
+/// Date, Server) are added the same way, and `MadeResponse` writes the bytes NIO's encoder
+/// would. Whatever would need more than a cache hit and a few header fields returns nil and
+/// goes to Hummingbird unchanged: a file not cached yet, one streamed from disk, a gzip
+/// encoding not made yet, a `Content-Length` field, other methods, paths of any other shape
+/// (and `RequestHead` leaves everything it does not read with certainty to NIO's decoder).
 ///
 /// One instance is shared by every connection; `StreamFileFastPathHandler` is the
 /// per-connection part.
@@ -45,13 +45,16 @@ final class StreamFileFastPath: Sendable {
     /// Requests answered here so far (tests use it to prove the fast path took a request).
     var answered: Int { answeredCount.load(ordering: .relaxed) }
 
-    /// The response to `request`, or nil when Hummingbird must answer it. The head is already
-    /// in NIO's form (what `HTTP1ToHTTPServerCodec` would turn the `HTTPResponse` into), so
-    /// that a kept response is converted once, not per request.
-    func respond(to request: HTTPRequest, date: DateField) -> MadeResponse? {
-        guard request.method == .get || request.method == .head, let target = request.path,
-            let rawPath = Self.streamFilePath(target), let shape = RequestShape(request.headerFields)
-        else { return nil }
+    /// The response to `request`, or nil when Hummingbird must answer it. Kept responses (see
+    /// `CachedFile.madeResponses`) make the common case a lookup.
+    func respond(to request: RequestHead, date: DateField) -> MadeResponse? {
+        let method: HTTPRequest.Method
+        switch request.method {
+        case .get: method = .get
+        case .head: method = .head
+        case .other: return nil
+        }
+        guard !request.shape.hasContentLength, let rawPath = Self.streamFilePath(request.target) else { return nil }
         let made: MadeResponse
         switch StreamFile.locate(rawPath: rawPath, root: root) {
         case .refused(let status):
@@ -60,9 +63,7 @@ final class StreamFileFastPath: Sendable {
         case .found(let file):
             guard let lookup = files.cache.lookupInMemory(path: file.path, version: file.version) else { return nil }
             var memo: (file: CachedFile, key: Int)?
-            if case .memory(let cached) = lookup,
-                let key = shape.memoKey(method: request.method, kind: file.kind, fields: request.headerFields)
-            {
+            if case .memory(let cached) = lookup, let key = request.shape.memoKey(method: request.method, kind: file.kind) {
                 memo = (cached, key)
                 if let hit = cached.madeResponses.withLockedValue({ $0[key] }), hit.second == date.second {
                     made = hit
@@ -71,8 +72,8 @@ final class StreamFileFastPath: Sendable {
             }
             guard
                 let answer = files.answer(
-                    method: request.method, headers: request.headerFields, path: file.path, name: file.name,
-                    kind: file.kind, lookup: lookup, compress: false),
+                    method: method, headers: request.fields, path: file.path, name: file.name, kind: file.kind,
+                    lookup: lookup, compress: false),
                 let response = finish(answer, date: date)
             else { return nil }
             made = response
@@ -84,7 +85,7 @@ final class StreamFileFastPath: Sendable {
 
     /// The answer as Hummingbird would send it: `Response.init` (Content-Length of bodiless
     /// answers), then what the CORS middleware and `Application` add, in their order, then
-    /// the codec's conversion to NIO's head.
+    /// the bytes of NIO's encoder.
     private func finish(_ answer: FileAnswer, date: DateField) -> MadeResponse? {
         guard let response = answer.inMemoryResponse else { return nil }
         var head = response.head
@@ -92,7 +93,7 @@ final class StreamFileFastPath: Sendable {
         head.headerFields[.date] = date.text
         head.headerFields[.server] = serverName
         let body: ByteBuffer? = if case .bytes(let bytes) = answer.body { bytes } else { nil }
-        return MadeResponse(second: date.second, status: head.status.code, head: HTTPResponseHead(head), body: body)
+        return MadeResponse(response: head, body: body, second: date.second)
     }
 
     /// The path of a request target shaped `/hls/<a>/<b>` (query dropped, as Hummingbird's
@@ -127,50 +128,6 @@ final class StreamFileFastPath: Sendable {
         }
         guard slashes == 1, previous != UInt8(ascii: "/") else { return nil }
         return pathEnd == bytes.endIndex ? target : String(target[..<pathEnd])
-    }
-}
-
-/// A complete response of the fast path.
-struct MadeResponse: Sendable {
-    /// The second of its `Date` field.
-    var second: Int
-    var status: Int
-    var head: HTTPResponseHead
-    var body: ByteBuffer?
-}
-
-/// What in a request's header fields decides how it is answered here (one pass over them).
-struct RequestShape {
-    /// Range or a validator: the answer depends on their values, so it is not kept.
-    var conditionalOrRange = false
-    var acceptsEncoding = false
-
-    /// Nil when Hummingbird must answer: a body (`RequestLimitMiddleware` refuses those),
-    /// `Connection` other than keep-alive (`Connection: close` makes Hummingbird close after
-    /// the response), `Upgrade`, `Expect: 100-continue`.
-    init?(_ fields: HTTPFields) {
-        for field in fields {
-            switch field.name {
-            case .contentLength, .transferEncoding, .expect, .upgrade:
-                return nil
-            case .connection:
-                guard field.value.lowercased() == "keep-alive" else { return nil }
-            case .range, .ifRange, .ifNoneMatch, .ifModifiedSince:
-                conditionalOrRange = true
-            case .acceptEncoding:
-                acceptsEncoding = true
-            default:
-                continue
-            }
-        }
-    }
-
-    /// Which kept response of a cached file version answers this request, if one can:
-    /// HEAD or GET, and for playlists whether gzip was asked for.
-    func memoKey(method: HTTPRequest.Method, kind: ServedFileKind, fields: HTTPFields) -> Int? {
-        guard !conditionalOrRange else { return nil }
-        let gzip = kind == .playlist && acceptsEncoding && FileResponder.acceptsGzip(fields[values: .acceptEncoding])
-        return (method == .head ? 1 : 0) + (gzip ? 2 : 0)
     }
 }
 
