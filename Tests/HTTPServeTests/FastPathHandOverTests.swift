@@ -51,7 +51,7 @@ struct FastPathHandOverTests {
     @Test("a head arriving a byte per TCP segment is read whole: answered on the fast path, or handed over")
     func headSplitAcrossManyWrites() async throws {
         try await ServePair.run { fast, router, _ in
-            for request in FastPathTests.warmUp { _ = try await RawHTTPClient.fetch(port: fast.port, request) }
+            try await fast.warmUp()
             let requests = [
                 Self.get(Self.playlist, [("Accept-Encoding", "gzip"), ("User-Agent", "AppleCoreMedia/1.0")]),
                 Self.get("/healthz"), Self.get(Self.segment, [("Range", "bytes=-10")]),
@@ -74,7 +74,7 @@ struct FastPathHandOverTests {
     @Test("fast, routed, fast in one write: in order, the third waits behind the second; the fast path takes the next")
     func pipelinedFastRoutedFast() async throws {
         try await ServePair.run { fast, router, _ in
-            for request in FastPathTests.warmUp { _ = try await RawHTTPClient.fetch(port: fast.port, request) }
+            try await fast.warmUp()
             let requests = [Self.get(Self.playlist), Self.get("/app.js"), Self.get(Self.segment)]
             let next = FastPathTests.head(Self.playlist)
             let before = fast.answered
@@ -95,7 +95,7 @@ struct FastPathHandOverTests {
     @Test("a request with a body or a chunked one after fast ones hands the connection over for good")
     func bodiesHandTheConnectionOver() async throws {
         try await ServePair.run { fast, router, _ in
-            for request in FastPathTests.warmUp { _ = try await RawHTTPClient.fetch(port: fast.port, request) }
+            try await fast.warmUp()
             let withBody = RawRequest(
                 method: "POST", target: "/api/streams", headers: [("Content-Length", "5")], body: Array("hello".utf8))
             let chunked = RawRequest(
@@ -118,10 +118,8 @@ struct FastPathHandOverTests {
     @Test("field names in odd case, padded values, and spellings NIO refuses: read as NIO reads them")
     func spellings() async throws {
         try await ServePair.run { fast, router, _ in
-            for request in FastPathTests.warmUp {
-                _ = try await RawHTTPClient.fetch(port: fast.port, request)
-                _ = try await RawHTTPClient.fetch(port: router.port, request)
-            }
+            try await fast.warmUp()
+            try await router.warmUp()
             let cases: [FastPathTests.Case] = [
                 (Self.get(Self.playlist, [("aCCEPT-eNCODING", "gzip")]), true),
                 (Self.get(Self.segment, [("rAnGe", "bytes=0-9")]), true),

@@ -98,10 +98,8 @@ struct FastPathTests {
     @Test("a matrix of requests: same status, header lines in order and body; the fast path took the ones it should")
     func sameAnswersAsTheRouter() async throws {
         try await ServePair.run { fast, router, fixture in
-            for request in Self.warmUp {
-                _ = try await RawHTTPClient.fetch(port: fast.port, request)
-                _ = try await RawHTTPClient.fetch(port: router.port, request)
-            }
+            try await fast.warmUp()
+            try await router.warmUp()
             let playlist = try await RawHTTPClient.fetch(port: router.port, Self.get(Self.playlist))
             let segment = try await RawHTTPClient.fetch(port: router.port, Self.get(Self.segment))
             let big = try await RawHTTPClient.fetch(port: router.port, Self.head(Self.big))
@@ -158,7 +156,7 @@ struct FastPathTests {
     @Test("pipelined requests, some answered on the event loop and some by Hummingbird, come back in order")
     func pipelinedRequestsInOrder() async throws {
         try await ServePair.run { fast, router, _ in
-            for request in Self.warmUp { _ = try await RawHTTPClient.fetch(port: fast.port, request) }
+            try await fast.warmUp()
             let hls = [Self.get(Self.playlist), Self.get(Self.segment), Self.head(Self.playlist), Self.get("/hls/live/init.mp4")]
             let other = [Self.get("/api/streams"), Self.get("/app.js"), Self.get("/healthz"), Self.get("/hls/%2e%2e/x")]
             var expected: [String: RawResponse] = [:]
@@ -274,7 +272,7 @@ struct FastPathTests {
     @Test("the WebSocket-upgrade server variant has the fast path too, from a connection's first request on")
     func webSocketVariant() async throws {
         try await ServePair.run(extensions: [WebSocketUpgradesOn()]) { fast, router, _ in
-            for request in Self.warmUp { _ = try await RawHTTPClient.fetch(port: fast.port, request) }
+            try await fast.warmUp()
             for request in [Self.get(Self.playlist), Self.head(Self.segment), Self.get(Self.segment, [("Range", "bytes=-3")])] {
                 let before = fast.answered
                 let answer = try await RawHTTPClient.fetch(port: fast.port, request)
@@ -305,6 +303,11 @@ enum ServePair {
         let port: Int
         let server: HLSServer
         var answered: Int { server.fastPath?.answered ?? 0 }
+
+        /// Sends `FastPathTests.warmUp`, so that the files it names are answered from memory.
+        func warmUp() async throws {
+            for request in FastPathTests.warmUp { _ = try await RawHTTPClient.fetch(port: port, request) }
+        }
     }
 
     /// The fixture: streams `live` (playlist, 1000-byte segment, init, a 10 000-byte segment
