@@ -10,11 +10,11 @@ import Segmenter
 
 /// One output stream: packets in; init file, segments and the playlist out, on disk.
 ///
-/// Order of writes, each atomic (temp + fsync + rename): the init file, then each segment,
-/// then the playlist that lists it, then deletions of files that left the playlist long enough
-/// ago. A crash at any instant leaves a playlist whose every entry is a complete file. VOD
-/// playlists are written once, at the end (a VOD playlist never changes); EVENT and live
-/// playlists after every segment.
+/// Order of writes, each atomic (temp + fsync + rename; the playlist swaps with a spare, see
+/// `OutputDirectory.rewrite`): the init file, then each segment, then the playlist that lists
+/// it, then deletions of files that left the playlist long enough ago. A crash at any instant
+/// leaves a playlist whose every entry is a complete file. VOD playlists are written once, at
+/// the end (a VOD playlist never changes); EVENT and live playlists after every segment.
 ///
 /// Life cycle, for files and for live sources alike:
 /// ```
@@ -187,6 +187,7 @@ public actor StreamPackager {
         if !configuration.flags.contains(.omitEndlist) { retention.end() }
         self.retention = retention
         try writePlaylist()
+        try directory.removeSpare(of: configuration.playlistName)
         reportDroppedFrames()
         return Summary(
             segmentCount: state.segmentCount, duration: state.mediaClock,
@@ -259,8 +260,7 @@ public actor StreamPackager {
         guard let retention else { return }
         let options = WriteOptions(
             roundDurations: configuration.flags.contains(.roundDurations), baseURL: configuration.baseURL)
-        try directory.write(PlaylistWriter.write(retention.playlist, options: options), to: configuration.playlistName)
-        try directory.syncDirectory()
+        try directory.rewrite(PlaylistWriter.write(retention.playlist, options: options), to: configuration.playlistName)
     }
 
     private func delete(_ files: [String]) throws {

@@ -181,24 +181,51 @@ final class FileCache: Sendable {
     }
 
     /// Reads one consistent version: the identity comes from `fstat` of the open descriptor,
-    /// so a rename between `stat` and `open` cannot pair old metadata with new bytes.
-    /// Returns `.some(nil)` when the file grew past the cache limit.
-    private static func read(path: String, maxFileSize: Int, isPlaylist: Bool) -> CachedFile?? {
+    /// so a rename between `stat` and `open` cannot pair old metadata with new bytes; and it is
+    /// taken again after reading, because the packager overwrites a playlist's previous version
+    /// in place one segment later (`OutputDirectory.rewrite`): a read that overlapped that
+    /// starts over. Returns `.some(nil)` when the file grew past the cache limit.
+    /// `afterOpen` runs between `open` and reading, on the first attempt (tests make the race
+    /// happen there).
+    static func read(
+        path: String, maxFileSize: Int, isPlaylist: Bool, afterOpen: (() -> Void)? = nil
+    ) -> CachedFile?? {
+        for attempt in 0..<3 {
+            switch readOnce(path: path, maxFileSize: maxFileSize, afterOpen: attempt == 0 ? afterOpen : nil) {
+            case .read(let version, let bytes):
+                return .some(CachedFile(version: version, bytes: bytes, scanForEndList: isPlaylist))
+            case .tooBig: return .some(nil)
+            case .missing: return nil
+            case .changedWhileReading: continue
+            }
+        }
+        return nil
+    }
+
+    private enum ReadResult {
+        case read(FileVersion, [UInt8])
+        case tooBig, missing, changedWhileReading
+    }
+
+    private static func readOnce(path: String, maxFileSize: Int, afterOpen: (() -> Void)?) -> ReadResult {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .missing }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .missing }
         let version = FileVersion(info)
-        guard version.size <= maxFileSize else { return .some(nil) }
+        guard version.size <= maxFileSize else { return .tooBig }
+        afterOpen?()
         var bytes = [UInt8](repeating: 0, count: version.size)
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }
+            guard count >= 0 else { return .missing }
+            guard count > 0 else { return .changedWhileReading }  // truncated under us
             offset += count
         }
-        return .some(CachedFile(version: version, bytes: bytes, scanForEndList: isPlaylist))
+        guard fstat(fd, &info) == 0, FileVersion(info) == version else { return .changedWhileReading }
+        return .read(version, bytes)
     }
 }

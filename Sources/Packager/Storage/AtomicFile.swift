@@ -1,3 +1,5 @@
+import CRenameExchange
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,6 +9,7 @@
 /// Files that are complete before anyone can see them: written to a hidden temporary name in the
 /// same directory, fsynced, then renamed over the final name (rename is atomic within a file
 /// system). A crash at any instant leaves either the old file or the new one, never a part.
+/// Files rewritten after every segment (playlists) use `rewrite`, which swaps instead.
 public struct OutputDirectory: Sendable {
     public let path: String
 
@@ -25,22 +28,49 @@ public struct OutputDirectory: Sendable {
 
     /// Writes `parts` one after another as the file `name`, atomically and durably.
     public func write(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
-        let temporary = filePath(".\(name).tmp")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw PackagerError(.writeFailed, "cannot create '\(temporary)': \(Self.errnoText())")
+        let temporary = temporaryPath(of: name)
+        try Self.writeDurably(parts, at: temporary)
+        try moveIntoPlace(temporary, as: name)
+    }
+
+    /// Writes `parts` as the file `name`, atomically and durably like `write`, for a file that
+    /// is rewritten again and again (a live playlist, after every segment).
+    ///
+    /// Why not `write`: renaming over the old version frees its inode, and ext4 without a
+    /// journal keeps a freed inode "recently deleted" for a minute or more; every later file
+    /// creation in that block group scans past each one. At 500 live streams that scan was the
+    /// largest single cost of the server (docs/benchmarks.md). So the file keeps two inodes:
+    /// the new version is written into the spare `.<name>.tmp`, fsynced, and the two names are
+    /// swapped atomically (`renameat2(RENAME_EXCHANGE)`); the spare then holds the previous
+    /// version and is overwritten by the next rewrite. Where the file system cannot swap (or
+    /// `name` does not exist yet) this falls back to `write`'s rename.
+    ///
+    /// The directory is synced before returning, so the swap is on disk before the spare is
+    /// overwritten: a crash at any instant leaves `name` holding a complete version.
+    /// Readers: a reader still reading the previous version when the next rewrite starts sees
+    /// it change under it. That is one segment duration later; `FileCache` checks the file's
+    /// identity again after reading and retries. Call `removeSpare(of:)` when done.
+    public func rewrite(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
+        let spare = temporaryPath(of: name)
+        try Self.writeDurably(parts, at: spare)
+        if hlsseg_rename_exchange(spare, filePath(name)) != 0 {
+            try moveIntoPlace(spare, as: name)
         }
-        do throws(PackagerError) {
-            try Self.writeAll(parts, to: descriptor, path: temporary)
-            guard fsync(descriptor) == 0 else {
-                throw PackagerError(.writeFailed, "cannot sync '\(temporary)': \(Self.errnoText())")
-            }
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        close(descriptor)
+        try syncDirectory()
+    }
+
+    public func rewrite(_ text: String, to name: String) throws(PackagerError) {
+        try rewrite([Array(text.utf8)], to: name)
+    }
+
+    /// Removes the spare a `rewrite` of `name` keeps (it holds the previous version).
+    public func removeSpare(of name: String) throws(PackagerError) {
+        try remove(".\(name).tmp")
+    }
+
+    private func temporaryPath(of name: String) -> String { filePath(".\(name).tmp") }
+
+    private func moveIntoPlace(_ temporary: String, as name: String) throws(PackagerError) {
         guard rename(temporary, filePath(name)) == 0 else {
             let text = Self.errnoText()
             unlink(temporary)
@@ -48,8 +78,27 @@ public struct OutputDirectory: Sendable {
         }
     }
 
+    /// Creates or truncates `path`, writes `parts` and fsyncs; on failure nothing is left there.
+    private static func writeDurably(_ parts: [[UInt8]], at path: String) throws(PackagerError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw PackagerError(.writeFailed, "cannot create '\(path)': \(errnoText())")
+        }
+        do throws(PackagerError) {
+            try writeAll(parts, to: descriptor, path: path)
+            guard fsync(descriptor) == 0 else {
+                throw PackagerError(.writeFailed, "cannot sync '\(path)': \(errnoText())")
+            }
+        } catch {
+            close(descriptor)
+            unlink(path)
+            throw error
+        }
+        close(descriptor)
+    }
+
     /// Makes the renames so far durable: the directory entry itself must reach the disk.
-    public func syncDirectory() throws(PackagerError) {
+    func syncDirectory() throws(PackagerError) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(Self.errnoText())") }
         defer { close(descriptor) }
