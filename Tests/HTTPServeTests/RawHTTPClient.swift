@@ -24,10 +24,34 @@ struct RawResponse: Equatable, Sendable, CustomStringConvertible {
     var status: Int { Int(statusLine.split(separator: " ")[1]) ?? 0 }
 
     /// The response without its `Date` value, which depends on the second it was made in.
+    /// Without what depends on when it was asked: the `Date` header, and the JSON API's
+    /// `updatedSecondsAgo` (two requests on a loaded machine can be 0.1 s apart).
     var withoutDate: RawResponse {
         var copy = self
         copy.headerLines = headerLines.map { $0.lowercased().hasPrefix("date:") ? "date: <removed>" : $0 }
+        copy.body = Self.maskingUpdatedSecondsAgo(body)
         return copy
+    }
+
+    /// `"updatedSecondsAgo":12.3` becomes `"updatedSecondsAgo":0` (the body's length stays
+    /// compared through `Content-Length`).
+    private static func maskingUpdatedSecondsAgo(_ body: [UInt8]) -> [UInt8] {
+        let key = Array("\"updatedSecondsAgo\":".utf8)
+        var result: [UInt8] = []
+        var index = 0
+        while index < body.count {
+            if body[index...].starts(with: key) {
+                result += key + [UInt8(ascii: "0")]
+                index += key.count
+                while index < body.count, body[index] == UInt8(ascii: ".") || (body[index] >= 0x30 && body[index] <= 0x39) {
+                    index += 1
+                }
+            } else {
+                result.append(body[index])
+                index += 1
+            }
+        }
+        return result
     }
 
     var description: String { ([statusLine] + headerLines).joined(separator: "\n") + "\n(\(body.count) body bytes)" }
