@@ -7,6 +7,7 @@
 #   HLSSEG_BIN=/path/to/hlsseg   use an existing hlsseg binary (default: build release)
 #   LIVE_LOAD_DIR=/dev/shm/x     where both servers write (default: mktemp -d, i.e. /tmp)
 #   SKIP_NGINX=1                 hlsseg only
+#   SETTLE_SECONDS=65            wait after deleting a server's output before the next server
 # Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
 # stream-second; resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the
 # segment publish latency percentiles (its /metrics histogram) and whether every frame the
@@ -21,6 +22,11 @@ CACHE="$REPO/bench/.cache"
 WORK=${LIVE_LOAD_DIR:-$(mktemp -d)}
 HTTP_PORT=18080
 IDLE_TIMEOUT=5
+# ext4 without a journal (this machine's) counts a freed inode as "recently deleted" for 60 s
+# once its inode table block is written back, and every file creation in that block group scans
+# past it; deleting one server's ~15,000 files would make the next server's file creation cost
+# more. So: write back, then wait that minute out.
+SETTLE_SECONDS=${SETTLE_SECONDS:-65}
 mkdir -p "$CACHE" "$WORK/hlsseg" "$WORK/nginx/hls"
 # nginx's worker runs as an unprivileged user (nobody / www-data): without this it cannot reach
 # the mktemp directory (mode 700), logs "hls: stat() failed … Permission denied" and writes no HLS.
@@ -63,6 +69,11 @@ measure() {  # name pid port
     echo "$1: memory idle $((idle / 1024)) MiB, peak $((peak / 1024)) MiB, per stream $(echo "scale=2; ($peak - $idle) / 1024 / $STREAMS" | bc) MiB"
 }
 
+settle() {
+    sync
+    sleep "$SETTLE_SECONDS"
+}
+
 run_hlsseg() {
     mkdir -p "$WORK/hlsseg"
     "$HLSSEG" serve --root "$WORK/hlsseg" --http-port $HTTP_PORT --rtmp-port 19350 --idle-timeout $IDLE_TIMEOUT --log-level warning &
@@ -74,6 +85,7 @@ run_hlsseg() {
     kill $HPID; wait $HPID 2>/dev/null || true
     python3 "$HERE/report.py" "$WORK" "$STREAMS"
     rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
+    settle
 }
 
 run_nginx() {
@@ -88,6 +100,7 @@ run_nginx() {
     echo "nginx-rtmp: $(ls "$WORK/nginx/hls" | grep -c '\.ts$') .ts segments on disk"
     kill $NPID; wait $NPID 2>/dev/null || true
     rm -rf "$WORK/nginx/hls"
+    settle
 }
 
 round=1
