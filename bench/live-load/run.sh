@@ -9,9 +9,10 @@
 #   SKIP_NGINX=1                 hlsseg only
 #   SETTLE_SECONDS=65            wait after deleting a server's output before the next server
 # Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
-# stream-second; resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the
-# segment publish latency percentiles (its /metrics histogram) and whether every frame the
-# publishers sent was segmented.
+# frame sent (the generator connects to a slower-accepting server later, and then sends less);
+# resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the segment publish
+# latency percentiles (its /metrics histogram) and whether every frame the publishers sent was
+# segmented.
 set -eu
 STREAMS=${1:-500}
 SECONDS_=${2:-300}
@@ -64,8 +65,11 @@ measure() {  # name pid port
     after=$(cpu_of "$2")
     peak=$(hwm_of "$2")
     cpu=$(echo "$after - $before" | bc)
+    frames=$(sed -n 's/^done: .* \([0-9][0-9]*\) frames.*/\1/p' "$WORK/$1-load.txt")
     echo "$1: CPU $cpu s for $STREAMS streams x $SECONDS_ s = $(echo "scale=4; $cpu * 100 / $SECONDS_ / $STREAMS" | bc) % of one core per stream"
-    echo "$cpu" > "$WORK/$1-cpu.txt"
+    # Per frame, because a server that accepts the publishers more slowly gets less to do.
+    echo "$1: $frames frames sent, $(echo "scale=2; $cpu * 1000000 / $frames" | bc) us of CPU per frame"
+    echo "$cpu $frames" > "$WORK/$1-cpu.txt"
     echo "$1: memory idle $((idle / 1024)) MiB, peak $((peak / 1024)) MiB, per stream $(echo "scale=2; ($peak - $idle) / 1024 / $STREAMS" | bc) MiB"
 }
 
@@ -114,7 +118,10 @@ while [ $round -le "$ROUNDS" ]; do
         run_nginx; run_hlsseg
     fi
     if [ -z "${SKIP_NGINX:-}" ]; then
-        echo "round $round: hlsseg/nginx CPU ratio $(echo "scale=3; $(cat "$WORK/hlsseg-cpu.txt") / $(cat "$WORK/nginx-rtmp-cpu.txt")" | bc)" \
+        read -r hcpu hframes < "$WORK/hlsseg-cpu.txt"
+        read -r ncpu nframes < "$WORK/nginx-rtmp-cpu.txt"
+        echo "round $round: hlsseg/nginx CPU ratio $(echo "scale=3; $hcpu / $ncpu" | bc)," \
+            "per frame sent $(echo "scale=3; ($hcpu * $nframes) / ($ncpu * $hframes)" | bc)" \
             | tee -a "$WORK/ratios.txt"
     fi
     round=$((round + 1))
