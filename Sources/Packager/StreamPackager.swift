@@ -71,6 +71,10 @@ public actor StreamPackager {
     let plan: KeyframePlan?
     let logger: Logger
     private let wallClock: @Sendable () -> Int64
+    private let fileIO: BlockingFileIO
+    /// A segment is being written: the actor is suspended in `publish`, and a second caller
+    /// must not interleave (see `write(_:)`).
+    private var publishing = false
     private var splitter: Splitter
     /// The playlist and the window over it; nil until the first segment is ready.
     var retention: RetentionPolicy?
@@ -110,11 +114,14 @@ public actor StreamPackager {
     ///     EXT-X-TARGETDURATION up front.
     ///   - wallClock: milliseconds since the Unix epoch, for `#EXT-X-PROGRAM-DATE-TIME`
     ///     (tests pass a fake clock).
+    ///   - fileIO: where segment and playlist writes block (see `BlockingFileIO`).
     public init(
         tracks: [Track], directory: OutputDirectory, configuration: PackagerConfiguration,
         plan: KeyframePlan? = nil, logger: Logger,
-        wallClock: @escaping @Sendable () -> Int64 = StreamPackager.systemMilliseconds
+        wallClock: @escaping @Sendable () -> Int64 = StreamPackager.systemMilliseconds,
+        fileIO: BlockingFileIO = .inline
     ) {
+        self.fileIO = fileIO
         self.tracks = tracks
         self.directory = directory
         self.configuration = configuration
@@ -137,19 +144,21 @@ public actor StreamPackager {
     /// The playlist as last published (or about to be, for VOD); nil before the first segment.
     public var playlist: MediaPlaylist? { retention?.playlist }
 
-    /// Feeds one packet (any track, decode order within a track).
-    public func write(_ packet: MediaPacket) throws {
+    /// Feeds one packet (any track, decode order within a track). One caller at a time: each
+    /// call must return before the next (the actor waits for file writes without blocking).
+    public func write(_ packet: MediaPacket) async throws {
+        try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "write after finish()") }
         if state.wallClockBase == nil { state.wallClockBase = wallClock() }
-        for segment in try splitter.push(packet) { try publish(segment) }
+        for segment in try splitter.push(packet) { try await publish(segment) }
     }
 
     /// Feeds packets in order (live ingest hands over batches); says which completed a segment.
-    public func write(contentsOf packets: some Collection<MediaPacket>) throws -> WriteReport {
+    public func write(contentsOf packets: some Collection<MediaPacket> & Sendable) async throws -> WriteReport {
         var report = WriteReport()
         for (index, packet) in packets.enumerated() {
             let before = state.segmentCount
-            try write(packet)
+            try await write(packet)
             if state.segmentCount != before { report.completingPackets.append(index) }
         }
         report.isClosingSegment = splitter.isClosingSegment
@@ -162,9 +171,10 @@ public actor StreamPackager {
     /// source's), a codec configuration that differs from the current init file gets a new init
     /// file (`init_1.mp4`, …) and `#EXT-X-MAP`; the same configuration keeps the current one.
     /// The playlist stays open (no ENDLIST); call `finish()` to end it.
-    public func beginDiscontinuity(tracks newTracks: [Track]? = nil) throws {
+    public func beginDiscontinuity(tracks newTracks: [Track]? = nil) async throws {
+        try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "beginDiscontinuity after finish()") }
-        for segment in try splitter.finish() { try publish(segment) }
+        for segment in try splitter.finish() { try await publish(segment) }
         state.droppedFrames += splitter.droppedLeadingFrames
         if let newTracks { tracks = newTracks }
         splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: nil)
@@ -177,16 +187,17 @@ public actor StreamPackager {
 
     /// Ends the stream: the last segment, then the playlist with `EXT-X-ENDLIST` (unless
     /// `omit_endlist`). Files still inside their grace time are left on disk.
-    public func finish() throws -> Summary {
+    public func finish() async throws -> Summary {
+        try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "finish() called twice") }
-        for segment in try splitter.finish() { try publish(segment, isLast: true) }
+        for segment in try splitter.finish() { try await publish(segment, isLast: true) }
         finished = true
         guard state.segmentCount > 0, var retention else {
             throw PackagerError(.noMedia, "the input contained no frames to segment")
         }
         if !configuration.flags.contains(.omitEndlist) { retention.end() }
         self.retention = retention
-        try writePlaylist()
+        try await writePlaylist()
         try directory.removeSpare(of: configuration.playlistName)
         reportDroppedFrames()
         return Summary(
@@ -203,7 +214,15 @@ public actor StreamPackager {
 
     // MARK: Publishing
 
-    private func publish(_ segment: Segment, isLast: Bool = false) throws {
+    private func checkNotPublishing() throws(PackagerError) {
+        guard !publishing else {
+            throw PackagerError(.invalidConfiguration, "called while a segment is being written: one caller at a time")
+        }
+    }
+
+    private func publish(_ segment: Segment, isLast: Bool = false) async throws {
+        publishing = true
+        defer { publishing = false }
         reportDroppedFrames()
         if retention == nil { try start(firstSegment: segment) }
         guard var retention else { return }
@@ -219,7 +238,8 @@ public actor StreamPackager {
         let name = configuration.segmentFilename.filename(for: number)
         // mfhd numbers start at 1 and rise with the media sequence across the whole stream.
         let fragment = Fragment.bytes(sequenceNumber: UInt32(truncatingIfNeeded: number + 1), tracks: segment.tracks)
-        try directory.write([fragment.header] + fragment.payloads, to: name)
+        let parts = [fragment.header] + fragment.payloads
+        try await fileIO.run { [directory] () throws(PackagerError) in try directory.write(parts, to: name) }
         state.nextNumber += 1
         state.segmentCount += 1
         state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
@@ -241,7 +261,7 @@ public actor StreamPackager {
         }
         self.retention = retention
         if configuration.playlistType != .vod && !isLast {
-            try writePlaylist()
+            try await writePlaylist()
         }
         try delete(step.deletableFiles)
     }
@@ -256,11 +276,14 @@ public actor StreamPackager {
         return ProgramDateTime(millisecondsSinceEpoch: millis, utcOffsetMinutes: state.dateOffsetMinutes)
     }
 
-    private func writePlaylist() throws {
+    private func writePlaylist() async throws {
         guard let retention else { return }
         let options = WriteOptions(
             roundDurations: configuration.flags.contains(.roundDurations), baseURL: configuration.baseURL)
-        try directory.rewrite(PlaylistWriter.write(retention.playlist, options: options), to: configuration.playlistName)
+        let text = PlaylistWriter.write(retention.playlist, options: options)
+        try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
+            try directory.rewrite(text, to: name)
+        }
     }
 
     private func delete(_ files: [String]) throws {

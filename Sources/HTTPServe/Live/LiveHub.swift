@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Logging
+import NIOPosix
 import Packager
 import Prometheus
 import Segmenter
@@ -28,6 +29,15 @@ public actor LiveHub: PublishHandler {
         var pump: Task<Void, Never>?
         var idleTimer: Task<Void, Never>?
     }
+
+    /// Threads for the packagers' segment and playlist writes (see `BlockingFileIO`): more than
+    /// the cores, so that several streams' `fsync`s overlap and none holds up the cooperative
+    /// pool. One set for the process (tests start many hubs); never shut down.
+    static let fileIO: BlockingFileIO = {
+        let threads = NIOThreadPool(numberOfThreads: 8)
+        threads.start()
+        return BlockingFileIO { job in threads.submit { _ in job() } }
+    }()
 
     public let root: String
     public let configuration: LiveConfiguration
@@ -168,7 +178,7 @@ public actor LiveHub: PublishHandler {
         let directory = try OutputDirectory(path: root + "/" + name)
         let packager = StreamPackager(
             tracks: tracks, directory: directory, configuration: configuration.packager(for: name),
-            logger: Logger(label: "hlsseg.live.\(name)"))
+            logger: Logger(label: "hlsseg.live.\(name)"), fileIO: Self.fileIO)
         entries[name, default: Entry()].packager = packager
         return packager
     }
