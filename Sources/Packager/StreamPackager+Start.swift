@@ -90,11 +90,11 @@ extension StreamPackager {
             .map { MediaSegment(uri: $0.0, duration: 0) }
     }
 
-    /// `.<name>.tmp` files a crash left behind (see `OutputDirectory.write`), for names this
-    /// stream writes.
+    /// Temporary files a crash left behind, and the playlist spare of a run that did not
+    /// finish (see `OutputDirectory.temporaryName(of:)`), for names this stream writes.
     private func removeStaleTemporaryFiles() throws {
-        for name in try directory.fileNames() where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            let target = String(name.dropFirst().dropLast(4))
+        for name in try directory.fileNames() {
+            guard let target = OutputDirectory.name(ofTemporary: name) else { continue }
             let ours =
                 target == configuration.playlistName || configuration.segmentFilename.number(in: target) != nil
                 || (0...1000).contains { configuration.initFilename(generation: $0) == target }

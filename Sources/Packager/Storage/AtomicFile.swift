@@ -65,10 +65,20 @@ public struct OutputDirectory: Sendable {
 
     /// Removes the spare a `rewrite` of `name` keeps (it holds the previous version).
     public func removeSpare(of name: String) throws(PackagerError) {
-        try remove(".\(name).tmp")
+        try remove(Self.temporaryName(of: name))
     }
 
-    private func temporaryPath(of name: String) -> String { filePath(".\(name).tmp") }
+    /// The hidden name `write` writes `name` under before the rename, and `rewrite` keeps as
+    /// the spare: `.index.m3u8.tmp`.
+    public static func temporaryName(of name: String) -> String { ".\(name).tmp" }
+
+    /// The file a temporary name (`temporaryName(of:)`) stands for; nil for any other name.
+    public static func name(ofTemporary temporary: String) -> String? {
+        guard temporary.hasPrefix("."), temporary.hasSuffix(".tmp") else { return nil }
+        return String(temporary.dropFirst().dropLast(4))
+    }
+
+    private func temporaryPath(of name: String) -> String { filePath(Self.temporaryName(of: name)) }
 
     private func moveIntoPlace(_ temporary: String, as name: String) throws(PackagerError) {
         guard rename(temporary, filePath(name)) == 0 else {
