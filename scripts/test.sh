@@ -21,11 +21,19 @@ swift build --build-tests "${scratch[@]}"
 # XCTest runs serially by default; Swift Testing runs tests concurrently in one process, and the
 # integration tests cap their own ffmpeg/hlsseg children at one per core (2 on CI).
 echo "test: swift test --skip-build ${scratch[*]} $*"
+# The log is kept so that the failures can be repeated at the very end: CI shows only the
+# tail of the output, and the Swift tests' own summary is followed by the browser tests.
+log=$(mktemp -t hlsseg-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
 status=0
-swift test --skip-build "${scratch[@]}" "$@" || status=$?
+swift test --skip-build "${scratch[@]}" "$@" 2>&1 | tee "$log" || status=$?
 
 if (($# == 0)); then
     echo "test: Tests/browser/run.sh"
     Tests/browser/run.sh "$(swift build --show-bin-path "${scratch[@]}")/hlsseg" || status=1
+fi
+if grep -qE '✘|: error: ' "$log"; then
+    echo "test: the Swift test failures again (Swift Testing ✘ lines, XCTest errors):"
+    grep -E '✘|↳|: error: ' "$log" | cut -c1-2000
 fi
 exit "$status"

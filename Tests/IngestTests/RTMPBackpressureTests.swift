@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -26,7 +27,14 @@ struct RTMPBackpressureTests {
         var queue: LiveMediaQueue? { accepted.withLock { $0 } }
     }
 
-    @Test("a publisher sending 40 MB into an unread 256 KiB queue is paused, then delivers every frame in order")
+    /// The third field of /proc/sys/net/ipv4/<name> ("min default max"); 6 MiB when unreadable.
+    static func maximumSocketBuffer(_ name: String) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/\(name)", encoding: .utf8)) ?? ""
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        return fields.count == 3 ? Int(fields[2]) ?? (6 << 20) : (6 << 20)
+    }
+
+    @Test("a publisher sending more than the kernel can buffer (40+ MB) into an unread 256 KiB queue is paused, then delivers every frame in order")
     func slowConsumerPausesPublisher() async throws {
         let limit = 256 << 10
         let handler = QueueHandingHandler(limits: .init(pauseAboveBytes: limit))
@@ -36,7 +44,11 @@ struct RTMPBackpressureTests {
         let serverTask = Task { try await listener.run() }
         defer { serverTask.cancel() }
 
-        let frameCount = 10_000
+        // More than the kernel can buffer between the two sockets, or the client finishes
+        // writing without ever being held back: the receiver's buffer autotunes up to
+        // tcp_rmem's maximum (32 MiB on some machines), the sender's up to tcp_wmem's.
+        let kernelBuffering = Self.maximumSocketBuffer("tcp_rmem") + Self.maximumSocketBuffer("tcp_wmem")
+        let frameCount = max(10_000, (2 * kernelBuffering + (8 << 20)) / 4096)
         let client = RTMPTestClient()
         var bytes = RTMPTestClient.handshake() + RTMPTestClient.c2 + client.publishCommands()
         bytes += client.media(RTMPMessage.TypeID.video, timestamp: 0, RTMPFixtures.videoSequenceHeader)
@@ -96,7 +108,7 @@ struct RTMPBackpressureTests {
         try await Task.sleep(for: .milliseconds(500))
         _ = consume(try #require(await queue.next(wake: .batched)))
         try await Task.sleep(for: .milliseconds(1500))
-        #expect(written.withLock { $0 } < total, "the publisher was never held back")
+        #expect(written.withLock { $0 } < total, "the publisher was never held back: wrote all \(total) bytes, \(frames) frames taken")
         let queued = consume(try #require(await queue.next(wake: .batched)))
         // The limit, plus what the socket reads under way when it was reached carried past it.
         #expect(queued <= limit + (256 << 10), "queued \(queued) bytes")
