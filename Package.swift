@@ -93,7 +93,7 @@ let package = Package(
         // Helpers more than one test target uses (a seeded random generator); not shipped.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "PlaylistTests", dependencies: ["Playlist"], swiftSettings: strictSettings),
+        .testTarget(name: "PlaylistTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist"],
             swiftSettings: strictSettings),

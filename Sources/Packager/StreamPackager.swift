@@ -78,6 +78,8 @@ public actor StreamPackager {
     private var splitter: Splitter
     /// The playlist and the window over it; nil until the first segment is ready.
     var retention: RetentionPolicy?
+    /// Renders only the segments added since the last playlist write.
+    private var playlistWriter: IncrementalPlaylistWriter
     var state = OutputState()
     private var reportedDroppedFrames = false
     private var finished = false
@@ -128,6 +130,8 @@ public actor StreamPackager {
         self.plan = plan
         self.logger = logger
         self.wallClock = wallClock
+        self.playlistWriter = IncrementalPlaylistWriter(
+            options: WriteOptions(roundDurations: configuration.flags.contains(.roundDurations), baseURL: configuration.baseURL))
         // hls_init_time applies to the first playlist window of a fresh stream (FFmpeg ignores
         // it with append_list too).
         var initial: SegmentGrid.InitialSegments?
@@ -225,7 +229,7 @@ public actor StreamPackager {
         defer { publishing = false }
         reportDroppedFrames()
         if retention == nil { try start(firstSegment: segment) }
-        guard var retention else { return }
+        guard retention != nil else { return }
         try useInitFile()
         guard let initFile = state.currentInit else { return }
         var segment = segment
@@ -250,16 +254,17 @@ public actor StreamPackager {
         state.discontinuityPending = false
         if configuration.flags.contains(.programDateTime) { entry.programDateTime = date(of: segment) }
         state.mediaClock += segment.duration
-        let step = retention.append(entry, now: state.mediaClock)
+        // In place: a local copy of the policy would share the segment list with this one, and
+        // the append would copy the whole list, every segment.
+        guard let step = retention?.append(entry, now: state.mediaClock), let playlist = retention?.playlist else { return }
 
-        let required = retention.playlist.requiredTargetDuration
-        if required > retention.playlist.targetDuration {
+        let required = playlist.requiredTargetDuration
+        if required > playlist.targetDuration {
             // Only reachable when the source could not say where its keyframes are (live input).
             logger.warning(
-                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(retention.playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
-            retention.setTargetDuration(required)
+                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
+            retention?.setTargetDuration(required)
         }
-        self.retention = retention
         if configuration.playlistType != .vod && !isLast {
             try await writePlaylist()
         }
@@ -277,10 +282,8 @@ public actor StreamPackager {
     }
 
     private func writePlaylist() async throws {
-        guard let retention else { return }
-        let options = WriteOptions(
-            roundDurations: configuration.flags.contains(.roundDurations), baseURL: configuration.baseURL)
-        let text = PlaylistWriter.write(retention.playlist, options: options)
+        guard let playlist = retention?.playlist else { return }
+        let text = playlistWriter.write(playlist)
         try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
             try directory.rewrite(text, to: name)
         }

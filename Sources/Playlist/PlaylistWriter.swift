@@ -37,40 +37,59 @@ public enum PlaylistWriter {
     public static func write(_ playlist: MediaPlaylist, options: WriteOptions = .init()) -> String {
         var out = ""
         out.reserveCapacity(160 + playlist.segments.count * 80)
-        func line(_ text: String) {
-            out += text
-            out += "\n"
-        }
-        line("#EXTM3U")
-        line("#EXT-X-VERSION:\(playlist.version(roundDurations: options.roundDurations))")
-        line("#EXT-X-TARGETDURATION:\(playlist.targetDuration)")
-        line("#EXT-X-MEDIA-SEQUENCE:\(playlist.mediaSequence)")
-        if playlist.discontinuitySequence != 0 {
-            line("#EXT-X-DISCONTINUITY-SEQUENCE:\(playlist.discontinuitySequence)")
-        }
-        if let type = playlist.playlistType { line("#EXT-X-PLAYLIST-TYPE:\(type.rawValue)") }
-        if playlist.independentSegments { line("#EXT-X-INDEPENDENT-SEGMENTS") }
-        for tag in playlist.unknownTags { line(singleLine(tag)) }
-
+        appendHeader(of: playlist, options: options, to: &out)
         var currentMap: MediaInitializationSection?
         for segment in playlist.segments {
-            if segment.discontinuity { line("#EXT-X-DISCONTINUITY") }
-            if let map = segment.map, map != currentMap {
-                var tag = "#EXT-X-MAP:URI=" + AttributeList.quoted(options.baseURL + map.uri)
-                if let range = map.byteRange { tag += ",BYTERANGE=\"\(range.text)\"" }
-                line(tag)
-                currentMap = map
-            }
-            if let date = segment.programDateTime { line("#EXT-X-PROGRAM-DATE-TIME:\(date.iso8601)") }
-            for tag in segment.unknownTags { line(singleLine(tag)) }
-            let duration =
-                options.roundDurations
-                ? String(DecimalText.roundedSeconds(segment.duration)) : DecimalText.seconds(segment.duration)
-            line("#EXTINF:\(duration),\(singleLine(segment.title))")
-            line(uriLine(options.baseURL + segment.uri))
+            appendLines(of: segment, after: &currentMap, options: options, to: &out)
         }
-        if playlist.endList { line("#EXT-X-ENDLIST") }
+        appendEnd(of: playlist, to: &out)
         return out
+    }
+
+    /// The tags before the first segment.
+    static func appendHeader(of playlist: MediaPlaylist, options: WriteOptions, to out: inout String) {
+        appendLine("#EXTM3U", to: &out)
+        appendLine("#EXT-X-VERSION:\(playlist.version(roundDurations: options.roundDurations))", to: &out)
+        appendLine("#EXT-X-TARGETDURATION:\(playlist.targetDuration)", to: &out)
+        appendLine("#EXT-X-MEDIA-SEQUENCE:\(playlist.mediaSequence)", to: &out)
+        if playlist.discontinuitySequence != 0 {
+            appendLine("#EXT-X-DISCONTINUITY-SEQUENCE:\(playlist.discontinuitySequence)", to: &out)
+        }
+        if let type = playlist.playlistType { appendLine("#EXT-X-PLAYLIST-TYPE:\(type.rawValue)", to: &out) }
+        if playlist.independentSegments { appendLine("#EXT-X-INDEPENDENT-SEGMENTS", to: &out) }
+        for tag in playlist.unknownTags { appendLine(singleLine(tag), to: &out) }
+    }
+
+    /// One segment's lines. `currentMap` is the map in force before it (nil before the first
+    /// segment); `#EXT-X-MAP` is written when the segment's differs, and it becomes the current.
+    static func appendLines(
+        of segment: MediaSegment, after currentMap: inout MediaInitializationSection?, options: WriteOptions,
+        to out: inout String
+    ) {
+        if segment.discontinuity { appendLine("#EXT-X-DISCONTINUITY", to: &out) }
+        if let map = segment.map, map != currentMap {
+            var tag = "#EXT-X-MAP:URI=" + AttributeList.quoted(options.baseURL + map.uri)
+            if let range = map.byteRange { tag += ",BYTERANGE=\"\(range.text)\"" }
+            appendLine(tag, to: &out)
+            currentMap = map
+        }
+        if let date = segment.programDateTime { appendLine("#EXT-X-PROGRAM-DATE-TIME:\(date.iso8601)", to: &out) }
+        for tag in segment.unknownTags { appendLine(singleLine(tag), to: &out) }
+        let duration =
+            options.roundDurations
+            ? String(DecimalText.roundedSeconds(segment.duration)) : DecimalText.seconds(segment.duration)
+        appendLine("#EXTINF:\(duration),\(singleLine(segment.title))", to: &out)
+        appendLine(uriLine(options.baseURL + segment.uri), to: &out)
+    }
+
+    /// What follows the last segment.
+    static func appendEnd(of playlist: MediaPlaylist, to out: inout String) {
+        if playlist.endList { appendLine("#EXT-X-ENDLIST", to: &out) }
+    }
+
+    private static func appendLine(_ text: String, to out: inout String) {
+        out += text
+        out += "\n"
     }
 
     static func singleLine(_ text: String) -> String {
