@@ -99,7 +99,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "Segmenter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Ingest", "Segmenter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServeTests",

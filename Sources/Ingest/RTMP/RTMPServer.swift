@@ -218,34 +218,29 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         deciding = false
         switch decision {
         case .accept(let accepted):
-            if inactive {  // the connection went away while the hub decided
-                accepted.finish(reason: endReason ?? "connection closed")
-                return
-            }
+            // Also when the connection went away while the hub decided: what the publisher
+            // sent before it closed is published, then the stream ends (`endAfterClose`).
             sink = accepted
             streamName = request.streamName
             logger.info("rtmp \(remote): publishing \(request.streamName)")
-            let released: [RTMPServerSession.Output]
             do {
-                released = try session.acceptPublish(streamName: request.streamName)
+                for item in try session.acceptPublish(streamName: request.streamName) {
+                    switch item {
+                    case .send(let bytes): context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                    case .media(let event): send(event, arrival: .now, context: context)
+                    default: break
+                    }
+                }
+                context.flush()
             } catch {
                 endReason = "\(error)"
                 logger.warning("rtmp \(remote) (\(request.streamName)): closing the connection: \(error)")
                 stop(context: context)
-                return
             }
-            for item in released {
-                switch item {
-                case .send(let bytes): context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
-                case .media(let event): send(event, arrival: .now, context: context)
-                default: break
-                }
-            }
-            context.flush()
         case .refuse(let refusal):
             logger.warning("rtmp \(remote): publish of \(request.streamName) refused: \(refusal.reason)")
-            guard !inactive else { return }
             stopped = true
+            guard !inactive else { return }
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: session.refusePublish(refusal)))).whenComplete { _ in
                 channel.close(promise: nil)
@@ -253,10 +248,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             return
         }
         // Carry on with what came after the request, in order.
-        let outputs = waitingOutputs
-        waitingOutputs = []
-        handle(outputs[...], arrival: .now, context: context)
-        resume(context: context)
+        if !stopped {
+            let outputs = waitingOutputs
+            waitingOutputs = []
+            handle(outputs[...], arrival: .now, context: context)
+        }
+        if inactive { endAfterClose(context: context) } else { resume(context: context) }
     }
 
     /// Handles the bytes read while paused, then reads on, unless something pauses again.
@@ -301,13 +298,26 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         inactive = true
-        stopped = true
         idleCheck?.cancel()
+        if !deciding { endAfterClose(context: context) }  // else `decided` ends it
+        context.fireChannelInactive()
+    }
+
+    /// The connection is closed. Bytes it read before the close that were waiting (reading was
+    /// paused for a full queue) are handled all the same: the queue's limit holds reading back,
+    /// it does not drop what was read. A publisher that sends its last frames and closes while
+    /// the packager is behind loses none of them. Then the stream ends.
+    private func endAfterClose(context: ChannelHandlerContext) {
+        while !stopped, !deciding, !waitingBytes.isEmpty {
+            receive(waitingBytes.removeFirst(), context: context)
+        }
+        guard !deciding else { return }  // the last bytes asked to publish again: `decided` ends it
+        stopped = true
+        waitingBytes = []
         if let sink {
             logger.info("rtmp \(remote): \(streamName ?? "?") disconnected")
             sink.finish(reason: endReason)
             self.sink = nil
         }
-        context.fireChannelInactive()
     }
 }
