@@ -56,8 +56,21 @@ cpu_of() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # clock ticks ->
 rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }         # KiB
 hwm_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }         # KiB
 
+# Until something accepts connections on port $1. A fixed pause was not enough: after a run has
+# written 36 GB the server's binary and libraries are no longer cached, and one cold start took
+# over 4 s, so 201 of 500 publishers found the port closed.
+wait_for_port() {
+    tries=0
+    until python3 -c "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1).close()" "$1" 2>/dev/null; do
+        tries=$((tries + 1))
+        if [ $tries -ge 300 ]; then echo "nothing listens on port $1 after 30 s" >&2; exit 1; fi
+        sleep 0.1
+    done
+}
+
 measure() {  # name pid port
-    sleep 2
+    wait_for_port "$3"
+    sleep 1
     idle=$(rss_of "$2")
     before=$(cpu_of "$2")
     "$LOAD" --flv "$FLV" --url "rtmp://127.0.0.1:$3/live/s" --streams "$STREAMS" --seconds "$SECONDS_" --ramp-ms 10 \
