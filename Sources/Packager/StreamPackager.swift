@@ -61,6 +61,9 @@ public actor StreamPackager {
         /// Indices (into the packets given) of the packets that completed a segment; that
         /// segment was on disk and in the playlist when the call returned.
         public var completingPackets: [Int] = []
+        /// For each of `completingPackets`: when the playlist listing that segment was in place
+        /// (swapped in on the file-write thread; for a VOD or a last segment, when the segment was).
+        public var listedAt: [ContinuousClock.Instant] = []
         /// A segment is waiting for the other tracks to reach its cut (see `Splitter`).
         public var isClosingSegment = false
     }
@@ -82,6 +85,8 @@ public actor StreamPackager {
     private var playlistWriter: IncrementalPlaylistWriter
     var state = OutputState()
     private var reportedDroppedFrames = false
+    /// When the last published segment was listed (see `WriteReport.listedAt`).
+    private var lastListedAt: ContinuousClock.Instant?
     private var finished = false
 
     /// What has been written so far, besides the playlist.
@@ -163,7 +168,10 @@ public actor StreamPackager {
         for (index, packet) in packets.enumerated() {
             let before = state.segmentCount
             try await write(packet)
-            if state.segmentCount != before { report.completingPackets.append(index) }
+            if state.segmentCount != before {
+                report.completingPackets.append(index)
+                report.listedAt.append(lastListedAt ?? .now)
+            }
         }
         report.isClosingSegment = splitter.isClosingSegment
         return report
@@ -266,7 +274,9 @@ public actor StreamPackager {
             retention?.setTargetDuration(required)
         }
         if configuration.playlistType != .vod && !isLast {
-            try await writePlaylist()
+            lastListedAt = try await writePlaylist()
+        } else {
+            lastListedAt = .now
         }
         try delete(step.deletableFiles)
     }
@@ -281,11 +291,15 @@ public actor StreamPackager {
         return ProgramDateTime(millisecondsSinceEpoch: millis, utcOffsetMinutes: state.dateOffsetMinutes)
     }
 
-    private func writePlaylist() async throws {
-        guard let playlist = retention?.playlist else { return }
+    /// Returns when the new version was in place: that is when clients can see it, which may be
+    /// well before this actor runs again on a busy machine.
+    @discardableResult
+    private func writePlaylist() async throws -> ContinuousClock.Instant {
+        guard let playlist = retention?.playlist else { return .now }
         let text = playlistWriter.write(playlist)
-        try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
+        return try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
             try directory.rewrite(text, to: name)
+            return ContinuousClock.now
         }
     }
 

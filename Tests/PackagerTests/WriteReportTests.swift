@@ -51,10 +51,16 @@ struct WriteReportTests {
         }
         #expect(completed.count == 3)  // cuts at 2, 4 and 6 s; the rest ends with finish()
 
-        // One batch with everything: the same packets complete the segments.
+        // One batch with everything: the same packets complete the segments, and each has the
+        // moment its playlist was in place, in order, within the call.
         let (batched, _) = try Self.makePackager("report-batch")
+        let start = ContinuousClock.now
         let report = try await batched.write(contentsOf: packets)
+        let end = ContinuousClock.now
         #expect(report.completingPackets == completed)
+        #expect(report.listedAt.count == completed.count)
+        #expect(report.listedAt == report.listedAt.sorted())
+        #expect(report.listedAt.allSatisfy { $0 >= start && $0 <= end })
         let summary = try await batched.finish()
         #expect(summary.sampleCount == packets.count)
         #expect(summary.segmentCount == 4)

@@ -152,16 +152,16 @@ public actor LiveHub: PublishHandler {
                     failed(error)
                     continue
                 }
-                let renamed = ContinuousClock.now
-                var completing = report.completingPackets[...]
+                var completion = 0  // into report.completingPackets / listedAt
                 for (offset, item) in zip(packets.indices, run) {
                     if packets[offset].isKeyframe, videoTracks.contains(packets[offset].trackID) {
                         lastKeyframeArrival = item.arrival
                     }
-                    guard completing.first == offset else { continue }
-                    completing.removeFirst()
-                    metrics.publishFromCompletingPacket.record(renamed - item.arrival)
-                    if let lastKeyframeArrival { metrics.publishFromKeyframe.record(renamed - lastKeyframeArrival) }
+                    guard completion < report.completingPackets.count, report.completingPackets[completion] == offset else { continue }
+                    let listed = report.listedAt[completion]
+                    completion += 1
+                    metrics.publishFromCompletingPacket.record(listed - item.arrival)
+                    if let lastKeyframeArrival { metrics.publishFromKeyframe.record(listed - lastKeyframeArrival) }
                 }
                 wake = report.isClosingSegment ? .everyEvent : .batched
             }

@@ -21,18 +21,17 @@ public struct BlockingFileIO: Sendable {
         self.submit = optionalSubmit
     }
 
-    func run(_ work: @escaping @Sendable () throws(PackagerError) -> Void) async throws(PackagerError) {
+    func run<Value: Sendable>(_ work: @escaping @Sendable () throws(PackagerError) -> Value) async throws(PackagerError) -> Value {
         guard let submit else { return try work() }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<PackagerError?, Never>) in
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, PackagerError>, Never>) in
             submit {
                 do throws(PackagerError) {
-                    try work()
-                    continuation.resume(returning: nil)
+                    continuation.resume(returning: .success(try work()))
                 } catch {
-                    continuation.resume(returning: error)
+                    continuation.resume(returning: .failure(error))
                 }
             }
         }
-        if let result { throw result }
+        return try result.get()
     }
 }
