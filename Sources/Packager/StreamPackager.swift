@@ -58,14 +58,22 @@ public actor StreamPackager {
 
     /// What one `write(contentsOf:)` did.
     public struct WriteReport: Sendable, Equatable {
-        /// Indices (into the packets given) of the packets that completed a segment; that
-        /// segment was on disk and in the playlist when the call returned.
-        public var completingPackets: [Int] = []
-        /// For each of `completingPackets`: when the playlist listing that segment was in place
-        /// (swapped in on the file-write thread; for a VOD or a last segment, when the segment was).
-        public var listedAt: [ContinuousClock.Instant] = []
+        /// A packet that completed a segment; that segment was on disk and in the playlist when
+        /// the call returned.
+        public struct Completion: Sendable, Equatable {
+            /// Index into the packets given.
+            public var packet: Int
+            /// When the playlist listing the segment was in place (swapped in on the file-write
+            /// thread; for a VOD or a last segment, when the segment was).
+            public var listedAt: ContinuousClock.Instant
+        }
+
+        public var completions: [Completion] = []
         /// A segment is waiting for the other tracks to reach its cut (see `Splitter`).
         public var isClosingSegment = false
+
+        /// Indices (into the packets given) of the packets that completed a segment.
+        public var completingPackets: [Int] { completions.map(\.packet) }
     }
 
     public let configuration: PackagerConfiguration
@@ -85,7 +93,7 @@ public actor StreamPackager {
     private var playlistWriter: IncrementalPlaylistWriter
     var state = OutputState()
     private var reportedDroppedFrames = false
-    /// When the last published segment was listed (see `WriteReport.listedAt`).
+    /// When the last published segment was listed (see `WriteReport.Completion.listedAt`).
     private var lastListedAt: ContinuousClock.Instant?
     private var finished = false
 
@@ -169,8 +177,7 @@ public actor StreamPackager {
             let before = state.segmentCount
             try await write(packet)
             if state.segmentCount != before {
-                report.completingPackets.append(index)
-                report.listedAt.append(lastListedAt ?? .now)
+                report.completions.append(.init(packet: index, listedAt: lastListedAt ?? .now))
             }
         }
         report.isClosingSegment = splitter.isClosingSegment

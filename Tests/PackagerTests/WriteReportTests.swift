@@ -58,9 +58,10 @@ struct WriteReportTests {
         let report = try await batched.write(contentsOf: packets)
         let end = ContinuousClock.now
         #expect(report.completingPackets == completed)
-        #expect(report.listedAt.count == completed.count)
-        #expect(report.listedAt == report.listedAt.sorted())
-        #expect(report.listedAt.allSatisfy { $0 >= start && $0 <= end })
+        let listedAt = report.completions.map(\.listedAt)
+        #expect(listedAt.count == completed.count)
+        #expect(listedAt == listedAt.sorted())
+        #expect(listedAt.allSatisfy { $0 >= start && $0 <= end })
         let summary = try await batched.finish()
         #expect(summary.sampleCount == packets.count)
         #expect(summary.segmentCount == 4)

@@ -152,16 +152,15 @@ public actor LiveHub: PublishHandler {
                     failed(error)
                     continue
                 }
-                var completion = 0  // into report.completingPackets / listedAt
+                var completions = report.completions[...]
                 for (offset, item) in zip(packets.indices, run) {
                     if packets[offset].isKeyframe, videoTracks.contains(packets[offset].trackID) {
                         lastKeyframeArrival = item.arrival
                     }
-                    guard completion < report.completingPackets.count, report.completingPackets[completion] == offset else { continue }
-                    let listed = report.listedAt[completion]
-                    completion += 1
-                    metrics.publishFromCompletingPacket.record(listed - item.arrival)
-                    if let lastKeyframeArrival { metrics.publishFromKeyframe.record(listed - lastKeyframeArrival) }
+                    guard let completion = completions.first, completion.packet == offset else { continue }
+                    completions.removeFirst()
+                    metrics.publishFromCompletingPacket.record(completion.listedAt - item.arrival)
+                    if let lastKeyframeArrival { metrics.publishFromKeyframe.record(completion.listedAt - lastKeyframeArrival) }
                 }
                 wake = report.isClosingSegment ? .everyEvent : .batched
             }

@@ -9,7 +9,7 @@ import Prometheus
 /// - `hlsseg_live_segment_publish_seconds{from="completing_packet"}`: from the read that carried
 ///   the packet completing the segment to the rename: the server's own delay.
 /// Both end when the new playlist is in place, read on the file-write thread right after the
-/// swap (`StreamPackager.WriteReport.listedAt`), not when the stream's task runs again.
+/// swap (`StreamPackager.WriteReport.Completion.listedAt`), not when the stream's task runs again.
 /// - `hlsseg_live_frames_received_total`, `…_segmented_total`, `…_dropped_total`: frames handed
 ///   to packagers; frames in written segments and video before a stream's first keyframe,
 ///   both counted when a stream ends. received = segmented + dropped once every stream ended.
