@@ -12,21 +12,6 @@ import Testing
 /// without bound: the connection stops reading while the stream's queue is full.
 @Suite("RTMP backpressure")
 struct RTMPBackpressureTests {
-    /// Accepts every publish into a queue with a small byte limit; the test consumes it.
-    final class QueueHandingHandler: PublishHandler {
-        let limits: LiveMediaQueue.Limits
-        private let accepted = Mutex<LiveMediaQueue?>(nil)
-        init(limits: LiveMediaQueue.Limits) { self.limits = limits }
-
-        func publish(_ request: PublishRequest) async -> PublishDecision {
-            let queue = LiveMediaQueue(limits: limits)
-            accepted.withLock { $0 = queue }
-            return .accept(queue)
-        }
-
-        var queue: LiveMediaQueue? { accepted.withLock { $0 } }
-    }
-
     /// The third field of /proc/sys/net/ipv4/<name> ("min default max"); 6 MiB when unreadable.
     static func maximumSocketBuffer(_ name: String) -> Int {
         let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/\(name)", encoding: .utf8)) ?? ""
@@ -37,7 +22,7 @@ struct RTMPBackpressureTests {
     @Test("a publisher sending more than the kernel can buffer (40+ MB) into an unread 256 KiB queue is paused, then delivers every frame in order")
     func slowConsumerPausesPublisher() async throws {
         let limit = 256 << 10
-        let handler = QueueHandingHandler(limits: .init(pauseAboveBytes: limit))
+        let handler = QueueingPublishHandler(limits: .init(pauseAboveBytes: limit))
         var logger = Logger(label: "backpressure-test")
         logger.logLevel = .warning
         let listener = try await RTMPServer(host: "127.0.0.1", port: 0, handler: handler, logger: logger).bind()

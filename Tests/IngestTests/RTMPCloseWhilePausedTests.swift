@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Segmenter
-import Synchronization
 import Testing
 
 @testable import Ingest
@@ -12,27 +11,6 @@ import Testing
 /// connection read before the close are published, then the stream ends.
 @Suite("RTMP: a publisher that closes while reading is paused")
 struct RTMPCloseWhilePausedTests {
-    /// Accepts every publish into a queue with the given limits once `open` is set.
-    final class GatedHandler: PublishHandler {
-        let limits: LiveMediaQueue.Limits
-        private let accepted = Mutex<LiveMediaQueue?>(nil)
-        private let gate: Mutex<Bool>
-        init(limits: LiveMediaQueue.Limits, open: Bool) {
-            self.limits = limits
-            gate = Mutex(open)
-        }
-
-        func publish(_ request: PublishRequest) async -> PublishDecision {
-            while !gate.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
-            let queue = LiveMediaQueue(limits: limits)
-            accepted.withLock { $0 = queue }
-            return .accept(queue)
-        }
-
-        func open() { gate.withLock { $0 = true } }
-        var queue: LiveMediaQueue? { accepted.withLock { $0 } }
-    }
-
     static let client = RTMPTestClient()
     static let nal = [UInt8](repeating: 0x41, count: 4096)
 
@@ -46,7 +24,7 @@ struct RTMPCloseWhilePausedTests {
         return ByteBuffer(bytes: bytes)
     }
 
-    static func connectedChannel(_ handler: GatedHandler) async throws -> NIOAsyncTestingChannel {
+    static func connectedChannel(_ handler: QueueingPublishHandler) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
         try await channel.pipeline.addHandler(
             RTMPConnectionHandler(remoteAddress: "test", handler: handler, readTimeout: .seconds(30), logger: Logger(label: "test")))
@@ -82,7 +60,7 @@ struct RTMPCloseWhilePausedTests {
 
     @Test("closing while the queue is full: the frames read after the pause are still published")
     func closeWhileQueueFull() async throws {
-        let handler = GatedHandler(limits: .init(pauseAboveBytes: 16 << 10), open: true)
+        let handler = QueueingPublishHandler(limits: .init(pauseAboveBytes: 16 << 10))
         let channel = try await Self.connectedChannel(handler)
         try await channel.writeInbound(Self.publishBytes)
         let queue = try await Self.waitFor { handler.queue }
@@ -104,7 +82,7 @@ struct RTMPCloseWhilePausedTests {
 
     @Test("closing while the hub decides: the frames sent after the publish request are published once it accepts")
     func closeWhileDeciding() async throws {
-        let handler = GatedHandler(limits: .init(), open: false)
+        let handler = QueueingPublishHandler(limits: .init(), open: false)
         let channel = try await Self.connectedChannel(handler)
         var bytes = Self.publishBytes
         var frames = Self.frames(0..<12)
