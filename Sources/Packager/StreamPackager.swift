@@ -258,11 +258,13 @@ public actor StreamPackager {
         // mfhd numbers start at 1 and rise with the media sequence across the whole stream.
         let fragment = Fragment.bytes(sequenceNumber: UInt32(truncatingIfNeeded: number + 1), tracks: segment.tracks)
         let parts = [fragment.header] + fragment.payloads
-        try await fileIO.run { [directory] () throws(PackagerError) in try directory.write(parts, to: name) }
-        state.nextNumber += 1
-        state.segmentCount += 1
-        state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
 
+        // The segment is listed before it is written, so that one job on the file-write thread
+        // writes it and then the playlist: a wait for this actor between the two writes was a
+        // second hand-off per segment, and on a busy server the longest part of the publish
+        // latency. A segment that cannot be written is taken back out (see `undo`).
+        guard let checkpoint = retention?.checkpoint() else { return }
+        let stateBefore = state
         var entry = MediaSegment(
             uri: name, duration: segment.duration, discontinuity: state.discontinuityPending,
             map: MediaInitializationSection(uri: initFile.name))
@@ -272,7 +274,6 @@ public actor StreamPackager {
         // In place: a local copy of the policy would share the segment list with this one, and
         // the append would copy the whole list, every segment.
         guard let step = retention?.append(entry, now: state.mediaClock), let playlist = retention?.playlist else { return }
-
         let required = playlist.requiredTargetDuration
         if required > playlist.targetDuration {
             // Only reachable when the source could not say where its keyframes are (live input).
@@ -280,12 +281,41 @@ public actor StreamPackager {
                 "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
             retention?.setTargetDuration(required)
         }
-        if configuration.playlistType != .vod && !isLast {
-            lastListedAt = try await writePlaylist()
-        } else {
-            lastListedAt = .now
+        // A VOD playlist is written once, at the end; so is the one after the last segment.
+        var playlistText: String?
+        if configuration.playlistType != .vod, !isLast, let listed = retention?.playlist {
+            playlistText = playlistWriter.write(listed)
         }
+
+        let playlistWritten: Result<ContinuousClock.Instant, PackagerError>
+        do {
+            playlistWritten = try await fileIO.run {
+                [directory, playlistName = configuration.playlistName, playlistText] () throws(PackagerError) in
+                try directory.write(parts, to: name)
+                guard let playlistText else { return .success(.now) }
+                // The segment is on disk: from here a failure leaves it listed in memory, and
+                // the next playlist written lists it.
+                return Result { () throws(PackagerError) in
+                    try directory.rewrite(playlistText, to: playlistName)
+                    return ContinuousClock.now
+                }
+            }
+        } catch {
+            undo(to: checkpoint, state: stateBefore)
+            throw error
+        }
+        state.nextNumber += 1
+        state.segmentCount += 1
+        state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
+        lastListedAt = try playlistWritten.get()
         try delete(step.deletableFiles)
+    }
+
+    /// The segment listed last could not be written: the playlist and the state go back to
+    /// before it, as if it had never been cut (its frames are lost; the stream goes on).
+    private func undo(to checkpoint: RetentionPolicy.Checkpoint, state before: OutputState) {
+        retention?.restore(checkpoint)
+        state = before
     }
 
     /// `#EXT-X-PROGRAM-DATE-TIME` of `segment`: wall clock at the splitter's first packet plus
@@ -298,15 +328,11 @@ public actor StreamPackager {
         return ProgramDateTime(millisecondsSinceEpoch: millis, utcOffsetMinutes: state.dateOffsetMinutes)
     }
 
-    /// Returns when the new version was in place: that is when clients can see it, which may be
-    /// well before this actor runs again on a busy machine.
-    @discardableResult
-    private func writePlaylist() async throws -> ContinuousClock.Instant {
-        guard let playlist = retention?.playlist else { return .now }
+    private func writePlaylist() async throws {
+        guard let playlist = retention?.playlist else { return }
         let text = playlistWriter.write(playlist)
-        return try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
+        try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in
             try directory.rewrite(text, to: name)
-            return ContinuousClock.now
         }
     }
 

@@ -100,6 +100,39 @@ public struct RetentionPolicy: Sendable, Equatable {
         return step
     }
 
+    /// The state `restore(_:)` returns to: taken before an `append` whose segment may still
+    /// fail to be written, so that the playlist never lists a file that is not on disk.
+    public struct Checkpoint: Sendable {
+        fileprivate enum Saved: Sendable {
+            /// A playlist that only grows: its first `segmentCount` segments are the ones then.
+            case growing(segmentCount: Int, targetDuration: Int)
+            /// A sliding window: the whole policy, which is bounded by `listSize` (keeping it
+            /// makes the next `append` copy the window, never an unbounded list).
+            case sliding(RetentionPolicy)
+        }
+
+        fileprivate let saved: Saved
+    }
+
+    /// See `Checkpoint`. Cheap: a growing playlist is not copied.
+    public func checkpoint() -> Checkpoint {
+        slides
+            ? Checkpoint(saved: .sliding(self))
+            : Checkpoint(saved: .growing(segmentCount: playlist.segments.count, targetDuration: playlist.targetDuration))
+    }
+
+    /// Takes back every `append` and `setTargetDuration` since `checkpoint` was taken (nothing
+    /// else may have been called in between).
+    public mutating func restore(_ checkpoint: Checkpoint) {
+        switch checkpoint.saved {
+        case .growing(let segmentCount, let targetDuration):
+            playlist.segments.removeLast(playlist.segments.count - segmentCount)
+            playlist.targetDuration = targetDuration
+        case .sliding(let saved):
+            self = saved
+        }
+    }
+
     /// Files that may be deleted at media time `now` without a new segment (e.g. a timer after
     /// the input stopped). Each file is reported once.
     public mutating func releaseExpired(now: Double) -> [String] {

@@ -5,8 +5,8 @@
 /// A live server with many streams passes threads of its own (`init(submit:)`): on Swift's
 /// cooperative pool (one thread per core) a stream waiting in `fsync` held a pool thread, and
 /// when the disk was slow every other stream's packets waited behind it. Only the writes move;
-/// the packaging work stays on the pool, so this costs two thread hand-offs per segment, not
-/// one per packet.
+/// the packaging work stays on the pool, so this costs one thread hand-off per segment (its
+/// file and then the playlist listing it, in one job), not one per packet.
 public struct BlockingFileIO: Sendable {
     private let submit: (@Sendable (@escaping @Sendable () -> Void) -> Void)?
 
