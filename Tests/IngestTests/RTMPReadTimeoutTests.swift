@@ -52,9 +52,11 @@ struct RTMPReadTimeoutTests {
     }
 
     /// Connects and sends a handshake byte (C0 = 3, then filler) every `sendEvery` (nothing when
-    /// nil) until the server closes the connection or `duration` has passed.
-    /// The client has an event loop of its own: the shared one is busy with other tests' servers.
-    private static func connect(port: Int, sendEvery interval: Duration?, for duration: Duration) async throws -> End {
+    /// nil) until the server closes the connection or `duration` has passed. Sending and the end
+    /// after `duration` both run on the client's own event loop thread, not in a task: during a
+    /// full test run the cooperative pool can be busy for seconds, and a sender task delayed that
+    /// long is a silent peer the server rightly closes.
+    private static func connect(port: Int, sendEvery interval: TimeAmount?, for duration: TimeAmount) async throws -> End {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let end = try await connect(port: port, sendEvery: interval, for: duration, on: group)
@@ -66,42 +68,33 @@ struct RTMPReadTimeoutTests {
         }
     }
 
+    final class ClosedByClient: Sendable {
+        let value = Mutex(false)
+    }
+
     private static func connect(
-        port: Int, sendEvery interval: Duration?, for duration: Duration, on group: MultiThreadedEventLoopGroup
+        port: Int, sendEvery interval: TimeAmount?, for duration: TimeAmount, on group: MultiThreadedEventLoopGroup
     ) async throws -> End {
         let started = ContinuousClock.now
-        let channel = try await ClientBootstrap(group: group)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+        let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+        let closedByClient = ClosedByClient()
+        let sender = try await channel.eventLoop.submit { () -> RepeatedTask? in
+            guard let interval else { return nil }
+            channel.writeAndFlush(ByteBuffer(bytes: [3]), promise: nil)
+            return channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                channel.writeAndFlush(ByteBuffer(bytes: [0]), promise: nil)
             }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    for try await _ in inbound {}
-                    return true  // the server closed the connection
-                }
-                group.addTask {
-                    let end = ContinuousClock.now + duration
-                    var first = true
-                    while ContinuousClock.now < end {
-                        if let interval {
-                            try await outbound.write(ByteBuffer(bytes: [first ? 3 : 0]))
-                            first = false
-                            try await Task.sleep(for: interval)
-                        } else {
-                            try await Task.sleep(for: .milliseconds(50))
-                        }
-                    }
-                    return false
-                }
-                // Whichever ends first: the server's close, or the sender after `duration`.
-                let byServer = try await group.next() ?? false
-                let openFor = ContinuousClock.now - started
-                group.cancelAll()
-                return End(byServer: byServer, openFor: openFor)
-            }
+        }.get()
+        channel.eventLoop.scheduleTask(in: duration) {
+            guard channel.isActive else { return }  // the server was first
+            closedByClient.value.withLock { $0 = true }
+            sender?.cancel()
+            channel.close(promise: nil)
         }
+        // The server's close, or the client's after `duration`, whichever comes first.
+        try? await channel.closeFuture.get()
+        sender?.cancel()
+        let openFor = ContinuousClock.now - started
+        return End(byServer: !closedByClient.value.withLock { $0 }, openFor: openFor)
     }
 }
