@@ -8,6 +8,9 @@
 #   LIVE_LOAD_DIR=/dev/shm/x     where both servers write (default: mktemp -d, i.e. /tmp)
 #   SKIP_NGINX=1                 hlsseg only
 #   SETTLE_SECONDS=65            wait after deleting a server's output before the next server
+#   DISK_PROBE=1                 during hlsseg's round, time a segment-like durable write every
+#                                100 ms next to it and set each 10 s's slowest one beside the
+#                                share of slow publishes (disk-probe.py; adds a little disk load)
 # Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
 # frame sent (the generator connects to a slower-accepting server later, and then sends less);
 # resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the segment publish
@@ -95,12 +98,21 @@ run_hlsseg() {
     mkdir -p "$WORK/hlsseg"
     "$HLSSEG" serve --root "$WORK/hlsseg" --http-port $HTTP_PORT --rtmp-port 19350 --idle-timeout $IDLE_TIMEOUT --log-level warning &
     HPID=$!
+    if [ -n "${DISK_PROBE:-}" ]; then
+        python3 "$HERE/disk-probe.py" "$WORK/disk-probe" "http://127.0.0.1:$HTTP_PORT/metrics" "$((SECONDS_ + 15))" \
+            > "$WORK/disk-probe.txt" 2>&1 &
+        PROBE=$!
+    fi
     measure hlsseg $HPID 19350
     # Every stream ends after the idle timeout; then the counters cover everything.
     sleep $((IDLE_TIMEOUT + 5))
     curl -s "http://127.0.0.1:$HTTP_PORT/metrics" > "$WORK/hlsseg-metrics.txt"
     kill $HPID; wait $HPID 2>/dev/null || true
     python3 "$HERE/report.py" "$WORK" "$STREAMS"
+    if [ -n "${DISK_PROBE:-}" ]; then
+        wait $PROBE || true
+        grep '^disk probe' "$WORK/disk-probe.txt" || true
+    fi
     rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
     settle
 }

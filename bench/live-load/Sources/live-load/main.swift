@@ -56,4 +56,9 @@ while Date() < end {
 }
 let s = stats.snapshot
 print("done: \(s.started) started, \(s.refused) refused, \(s.dropped) dropped early, \(s.frames) frames, \(s.bytes) bytes")
+// The generator shares the machine with the server under test: say what it cost.
+var usage = rusage()
+getrusage(RUSAGE_SELF.rawValue, &usage)
+func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+print(String(format: "generator CPU: %.2f s", seconds(usage.ru_utime) + seconds(usage.ru_stime)))
 try group.syncShutdownGracefully()
