@@ -261,8 +261,8 @@ public actor StreamPackager {
 
         // The segment is listed before it is written, so that one job on the file-write thread
         // writes it and then the playlist: a wait for this actor between the two writes was a
-        // second hand-off per segment, and on a busy server the longest part of the publish
-        // latency. A segment that cannot be written is taken back out (see `undo`).
+        // second hand-off per segment, on the path of every publish (and a busy server's pool
+        // may be slow to run it). A segment that cannot be written is taken back out (`undo`).
         guard let checkpoint = retention?.checkpoint() else { return }
         let stateBefore = state
         var entry = MediaSegment(
