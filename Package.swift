@@ -95,12 +95,12 @@ let package = Package(
         .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "PlaylistTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist"],
+            name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "Segmenter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "Ingest", "Segmenter", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),

@@ -1,6 +1,7 @@
 import Foundation
 import Packager
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import HTTPServe
@@ -55,10 +56,7 @@ struct FileCacheRewriteTests {
     }
 
     private static func directory(_ name: String) throws -> OutputDirectory {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hlsseg-filecache-rewrite-\(ProcessInfo.processInfo.processIdentifier)-\(name)").path
-        try? FileManager.default.removeItem(atPath: path)
-        return try OutputDirectory(path: path)
+        try OutputDirectory(path: TestScratch.directory("filecache-rewrite/" + name).path)
     }
 
     /// `#v<n>`, a body whose length depends on n, `#end <n>`.

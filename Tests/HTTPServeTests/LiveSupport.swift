@@ -4,6 +4,7 @@ import Ingest
 import Logging
 import Packager
 import Prometheus
+import TestSupport
 
 /// Helpers of the live tests: fixtures made by ffmpeg, child processes, a running hub + RTMP server.
 enum LiveFixtures {
@@ -13,8 +14,7 @@ enum LiveFixtures {
 
     /// 4 s 160×120 H.264 (B-frames, GOP 1 s) + AAC 48 kHz in mp4; made once per run.
     static let directory: Result<String, any Error> = Result {
-        let directory = NSTemporaryDirectory() + "hlsseg-live-fixtures-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try TestScratch.directory("live-fixtures").path
         let result = try runSync(ffmpeg, [
             "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4",
@@ -28,9 +28,7 @@ enum LiveFixtures {
     static var fixture: String { get throws { try directory.get() + "/av.mp4" } }
 
     static func temporaryRoot() throws -> String {
-        let path = NSTemporaryDirectory() + "hlsseg-live-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestScratch.directory("live-\(UUID().uuidString.prefix(8))").path
     }
 
     struct Output: Sendable {

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Packager
+import TestSupport
 import Testing
 
 @testable import HTTPServe
@@ -19,7 +20,7 @@ struct Fixture {
     static let logger = Logger(label: "test")
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory.path + "/hlsseg-httpserve-\(UUID().uuidString)"
+        let base = TestScratch.root.path + "/httpserve-\(UUID().uuidString)"
         root = base + "/streams"
         www = base + "/www"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Tiny media files made by Debian's ffmpeg at test time (2 s, 160×120), generated once per run.
@@ -21,8 +22,7 @@ enum Fixtures {
         guard FileManager.default.isExecutableFile(atPath: ffmpeg) else {
             throw Missing(description: "ffmpeg not found: run scripts/setup.sh (apt-get install ffmpeg)")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hlsseg-ingest-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try TestScratch.directory("ingest-fixtures").path
         func make(_ arguments: String) throws {
             try run(ffmpeg, ["-hide_banner", "-loglevel", "error", "-y"] + arguments.split(separator: " ").map(String.init), in: directory)
         }

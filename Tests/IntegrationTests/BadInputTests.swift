@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Inputs `hlsseg segment` must refuse: non-zero exit, one line on stderr that names the
@@ -24,7 +25,7 @@ struct BadInputTests {
     @Test("non-zero exit, one line naming the problem, no playlist", arguments: cases)
     func refused(_ bad: BadInput) async throws {
         let slug = bad.description.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let directory = try Scratch.directory("bad-" + String(slug))
+        let directory = try TestScratch.directory("bad-" + String(slug))
         let input: URL
         if let fixture = bad.fixture {
             input = try await FixtureStore.shared.url(fixture)
@@ -40,7 +41,7 @@ struct BadInputTests {
 
     @Test("output folder that cannot be created (under a regular file)")
     func outputNotWritable() async throws {
-        let directory = try Scratch.directory("bad-output-dir")
+        let directory = try TestScratch.directory("bad-output-dir")
         let blocker = directory.appendingPathComponent("blocker")
         try Data("a regular file\n".utf8).write(to: blocker)
         let out = blocker.appendingPathComponent("out", isDirectory: true)

@@ -13,7 +13,7 @@ struct CrashTests {
         let seed = UInt64(ProcessInfo.processInfo.environment["HLSSEG_CRASH_SEED"] ?? "") ?? 20_261_121
         var random = SeededRandom(seed: seed)
         let input = try await PlaylistFixtureStore.shared.url(.short320)
-        let scratch = try Scratch.directory("crash")
+        let scratch = try TestScratch.directory("crash")
         let directory = scratch.appendingPathComponent("out", isDirectory: true)
         let playlistURL = directory.appendingPathComponent("index.m3u8")
         let arguments = ["segment", input.path, "-o", directory.path, "--re", "--hls-time", "1",
@@ -105,7 +105,7 @@ struct PlaylistCodecChangeTests {
     @Test func secondMapAndFFmpegPlaysAcross() async throws {
         let first = try await PlaylistFixtureStore.shared.url(.short320)
         let second = try await PlaylistFixtureStore.shared.url(.short256)
-        let scratch = try Scratch.directory("codec-change")
+        let scratch = try TestScratch.directory("codec-change")
         let directory = scratch.appendingPathComponent("out", isDirectory: true)
         let options = ["--hls-time", "1", "--hls-flags", "append_list+program_date_time"]
         let a = try await runSegment(inputs: [first], outputDirectory: directory, arguments: options)

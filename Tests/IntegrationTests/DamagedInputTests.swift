@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Damaged inputs: hlsseg keeps what is good, says `warning` on stderr and exits 0.
@@ -9,7 +10,7 @@ struct DamagedInputTests {
         arguments: [Fixture.truncatedMP4, .truncatedTS])
     func truncated(_ fixture: Fixture) async throws {
         let input = try await FixtureStore.shared.url(fixture)
-        let directory = try Scratch.directory("damaged-\(fixture.rawValue)")
+        let directory = try TestScratch.directory("damaged-\(fixture.rawValue)")
         let out = directory.appendingPathComponent("out", isDirectory: true)
 
         let result = try await runSegment(inputs: [input], outputDirectory: out, arguments: SegmentCase.vod)
@@ -27,7 +28,7 @@ struct DamagedInputTests {
     func garbageInAnnexB() async throws {
         let input = try await FixtureStore.shared.url(.garbageAnnexB)
         let source = try await FixtureStore.shared.url(.baselineAnnexB)
-        let directory = try Scratch.directory("damaged-garbage")
+        let directory = try TestScratch.directory("damaged-garbage")
         let out = directory.appendingPathComponent("out", isDirectory: true)
 
         let result = try await runSegment(

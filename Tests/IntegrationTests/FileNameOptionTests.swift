@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The naming options change the names on disk and in the playlist, nothing else.
@@ -7,7 +8,7 @@ struct FileNameOptionTests {
     @Test("--playlist-name, --hls-segment-filename, --hls-fmp4-init-filename")
     func customNames() async throws {
         let input = try await FixtureStore.shared.url(.highProfileBFrames)
-        let out = try Scratch.directory("names").appendingPathComponent("out", isDirectory: true)
+        let out = try TestScratch.directory("names").appendingPathComponent("out", isDirectory: true)
 
         let result = try await runSegment(
             inputs: [input], outputDirectory: out,

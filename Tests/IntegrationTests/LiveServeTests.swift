@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ import Testing
 struct LiveServeTests {
     @Test func ffmpegPublishesOverRTMPAndPlaysOverHTTP() async throws {
         let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
-        let directory = try Scratch.directory("live-serve")
+        let directory = try TestScratch.directory("live-serve")
         let root = directory.appendingPathComponent("streams", isDirectory: true)
         let log = directory.appendingPathComponent("serve.log")
         let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())

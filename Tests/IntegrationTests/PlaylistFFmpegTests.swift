@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Same input, same options as FFmpeg's HLS muxer (`-c copy -f hls -hls_segment_type fmp4`):
@@ -38,7 +39,7 @@ struct PlaylistFFmpegTests {
     func sameSegmentsAsFFmpeg(_ testCase: Case) async throws {
         let input = try await PlaylistFixtureStore.shared.url(.gop2s)
         let slug = testCase.name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let scratch = try Scratch.directory("ffcompare-" + String(slug))
+        let scratch = try TestScratch.directory("ffcompare-" + String(slug))
         let ffDirectory = scratch.appendingPathComponent("ffmpeg", isDirectory: true)
         let ourDirectory = scratch.appendingPathComponent("hlsseg", isDirectory: true)
         try FileManager.default.createDirectory(at: ffDirectory, withIntermediateDirectories: true)
@@ -75,7 +76,7 @@ struct PlaylistFFmpegTests {
     @Test("FFmpeg's own playlists parse, and append_list continues them")
     func continuesAnFFmpegPlaylist() async throws {
         let input = try await PlaylistFixtureStore.shared.url(.short320)
-        let scratch = try Scratch.directory("ffcontinue")
+        let scratch = try TestScratch.directory("ffcontinue")
         let directory = scratch.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ffmpeg = try await Subprocess.run(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `hlsseg segment` on good inputs, judged by ffmpeg/ffprobe and an independent m3u8 reader.
@@ -172,7 +173,7 @@ struct SegmentOutputTests {
     @Test("every segment starts with a video keyframe", arguments: SegmentCase.withVideo)
     func segmentsStartWithKeyframes(_ testCase: SegmentCase) async throws {
         let run = try await SegmentRuns.shared.run(testCase)
-        let probeDirectory = try Scratch.directory("keyframes-\(UUID().uuidString)")
+        let probeDirectory = try TestScratch.directory("keyframes-\(UUID().uuidString)")
         for (index, segment) in run.segmentURLs.enumerated() {
             let standalone = probeDirectory.appendingPathComponent("seg\(index).mp4")
             try concatenate([run.initURL, segment], into: standalone)

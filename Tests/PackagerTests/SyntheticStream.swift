@@ -3,6 +3,7 @@ import Logging
 import Packager
 import Playlist
 import Segmenter
+import TestSupport
 
 /// Synthetic streams for driving `StreamPackager` without any codec: AAC-LC frames of 1024
 /// samples (audio-only streams cut on any frame) and H.264-shaped video packets.
@@ -40,11 +41,7 @@ enum SyntheticStream {
     }
 
     static func temporaryDirectory(_ name: String) throws -> OutputDirectory {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hlsseg-packager-tests-\(ProcessInfo.processInfo.processIdentifier)")
-            .appendingPathComponent(name).path
-        try? FileManager.default.removeItem(atPath: path)
-        return try OutputDirectory(path: path)
+        try OutputDirectory(path: TestScratch.directory("packager/" + name).path)
     }
 
     static func readPlaylist(_ directory: OutputDirectory, name: String = "index.m3u8") throws -> MediaPlaylist {

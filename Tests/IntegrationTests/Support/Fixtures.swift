@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Input files made at test time with Debian's ffmpeg (libx264, aac), small enough for a
 /// 2-core CI: at most 10 s and 640x360. Each is made once per test run, on first use.
@@ -155,7 +156,7 @@ enum Fixture: String, Sendable, CaseIterable {
 /// remembered too, so every test that needs it fails with the same message.
 actor FixtureStore {
     static let shared = FixtureStore()
-    static let directory: URL = Scratch.root.appendingPathComponent("fixtures", isDirectory: true)
+    static let directory: URL = TestScratch.root.appendingPathComponent("fixtures", isDirectory: true)
 
     private var made: [Fixture: Task<URL, any Error>] = [:]
 

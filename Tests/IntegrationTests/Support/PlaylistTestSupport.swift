@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -36,7 +37,7 @@ actor PlaylistFixtureStore {
     func url(_ fixture: PlaylistFixture) async throws -> URL {
         if let task = made[fixture] { return try await task.value }
         let task = Task<URL, any Error> {
-            let directory = Scratch.root.appendingPathComponent("playlist-fixtures", isDirectory: true)
+            let directory = TestScratch.root.appendingPathComponent("playlist-fixtures", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let url = directory.appendingPathComponent(fixture.rawValue)
             try await Probe.ffmpegMake(fixture.arguments + [url.path])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One good input and the `hlsseg segment` arguments to run it with, plus what an honest
 /// output must look like.
@@ -125,7 +126,7 @@ actor SegmentRuns {
                 inputs.append(try await FixtureStore.shared.url(fixture))
             }
             let slug = testCase.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-            let directory = try Scratch.directory("segment-" + String(slug))
+            let directory = try TestScratch.directory("segment-" + String(slug))
                 .appendingPathComponent("out", isDirectory: true)
             let process = try await runSegment(inputs: inputs, outputDirectory: directory, arguments: testCase.arguments)
             guard process.succeeded else {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -103,7 +104,7 @@ enum Subprocess {
         _ arguments: [String],
         timeout: Duration
     ) async throws -> ProcessOutput {
-        let captureDir = Scratch.root.appendingPathComponent("capture", isDirectory: true)
+        let captureDir = TestScratch.root.appendingPathComponent("capture", isDirectory: true)
         try FileManager.default.createDirectory(at: captureDir, withIntermediateDirectories: true)
         let token = UUID().uuidString
         let outURL = captureDir.appendingPathComponent("\(token).out")
@@ -165,32 +166,5 @@ enum Subprocess {
             stderr: String(decoding: stderr, as: UTF8.self),
             timedOut: timedOut
         )
-    }
-}
-
-/// The per-run scratch folder: `$TMPDIR/hlsseg-integration/<pid>/`. Folders of earlier runs
-/// whose process is gone are removed when the first test asks for it.
-enum Scratch {
-    static let root: URL = {
-        let parent = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hlsseg-integration", isDirectory: true)
-        let fm = FileManager.default
-        if let names = try? fm.contentsOfDirectory(atPath: parent.path) {
-            for name in names where Int32(name) != nil && !fm.fileExists(atPath: "/proc/\(name)") {
-                try? fm.removeItem(at: parent.appendingPathComponent(name))
-            }
-        }
-        let root = parent.appendingPathComponent(String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
-        try? fm.removeItem(at: root)
-        try? fm.createDirectory(at: root, withIntermediateDirectories: true)
-        return root
-    }()
-
-    /// A fresh, empty folder under the run's scratch folder.
-    static func directory(_ name: String) throws -> URL {
-        let url = root.appendingPathComponent(name, isDirectory: true)
-        try? FileManager.default.removeItem(at: url)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 }
