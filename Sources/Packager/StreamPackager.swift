@@ -93,8 +93,6 @@ public actor StreamPackager {
     private var playlistWriter: IncrementalPlaylistWriter
     var state = OutputState()
     private var reportedDroppedFrames = false
-    /// When the last published segment was listed (see `WriteReport.Completion.listedAt`).
-    private var lastListedAt: ContinuousClock.Instant?
     private var finished = false
 
     /// What has been written so far, besides the playlist.
@@ -164,24 +162,30 @@ public actor StreamPackager {
     /// Feeds one packet (any track, decode order within a track). One caller at a time: each
     /// call must return before the next (the actor waits for file writes without blocking).
     public func write(_ packet: MediaPacket) async throws {
-        try checkNotPublishing()
-        guard !finished else { throw PackagerError(.invalidConfiguration, "write after finish()") }
-        if state.wallClockBase == nil { state.wallClockBase = wallClock() }
-        for segment in try splitter.push(packet) { try await publish(segment) }
+        _ = try await push(packet)
     }
 
     /// Feeds packets in order (live ingest hands over batches); says which completed a segment.
     public func write(contentsOf packets: some Collection<MediaPacket> & Sendable) async throws -> WriteReport {
         var report = WriteReport()
         for (index, packet) in packets.enumerated() {
-            let before = state.segmentCount
-            try await write(packet)
-            if state.segmentCount != before {
-                report.completions.append(.init(packet: index, listedAt: lastListedAt ?? .now))
+            if let listedAt = try await push(packet) {
+                report.completions.append(.init(packet: index, listedAt: listedAt))
             }
         }
         report.isClosingSegment = splitter.isClosingSegment
         return report
+    }
+
+    /// `write(_:)`; returns when the last segment the packet completed was listed (nil: it
+    /// completed none).
+    private func push(_ packet: MediaPacket) async throws -> ContinuousClock.Instant? {
+        try checkNotPublishing()
+        guard !finished else { throw PackagerError(.invalidConfiguration, "write after finish()") }
+        if state.wallClockBase == nil { state.wallClockBase = wallClock() }
+        var listedAt: ContinuousClock.Instant?
+        for segment in try splitter.push(packet) { listedAt = try await publish(segment) }
+        return listedAt
     }
 
     /// The source stopped and will go on later (an RTMP publisher reconnected, a looped file
@@ -239,14 +243,17 @@ public actor StreamPackager {
         }
     }
 
-    private func publish(_ segment: Segment, isLast: Bool = false) async throws {
+    /// Writes `segment` and lists it. Returns when the playlist listing it was in place
+    /// (`WriteReport.Completion.listedAt`); nil when nothing was published.
+    @discardableResult
+    private func publish(_ segment: Segment, isLast: Bool = false) async throws -> ContinuousClock.Instant? {
         publishing = true
         defer { publishing = false }
         reportDroppedFrames()
         if retention == nil { try start(firstSegment: segment) }
-        guard retention != nil else { return }
+        guard retention != nil else { return nil }
         try useInitFile()
-        guard let initFile = state.currentInit else { return }
+        guard let initFile = state.currentInit else { return nil }
         var segment = segment
         if state.parameterSetsPending {
             segment = segment.withParameterSetsInBand(tracks: tracks)
@@ -263,7 +270,7 @@ public actor StreamPackager {
         // writes it and then the playlist: a wait for this actor between the two writes was a
         // second hand-off per segment, on the path of every publish (and a busy server's pool
         // may be slow to run it). A segment that cannot be written is taken back out (`undo`).
-        guard let checkpoint = retention?.checkpoint() else { return }
+        guard let checkpoint = retention?.checkpoint() else { return nil }
         let stateBefore = state
         var entry = MediaSegment(
             uri: name, duration: segment.duration, discontinuity: state.discontinuityPending,
@@ -273,7 +280,7 @@ public actor StreamPackager {
         state.mediaClock += segment.duration
         // In place: a local copy of the policy would share the segment list with this one, and
         // the append would copy the whole list, every segment.
-        guard let step = retention?.append(entry, now: state.mediaClock), let playlist = retention?.playlist else { return }
+        guard let step = retention?.append(entry, now: state.mediaClock), let playlist = retention?.playlist else { return nil }
         let required = playlist.requiredTargetDuration
         if required > playlist.targetDuration {
             // Only reachable when the source could not say where its keyframes are (live input).
@@ -307,8 +314,9 @@ public actor StreamPackager {
         state.nextNumber += 1
         state.segmentCount += 1
         state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
-        lastListedAt = try playlistWritten.get()
+        let listedAt = try playlistWritten.get()
         try delete(step.deletableFiles)
+        return listedAt
     }
 
     /// The segment listed last could not be written: the playlist and the state go back to
