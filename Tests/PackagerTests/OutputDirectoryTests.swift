@@ -23,6 +23,23 @@ struct OutputDirectoryRewriteTests {
         #expect(inodes.count == 2, "the playlist's versions used \(inodes.count) inodes")
     }
 
+    /// The spare is overwritten in place, not truncated first: a shorter version must not keep
+    /// the tail of the longer one it replaces, across block boundaries and within a block.
+    @Test func versionsOfAnyLengthAreWrittenExactly() throws {
+        let directory = try SyntheticStream.temporaryDirectory("rewrite-lengths")
+        let lengths = [4_200, 10, 9_000, 8_193, 8_192, 1, 5_000, 4_095, 4_097, 0, 12, 12]
+        var previous: String?
+        for (version, length) in lengths.enumerated() {
+            let text = String(repeating: Character(String(UnicodeScalar(UInt8(97 + version)))), count: length)
+            try directory.rewrite(text, to: "index.m3u8")
+            #expect(try Self.text(directory, "index.m3u8") == text, "version \(version), \(length) bytes")
+            if let previous {
+                #expect(try Self.text(directory, ".index.m3u8.tmp") == previous, "spare after version \(version)")
+            }
+            previous = text
+        }
+    }
+
     @Test func removeSpareLeavesOnlyTheFile() throws {
         let directory = try SyntheticStream.temporaryDirectory("rewrite-spare")
         try directory.removeSpare(of: "index.m3u8")  // none yet: not an error

@@ -29,7 +29,7 @@ public struct OutputDirectory: Sendable {
     /// Writes `parts` one after another as the file `name`, atomically and durably.
     public func write(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
         let temporary = temporaryPath(of: name)
-        try Self.writeDurably(parts, at: temporary)
+        try Self.writeDurably(parts, at: temporary, overwritingInPlace: false)
         try moveIntoPlace(temporary, as: name)
     }
 
@@ -45,6 +45,12 @@ public struct OutputDirectory: Sendable {
     /// version and is overwritten by the next rewrite. Where the file system cannot swap (or
     /// `name` does not exist yet) this falls back to `write`'s rename.
     ///
+    /// The spare is overwritten in place and then cut to length, never truncated to zero
+    /// first: that would free its blocks, and on ext4 without a journal mounted with `discard`
+    /// (this project's benchmark machine) freeing a block waits for the disk to discard it,
+    /// while closing a file that was truncated to zero starts its writeback (`auto_da_alloc`).
+    /// Both stalled playlist updates for seconds when the disk was slow (docs/benchmarks.md).
+    ///
     /// The directory is synced before returning, so the swap is on disk before the spare is
     /// overwritten: a crash at any instant leaves `name` holding a complete version.
     /// Readers: a reader still reading the previous version when the next rewrite starts sees
@@ -52,7 +58,7 @@ public struct OutputDirectory: Sendable {
     /// identity again after reading and retries. Call `removeSpare(of:)` when done.
     public func rewrite(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
         let spare = temporaryPath(of: name)
-        try Self.writeDurably(parts, at: spare)
+        try Self.writeDurably(parts, at: spare, overwritingInPlace: true)
         if hlsseg_rename_exchange(spare, filePath(name)) != 0 {
             try moveIntoPlace(spare, as: name)
         }
@@ -88,14 +94,20 @@ public struct OutputDirectory: Sendable {
         }
     }
 
-    /// Creates or truncates `path`, writes `parts` and fsyncs; on failure nothing is left there.
-    private static func writeDurably(_ parts: [[UInt8]], at path: String) throws(PackagerError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Makes `path` hold exactly `parts` and fsyncs it; on failure nothing is left there.
+    /// `overwritingInPlace`: an existing file is written over from its start and then cut to
+    /// the new length (see `rewrite`); otherwise it is truncated to zero first.
+    private static func writeDurably(
+        _ parts: [[UInt8]], at path: String, overwritingInPlace: Bool
+    ) throws(PackagerError) {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwritingInPlace ? 0 : O_TRUNC)
+        let descriptor = open(path, flags, 0o644)
         guard descriptor >= 0 else {
             throw PackagerError(.writeFailed, "cannot create '\(path)': \(errnoText())")
         }
         do throws(PackagerError) {
             try writeAll(parts, to: descriptor, path: path)
+            if overwritingInPlace { try cutToLength(descriptor, parts.reduce(0) { $0 + $1.count }, path: path) }
             guard fsync(descriptor) == 0 else {
                 throw PackagerError(.writeFailed, "cannot sync '\(path)': \(errnoText())")
             }
@@ -105,6 +117,19 @@ public struct OutputDirectory: Sendable {
             throw error
         }
         close(descriptor)
+    }
+
+    /// Drops what an in-place overwrite left of a longer old version. Only when there is
+    /// something to drop: most rewrites make the file longer (a growing playlist).
+    private static func cutToLength(_ descriptor: Int32, _ length: Int, path: String) throws(PackagerError) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw PackagerError(.writeFailed, "cannot stat '\(path)': \(errnoText())")
+        }
+        guard status.st_size > length else { return }
+        guard ftruncate(descriptor, off_t(length)) == 0 else {
+            throw PackagerError(.writeFailed, "cannot truncate '\(path)': \(errnoText())")
+        }
     }
 
     /// Makes the renames so far durable: the directory entry itself must reach the disk.
