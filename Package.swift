@@ -35,13 +35,13 @@ let package = Package(
         .target(name: "Segmenter", swiftSettings: strictSettings),
         // Pure: the m3u8 model, writer and parser.
         .target(name: "Playlist", swiftSettings: strictSettings),
-        // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not declare.
-        .target(name: "CRenameExchange"),
+        // renameat2(RENAME_EXCHANGE) and syncfs, which Swift's Glibc module does not declare.
+        .target(name: "CFileSystemCalls"),
         // One output stream on disk: Segmenter + Playlist + atomic file writes.
         .target(
             name: "Packager",
             dependencies: [
-                "Segmenter", "Playlist", "CRenameExchange",
+                "Segmenter", "Playlist", "CFileSystemCalls",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -3,7 +3,16 @@ import Segmenter
 
 /// The first segment is ready: set up the playlist, fresh or continuing the one on disk.
 extension StreamPackager {
+    /// How far back from its end a resumed playlist's segments are checked on disk: a power cut
+    /// loses at most what was written since the last sync (`FileSync.periodic`: about a
+    /// second, longer while the disk stalls). Older damage is not a power cut's, so it is not
+    /// repaired by dropping everything after it.
+    static let mediaCheckedOnResume = 60.0
+
     func start(firstSegment: Segment) throws {
+        // Before the temporary files go: the playlist's spare is the fallback for a playlist
+        // that a power cut left unreadable.
+        let existing = configuration.flags.contains(.appendList) ? try readExistingPlaylist() : nil
         try removeStaleTemporaryFiles()
         let planned = plannedTargetDuration(firstSegment: firstSegment)
         var playlist = MediaPlaylist(
@@ -11,7 +20,8 @@ extension StreamPackager {
             playlistType: configuration.playlistType)
         var orphans: [MediaSegment] = []
         state.nextNumber = configuration.startNumber
-        if configuration.flags.contains(.appendList), let old = try readExistingPlaylist() {
+        if let existing {
+            let old = droppingLostSegments(of: existing)
             playlist = old
             playlist.playlistType = configuration.playlistType
             playlist.endList = false  // an ended EVENT playlist is re-opened
@@ -50,14 +60,54 @@ extension StreamPackager {
     }
 
     private func readExistingPlaylist() throws -> MediaPlaylist? {
-        guard let bytes = try directory.read(configuration.playlistName) else { return nil }
+        let name = configuration.playlistName
+        guard let bytes = try directory.read(name) else { return nil }
         do {
             return try PlaylistParser.parseMedia(String(decoding: bytes, as: UTF8.self))
         } catch {
+            // The spare holds the version before (see `OutputDirectory.rewrite`).
+            let spareName = OutputDirectory.temporaryName(of: name)
+            if let spare = try directory.read(spareName),
+                let previous = try? PlaylistParser.parseMedia(String(decoding: spare, as: UTF8.self))
+            {
+                logger.warning("append_list: '\(directory.filePath(name))' cannot be read (\(error)); continuing the version before it, '\(spareName)'")
+                return previous
+            }
             throw PackagerError(
                 .invalidConfiguration,
-                "append_list: cannot continue '\(directory.filePath(configuration.playlistName))': \(error); move it away or drop append_list")
+                "append_list: cannot continue '\(directory.filePath(name))': \(error); move it away or drop append_list")
         }
+    }
+
+    /// `old` without its newest segments from the first one whose file is not whole on disk
+    /// (`OutputDirectory.holdsCompleteSegment`), looking back `mediaCheckedOnResume` seconds:
+    /// after a power cut a playlist can list files that never reached the disk. The numbers
+    /// of the dropped segments are used again by the new ones, which replace their files.
+    private func droppingLostSegments(of old: MediaPlaylist) -> MediaPlaylist {
+        var firstLost: Int?
+        var checked = 0.0
+        for index in old.segments.indices.reversed() {
+            let segment = old.segments[index]
+            if let name = fileName(listedAs: segment.uri), !directory.holdsCompleteSegment(name) { firstLost = index }
+            checked += segment.duration
+            if checked >= Self.mediaCheckedOnResume { break }
+        }
+        guard let firstLost else { return old }
+        var kept = old
+        let lost = kept.segments[firstLost...].map(\.uri)
+        kept.segments.removeSubrange(firstLost...)
+        logger.warning(
+            "append_list: \(lost.count) listed segment(s) at the end of '\(directory.filePath(configuration.playlistName))' are missing or incomplete (a power cut before they reached the disk?) and are dropped: \(lost.joined(separator: ", "))")
+        return kept
+    }
+
+    /// The file in this directory that a playlist URI names, nil when it is not one of ours
+    /// (another folder or server).
+    private func fileName(listedAs uri: String) -> String? {
+        var name = Substring(uri)
+        if !configuration.baseURL.isEmpty, name.hasPrefix(configuration.baseURL) { name = name.dropFirst(configuration.baseURL.count) }
+        guard !name.isEmpty, !name.contains("/") else { return nil }
+        return String(name)
     }
 
     /// Keeps the old playlist's last init file in force when it is exactly what these tracks

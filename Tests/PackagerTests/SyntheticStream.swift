@@ -40,8 +40,8 @@ enum SyntheticStream {
             data: [0, 0, 0, 2, key ? 0x65 : 0x41, UInt8(index & 0xFF)])
     }
 
-    static func temporaryDirectory(_ name: String) throws -> OutputDirectory {
-        try OutputDirectory(path: TestScratch.directory("packager/" + name).path)
+    static func temporaryDirectory(_ name: String, fileSync: FileSync = .perFile) throws -> OutputDirectory {
+        try OutputDirectory(path: TestScratch.directory("packager/" + name).path, fileSync: fileSync)
     }
 
     static func readPlaylist(_ directory: OutputDirectory, name: String = "index.m3u8") throws -> MediaPlaylist {

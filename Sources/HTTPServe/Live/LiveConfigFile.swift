@@ -6,6 +6,7 @@ import Playlist
 /// ```yaml
 /// rtmp_port: 1935            # optional; flags override
 /// idle_timeout: 30           # seconds
+/// fsync: periodic            # periodic | per-file (see FileSync)
 /// publish_tokens: [s3cret]   # anyone with one may publish any stream
 /// defaults:                  # HLS options of every live stream (FFmpeg's names)
 ///   hls_time: 2
@@ -90,11 +91,12 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     public var rtmpPort: Int?
     public var idleTimeout: Double?
     public var publishTokens: [String]?
+    public var fsync: String?
     public var defaults: HLSOptions?
     public var streams: [String: Stream]?
 
     enum CodingKeys: String, CodingKey {
-        case rtmpPort = "rtmp_port", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", defaults, streams
+        case rtmpPort = "rtmp_port", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", fsync, defaults, streams
     }
 
     public init() {}
@@ -107,6 +109,12 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
             result.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         }
         if let publishTokens { result.publishTokens.formUnion(publishTokens) }
+        if let fsync {
+            guard let mode = FileSync(rawValue: fsync) else {
+                throw PackagerError(.invalidConfiguration, "fsync: '\(fsync)' is not periodic or per-file")
+            }
+            result.fileSync = mode
+        }
         if let defaults { result.packager = try defaults.applied(to: result.packager, context: "defaults") }
         for (name, stream) in streams ?? [:] {
             guard LiveHub.isValidStreamName(name) else {

@@ -12,15 +12,23 @@ public struct LiveConfiguration: Sendable {
     public var publishTokens: Set<String>
     /// Per-stream settings by stream name.
     public var streams: [String: LiveStreamSettings]
+    /// When written files reach the disk (`--fsync`): `.periodic` lists each file as soon as it
+    /// is complete and syncs the output file system every `syncInterval`; `.perFile` fsyncs
+    /// each file before it is listed (see `FileSync`).
+    public var fileSync: FileSync
+    public var syncInterval: Duration
 
     public init(
         idleTimeout: Duration = .seconds(30), packager: PackagerConfiguration = LiveConfiguration.defaultPackager,
-        publishTokens: Set<String> = [], streams: [String: LiveStreamSettings] = [:]
+        publishTokens: Set<String> = [], streams: [String: LiveStreamSettings] = [:],
+        fileSync: FileSync = .periodic, syncInterval: Duration = .seconds(1)
     ) {
         self.idleTimeout = idleTimeout
         self.packager = packager
         self.publishTokens = publishTokens
         self.streams = streams
+        self.fileSync = fileSync
+        self.syncInterval = syncInterval
     }
 
     /// EVENT playlist, 2 s segments `seg<N>.m4s`, `init.mp4`, `index.m3u8`; `append_list`, so a

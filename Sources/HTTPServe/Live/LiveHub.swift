@@ -39,6 +39,14 @@ public actor LiveHub: PublishHandler {
         return BlockingFileIO { job in threads.submit { _ in job() } }
     }()
 
+    /// Where `FileSync.periodic`'s file-system syncs wait: a thread of their own, so that a
+    /// sync held up by a slow disk never takes a file-write thread from the streams.
+    static let syncThread: NIOThreadPool = {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        return thread
+    }()
+
     public let root: String
     public let configuration: LiveConfiguration
     public let metrics: LiveMetrics
@@ -46,6 +54,10 @@ public actor LiveHub: PublishHandler {
     private var entries: [String: Entry] = [:]
     private var nextPublisher: UInt64 = 1
     private var shutDown = false
+    /// Syncs the output file system every `syncInterval` while any stream has a packager
+    /// (`FileSync.periodic`); nil when there is none.
+    private var syncLoop: Task<Void, Never>?
+    private var syncFailureLogged = false
 
     public init(
         root: String, configuration: LiveConfiguration, logger: Logger,
@@ -174,12 +186,46 @@ public actor LiveHub: PublishHandler {
             logger.info("live \(name): continuing after a discontinuity")
             return existing
         }
-        let directory = try OutputDirectory(path: root + "/" + name)
+        let directory = try OutputDirectory(path: root + "/" + name, fileSync: configuration.fileSync)
         let packager = StreamPackager(
             tracks: tracks, directory: directory, configuration: configuration.packager(for: name),
             logger: Logger(label: "hlsseg.live.\(name)"), fileIO: Self.fileIO)
         entries[name, default: Entry()].packager = packager
+        startSyncing()
         return packager
+    }
+
+    // MARK: Periodic sync
+
+    private func startSyncing() {
+        guard configuration.fileSync == .periodic, syncLoop == nil, !shutDown else { return }
+        syncLoop = Task { await self.syncWhileStreamsExist() }
+    }
+
+    /// One sync per interval; after the last stream has ended, one more (its final playlist)
+    /// and the loop stops until a stream starts again. Cancelled by `finishAll`, which syncs.
+    private func syncWhileStreamsExist() async {
+        while true {
+            do { try await Task.sleep(for: configuration.syncInterval) } catch { break }
+            await syncOutput()
+            if entries.isEmpty { break }
+        }
+        syncLoop = nil
+    }
+
+    /// Makes everything written under the root durable (`OutputDirectory.syncFileSystem`).
+    private func syncOutput() async {
+        do {
+            let started = ContinuousClock.now
+            try await Self.syncThread.runIfActive { [root] in try OutputDirectory(path: root).syncFileSystem() }
+            metrics.fileSystemSync.record(ContinuousClock.now - started)
+            syncFailureLogged = false
+        } catch {
+            metrics.fileSystemSyncFailures.increment()
+            // Once per run of failures: a broken disk would otherwise log every second.
+            if !syncFailureLogged { logger.error("live: \(error); written files may not survive a power cut") }
+            syncFailureLogged = true
+        }
     }
 
     private func publisherEnded(name: String, publisher: UInt64, reason: String?) {
@@ -223,5 +269,11 @@ public actor LiveHub: PublishHandler {
             await entry.pump?.value
             await end(name: name, entry: entry)
         }
+        // Every playlist has its ENDLIST: make it all durable before the process exits.
+        if let syncLoop {
+            syncLoop.cancel()
+            await syncLoop.value
+        }
+        if configuration.fileSync == .periodic, !all.isEmpty { await syncOutput() }
     }
 }

@@ -13,12 +13,17 @@ import Prometheus
 /// - `hlsseg_live_frames_received_total`, `…_segmented_total`, `…_dropped_total`: frames handed
 ///   to packagers; frames in written segments and video before a stream's first keyframe,
 ///   both counted when a stream ends. received = segmented + dropped once every stream ended.
+/// - `hlsseg_live_file_system_sync_seconds`, `hlsseg_live_file_system_sync_failures_total`: the
+///   periodic syncs of the output file system (`--fsync periodic`): how long each waited for
+///   the disk, and how many failed. A failure means written files may not survive a power cut.
 public final class LiveMetrics: Sendable {
     let publishFromKeyframe: DurationHistogram
     let publishFromCompletingPacket: DurationHistogram
     let framesReceived: Counter
     let framesSegmented: Counter
     let framesDropped: Counter
+    let fileSystemSync: DurationHistogram
+    let fileSystemSyncFailures: Counter
 
     /// Fine buckets around the 50 ms publish-latency target.
     static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
@@ -38,5 +43,12 @@ public final class LiveMetrics: Sendable {
         framesDropped = registry.makeCounter(
             descriptor: ServeMetrics.descriptor(
                 "hlsseg_live_frames_dropped_total", "Video frames before a live stream's first keyframe (ended streams)"))
+        fileSystemSync = registry.makeDurationHistogram(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_file_system_sync_seconds", "Periodic syncs of the output file system (--fsync periodic)"),
+            buckets: Self.latencyBuckets)
+        fileSystemSyncFailures = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_file_system_sync_failures_total", "Periodic syncs of the output file system that failed"))
     }
 }

@@ -1,4 +1,4 @@
-import CRenameExchange
+import CFileSystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -7,15 +7,18 @@ import CRenameExchange
 #endif
 
 /// Files that are complete before anyone can see them: written to a hidden temporary name in the
-/// same directory, fsynced, then renamed over the final name (rename is atomic within a file
-/// system). A crash at any instant leaves either the old file or the new one, never a part.
-/// Files rewritten after every segment (playlists) use `rewrite`, which swaps instead.
+/// same directory, fsynced (with `FileSync.perFile`), then renamed over the final name (rename
+/// is atomic within a file system). A crash at any instant leaves either the old file or the
+/// new one, never a part. Files rewritten after every segment (playlists) use `rewrite`, which
+/// swaps instead.
 public struct OutputDirectory: Sendable {
     public let path: String
+    public let fileSync: FileSync
 
     /// Creates the directory (and its parents) if needed and checks that files can be made in it.
-    public init(path: String) throws(PackagerError) {
+    public init(path: String, fileSync: FileSync = .perFile) throws(PackagerError) {
         self.path = path
+        self.fileSync = fileSync
         try Self.createDirectories(path)
         guard access(path, W_OK | X_OK) == 0 else {
             throw PackagerError(.outputNotWritable, "output directory '\(path)' is not writable: \(Self.errnoText())")
@@ -26,14 +29,15 @@ public struct OutputDirectory: Sendable {
 
     public func fileExists(_ name: String) -> Bool { access(filePath(name), F_OK) == 0 }
 
-    /// Writes `parts` one after another as the file `name`, atomically and durably.
+    /// Writes `parts` one after another as the file `name`, atomically (and durably with
+    /// `FileSync.perFile`).
     public func write(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
         let temporary = temporaryPath(of: name)
-        try Self.writeDurably(parts, at: temporary, overwritingInPlace: false)
+        try writeCompletely(parts, at: temporary, overwritingInPlace: false)
         try moveIntoPlace(temporary, as: name)
     }
 
-    /// Writes `parts` as the file `name`, atomically and durably like `write`, for a file that
+    /// Writes `parts` as the file `name`, atomically (and durably) like `write`, for a file that
     /// is rewritten again and again (a live playlist, after every segment).
     ///
     /// Why not `write`: renaming over the old version frees its inode, and ext4 without a
@@ -51,14 +55,15 @@ public struct OutputDirectory: Sendable {
     /// while closing a file that was truncated to zero starts its writeback (`auto_da_alloc`).
     /// Both stalled playlist updates for seconds when the disk was slow (docs/benchmarks.md).
     ///
-    /// The directory is synced before returning, so the swap is on disk before the spare is
-    /// overwritten: a crash at any instant leaves `name` holding a complete version.
+    /// With `FileSync.perFile` the directory is synced before returning, so the swap is on disk
+    /// before the spare is overwritten: a crash at any instant leaves `name` holding a
+    /// complete version.
     /// Readers: a reader still reading the previous version when the next rewrite starts sees
     /// it change under it. That is one segment duration later; `FileCache` checks the file's
     /// identity again after reading and retries. Call `removeSpare(of:)` when done.
     public func rewrite(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
         let spare = temporaryPath(of: name)
-        try Self.writeDurably(parts, at: spare, overwritingInPlace: true)
+        try writeCompletely(parts, at: spare, overwritingInPlace: true)
         if hlsseg_rename_exchange(spare, filePath(name)) != 0 {
             try moveIntoPlace(spare, as: name)
         }
@@ -94,22 +99,22 @@ public struct OutputDirectory: Sendable {
         }
     }
 
-    /// Makes `path` hold exactly `parts` and fsyncs it; on failure nothing is left there.
-    /// `overwritingInPlace`: an existing file is written over from its start and then cut to
-    /// the new length (see `rewrite`); otherwise it is truncated to zero first.
-    private static func writeDurably(
+    /// Makes `path` hold exactly `parts`, fsynced with `FileSync.perFile`; on failure nothing
+    /// is left there. `overwritingInPlace`: an existing file is written over from its start and
+    /// then cut to the new length (see `rewrite`); otherwise it is truncated to zero first.
+    private func writeCompletely(
         _ parts: [[UInt8]], at path: String, overwritingInPlace: Bool
     ) throws(PackagerError) {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwritingInPlace ? 0 : O_TRUNC)
         let descriptor = open(path, flags, 0o644)
         guard descriptor >= 0 else {
-            throw PackagerError(.writeFailed, "cannot create '\(path)': \(errnoText())")
+            throw PackagerError(.writeFailed, "cannot create '\(path)': \(Self.errnoText())")
         }
         do throws(PackagerError) {
-            try writeAll(parts, to: descriptor, path: path)
-            if overwritingInPlace { try cutToLength(descriptor, parts.reduce(0) { $0 + $1.count }, path: path) }
-            guard fsync(descriptor) == 0 else {
-                throw PackagerError(.writeFailed, "cannot sync '\(path)': \(errnoText())")
+            try Self.writeAll(parts, to: descriptor, path: path)
+            if overwritingInPlace { try Self.cutToLength(descriptor, parts.reduce(0) { $0 + $1.count }, path: path) }
+            guard fileSync == .periodic || fsync(descriptor) == 0 else {
+                throw PackagerError(.writeFailed, "cannot sync '\(path)': \(Self.errnoText())")
             }
         } catch {
             close(descriptor)
@@ -133,7 +138,9 @@ public struct OutputDirectory: Sendable {
     }
 
     /// Makes the renames so far durable: the directory entry itself must reach the disk.
+    /// With `FileSync.periodic` that is left to `syncFileSystem()`.
     func syncDirectory() throws(PackagerError) {
+        guard fileSync == .perFile else { return }
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(Self.errnoText())") }
         defer { close(descriptor) }

@@ -33,6 +33,37 @@ extension OutputDirectory {
         }
     }
 
+    /// Whether `name` is a whole fMP4 media segment: top-level boxes that fill the file exactly,
+    /// among them a `moof` and an `mdat`. Only box headers are read. A file that a power cut
+    /// caught before it reached the disk (missing, empty, cut short, or zeros where the
+    /// headers were) fails; damage inside a sample's bytes cannot be seen this way.
+    public func holdsCompleteSegment(_ name: String) -> Bool {
+        let descriptor = open(filePath(name), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return false }
+        let size = Int64(status.st_size)
+        var offset: Int64 = 0
+        var types: Set<String> = []
+        var header = [UInt8](repeating: 0, count: 16)
+        while offset < size {
+            let count = header.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 16, off_t(offset)) }
+            guard count >= 8 else { return false }
+            var boxSize = header[0..<4].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            if boxSize == 1 {  // 64-bit size after the type
+                guard count == 16 else { return false }
+                boxSize = header[8..<16].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            }
+            let type = header[4..<8]
+            // Size 0 ("to the end of the file") is never written here; zeros mean lost data.
+            guard boxSize >= 8, type.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
+            types.insert(String(decoding: type, as: UTF8.self))
+            offset += boxSize
+        }
+        return offset == size && types.contains("moof") && types.contains("mdat")
+    }
+
     /// The names of the entries in the directory (without `.` and `..`), unsorted.
     public func fileNames() throws(PackagerError) -> [String] {
         guard let stream = opendir(path) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPServe
+import Packager
 import Yams
 
 /// The live-ingest options of `hlsseg serve`; flags override `hlsseg.yml`.
@@ -23,6 +24,13 @@ struct LiveOptions: ParsableArguments {
     @Option(name: .customLong("publish-token"), help: "A token publishers must present (repeatable).")
     var publishTokens: [String] = []
 
+    @Option(
+        name: .customLong("fsync"),
+        help: ArgumentHelp(
+            "When written files reach the disk: periodic or per-file (default periodic).",
+            discussion: "periodic lists each file as soon as it is complete and syncs the output file system every second; a power cut can lose the last second, which resuming the playlist drops. per-file fsyncs every file before it is listed, so each publish waits for the disk."))
+    var fsync: FileSync?
+
     func validate() throws {
         if let rtmpPort, !(0...65535).contains(rtmpPort) { throw ValidationError("--rtmp-port must be 0…65535") }
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be ≥ 0") }
@@ -44,7 +52,10 @@ struct LiveOptions: ParsableArguments {
         var configuration = try file.liveConfiguration()
         if let idleTimeout { configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000)) }
         configuration.publishTokens.formUnion(publishTokens)
+        if let fsync { configuration.fileSync = fsync }
         let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
         return LiveIngest(configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port)
     }
 }
+
+extension FileSync: ExpressibleByArgument {}

@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
-#include "CRenameExchange.h"
+#include "CFileSystemCalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 int hlsseg_rename_exchange(const char *first, const char *second) {
 #if defined(__linux__) && defined(RENAME_EXCHANGE)
@@ -13,5 +14,15 @@ int hlsseg_rename_exchange(const char *first, const char *second) {
     (void)second;
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+int hlsseg_sync_file_system(int descriptor) {
+#if defined(__linux__)
+    return syncfs(descriptor);
+#else
+    (void)descriptor;
+    sync();
+    return 0;
 #endif
 }

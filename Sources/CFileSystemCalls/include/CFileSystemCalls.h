@@ -1,0 +1,16 @@
+#ifndef HLSSEG_CFILESYSTEMCALLS_H
+#define HLSSEG_CFILESYSTEMCALLS_H
+
+/// Linux file-system calls that Swift's Glibc module does not declare (they need _GNU_SOURCE).
+
+/// Atomically swaps the directory entries `first` and `second` (both must exist):
+/// renameat2(RENAME_EXCHANGE). Returns 0, or -1 with errno set; errno is ENOSYS where the call
+/// does not exist and EINVAL where the file system cannot exchange, so callers fall back to
+/// rename().
+int hlsseg_rename_exchange(const char *first, const char *second);
+
+/// Writes back everything of the file system holding the open file `descriptor`: syncfs(2);
+/// sync(2) where there is no syncfs. Returns 0, or -1 with errno set.
+int hlsseg_sync_file_system(int descriptor);
+
+#endif

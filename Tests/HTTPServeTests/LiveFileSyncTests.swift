@@ -1,0 +1,70 @@
+import Foundation
+import HTTPServe
+import Ingest
+import Logging
+import Packager
+import Prometheus
+import Testing
+
+/// `--fsync`: with `periodic` the hub syncs the output file system every interval while a
+/// stream exists and once more at shutdown; with `per-file` it never does (each file was
+/// fsynced before it was listed).
+@Suite("Live file sync", .serialized)
+struct LiveFileSyncTests {
+    @Test("periodic: synced every interval while a stream exists, and at shutdown")
+    func periodic() async throws {
+        let (root, hub, registry) = try Self.hub(.periodic)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try await Self.pullFixture(into: hub)
+        // The stream exists until its idle timeout: the loop keeps syncing.
+        let ticking = await LiveFixtures.waitUntil(seconds: 5) { (Self.syncCount(registry) ?? 0) >= 3 }
+        #expect(ticking, "syncs so far: \(Self.syncCount(registry) ?? 0)")
+        let beforeShutdown = Self.syncCount(registry) ?? 0
+        await hub.finishAll()
+        #expect((Self.syncCount(registry) ?? 0) > beforeShutdown, "finishAll syncs after the last ENDLIST")
+        #expect(Self.sample(registry, "hlsseg_live_file_system_sync_failures_total") == 0)
+        #expect(LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
+    }
+
+    @Test("per-file: no file-system syncs")
+    func perFile() async throws {
+        let (root, hub, registry) = try Self.hub(.perFile)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try await Self.pullFixture(into: hub)
+        try await Task.sleep(for: .milliseconds(300))
+        await hub.finishAll()
+        #expect((Self.syncCount(registry) ?? 0) == 0)
+        #expect(LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
+    }
+
+    private static func hub(_ fileSync: FileSync) throws -> (String, LiveHub, PrometheusCollectorRegistry) {
+        let root = try LiveFixtures.temporaryRoot()
+        var logger = Logger(label: "live-sync-test")
+        logger.logLevel = .error
+        let registry = PrometheusCollectorRegistry()
+        let configuration = LiveConfiguration(idleTimeout: .seconds(10), fileSync: fileSync, syncInterval: .milliseconds(50))
+        let hub = LiveHub(root: root, configuration: configuration, logger: logger, metrics: LiveMetrics(registry: registry))
+        return (root, hub, registry)
+    }
+
+    /// The fixture, read once as fast as it decodes, as the stream `pulled`.
+    private static func pullFixture(into hub: LiveHub) async throws {
+        var logger = Logger(label: "live-sync-test")
+        logger.logLevel = .error
+        let source = PulledSource(
+            streamName: "pulled", url: try LiveFixtures.fixture, backoff: Backoff(initial: .milliseconds(100)), maximumAttempts: 1)
+        await source.run(handler: hub, logger: logger)
+    }
+
+    private static func syncCount(_ registry: PrometheusCollectorRegistry) -> Double? {
+        sample(registry, "hlsseg_live_file_system_sync_seconds_count")
+    }
+
+    private static func sample(_ registry: PrometheusCollectorRegistry, _ name: String) -> Double? {
+        let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1))
+        }
+        return nil
+    }
+}
