@@ -9,16 +9,25 @@ metrics = open(os.path.join(work, "hlsseg-metrics.txt")).read()
 def value(name):
     m = re.search(r"^%s(?:\{\})? ([0-9.e+]+)$" % name, metrics, re.M)
     return int(float(m.group(1))) if m else None
-for source in ("keyframe", "completing_packet"):
-    buckets = [(float(le), int(float(n))) for le, n in re.findall(
-        r'hlsseg_live_segment_publish_seconds_bucket\{from="%s",le="([0-9.e+-]+)"\} ([0-9.e+]+)' % source, metrics)]
+def histogram(pattern):
+    """(count, quantile function) of the histogram whose bucket lines match `pattern`."""
+    buckets = [(float(le), int(float(n))) for le, n in re.findall(pattern, metrics)]
     total = buckets[-1][1] if buckets else 0
     def quantile(q):
         for le, n in buckets:
             if n >= q * total: return "<= %g ms" % (le * 1000)
         return "> %g ms" % (buckets[-2][0] * 1000)
+    return total, quantile
+for source in ("keyframe", "completing_packet"):
+    total, quantile = histogram(
+        r'hlsseg_live_segment_publish_seconds_bucket\{from="%s",le="([0-9.e+-]+)"\} ([0-9.e+]+)' % source)
     print("hlsseg: publish latency from %s: %d segments, p50 %s, p99 %s, p99.9 %s" % (
         source, total, quantile(0.5), quantile(0.99), quantile(0.999)))
+# --fsync periodic: how long the once-a-second syncs of the output file system waited for the disk.
+syncs, quantile = histogram(r'hlsseg_live_file_system_sync_seconds_bucket\{le="([0-9.e+-]+)"\} ([0-9.e+]+)')
+if syncs:
+    print("hlsseg: file-system syncs: %d, p50 %s, p99 %s, max %s; failed: %s" % (
+        syncs, quantile(0.5), quantile(0.99), quantile(1.0), value("hlsseg_live_file_system_sync_failures_total")))
 sent = int(re.search(r"done: .* (\d+) frames", open(os.path.join(work, "hlsseg-load.txt")).read()).group(1))
 received = value("hlsseg_live_frames_received_total")
 segmented = value("hlsseg_live_frames_segmented_total")

@@ -11,6 +11,8 @@
 #   DISK_PROBE=1                 during hlsseg's round, time a segment-like durable write every
 #                                100 ms next to it and set each 10 s's slowest one beside the
 #                                share of slow publishes (disk-probe.py; adds a little disk load)
+#   BLOCKED_STACKS=1             during hlsseg's round, sample the kernel stacks of its threads
+#                                that wait in state D (blocked-stacks.py; needs root)
 # Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
 # frame sent (the generator connects to a slower-accepting server later, and then sends less);
 # resident memory idle and at peak (VmHWM) and per stream; for hlsseg also the segment publish
@@ -103,6 +105,10 @@ run_hlsseg() {
             > "$WORK/disk-probe.txt" 2>&1 &
         PROBE=$!
     fi
+    if [ -n "${BLOCKED_STACKS:-}" ]; then
+        python3 "$HERE/blocked-stacks.py" "$HPID" "$((SECONDS_ + 5))" > "$WORK/blocked-stacks.txt" 2>&1 &
+        STACKS=$!
+    fi
     measure hlsseg $HPID 19350
     # Every stream ends after the idle timeout; then the counters cover everything.
     sleep $((IDLE_TIMEOUT + 5))
@@ -112,6 +118,10 @@ run_hlsseg() {
     if [ -n "${DISK_PROBE:-}" ]; then
         wait $PROBE || true
         grep '^disk probe' "$WORK/disk-probe.txt" || true
+    fi
+    if [ -n "${BLOCKED_STACKS:-}" ]; then
+        wait $STACKS || true
+        cut -c1-240 "$WORK/blocked-stacks.txt"
     fi
     rm -rf "$WORK/hlsseg"   # 300 s x 500 streams is about 37 GB: make room for nginx's copy
     settle
