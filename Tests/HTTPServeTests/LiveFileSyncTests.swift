@@ -26,6 +26,26 @@ struct LiveFileSyncTests {
         #expect(LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
     }
 
+    @Test("periodic: a stream that ends by its idle timeout gets a sync after its ENDLIST, then the syncing stops")
+    func afterTheLastStreamEnds() async throws {
+        let (root, hub, registry) = try Self.hub(.periodic, idleTimeout: .milliseconds(200))
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try await Self.pullFixture(into: hub)
+        let ended = await LiveFixtures.waitUntil(seconds: 5) {
+            LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true
+        }
+        #expect(ended)
+        let atEnd = Self.syncCount(registry) ?? 0
+        let syncedAfter = await LiveFixtures.waitUntil(seconds: 2) { (Self.syncCount(registry) ?? 0) > atEnd }
+        #expect(syncedAfter, "no sync after the final playlist")
+        // No stream left: the loop stops (a hub without streams does not sync every interval).
+        try await Task.sleep(for: .milliseconds(300))
+        let stopped = Self.syncCount(registry) ?? 0
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(Self.syncCount(registry) == stopped)
+        await hub.finishAll()
+    }
+
     @Test("per-file: no file-system syncs")
     func perFile() async throws {
         let (root, hub, registry) = try Self.hub(.perFile)
@@ -37,12 +57,14 @@ struct LiveFileSyncTests {
         #expect(LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
     }
 
-    private static func hub(_ fileSync: FileSync) throws -> (String, LiveHub, PrometheusCollectorRegistry) {
+    private static func hub(_ fileSync: FileSync, idleTimeout: Duration = .seconds(10)) throws
+        -> (String, LiveHub, PrometheusCollectorRegistry)
+    {
         let root = try LiveFixtures.temporaryRoot()
         var logger = Logger(label: "live-sync-test")
         logger.logLevel = .error
         let registry = PrometheusCollectorRegistry()
-        let configuration = LiveConfiguration(idleTimeout: .seconds(10), fileSync: fileSync, syncInterval: .milliseconds(50))
+        let configuration = LiveConfiguration(idleTimeout: idleTimeout, fileSync: fileSync, syncInterval: .milliseconds(50))
         let hub = LiveHub(root: root, configuration: configuration, logger: logger, metrics: LiveMetrics(registry: registry))
         return (root, hub, registry)
     }

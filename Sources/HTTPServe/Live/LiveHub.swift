@@ -57,6 +57,9 @@ public actor LiveHub: PublishHandler {
     /// Syncs the output file system every `syncInterval` while any stream has a packager
     /// (`FileSync.periodic`); nil when there is none.
     private var syncLoop: Task<Void, Never>?
+    /// A stream ended (its last playlist written) since the current sync started: the loop
+    /// must sync once more before it stops.
+    private var endedSinceSyncStarted = false
     private var syncFailureLogged = false
 
     public init(
@@ -202,13 +205,15 @@ public actor LiveHub: PublishHandler {
         syncLoop = Task { await self.syncWhileStreamsExist() }
     }
 
-    /// One sync per interval; after the last stream has ended, one more (its final playlist)
-    /// and the loop stops until a stream starts again. Cancelled by `finishAll`, which syncs.
+    /// One sync per interval; once no stream is left and the last one's final playlist is
+    /// covered by a sync, the loop stops until a stream starts again. Cancelled by
+    /// `finishAll`, which syncs itself.
     private func syncWhileStreamsExist() async {
         while true {
             do { try await Task.sleep(for: configuration.syncInterval) } catch { break }
+            endedSinceSyncStarted = false
             await syncOutput()
-            if entries.isEmpty { break }
+            if entries.isEmpty, !endedSinceSyncStarted { break }
         }
         syncLoop = nil
     }
@@ -251,6 +256,8 @@ public actor LiveHub: PublishHandler {
         guard let packager = entry.packager else { return }
         do {
             let summary = try await packager.finish()
+            endedSinceSyncStarted = true
+            startSyncing()  // the final playlist is synced too, even when it came after the loop stopped
             metrics.framesSegmented.increment(by: Int64(summary.sampleCount))
             metrics.framesDropped.increment(by: Int64(summary.droppedLeadingFrames))
             logger.info("live \(name): ended, \(summary.segmentCount) segments, \(String(format: "%.1f", summary.duration)) s")
