@@ -200,6 +200,9 @@ public actor LiveHub: PublishHandler {
 
     // MARK: Periodic sync
 
+    /// Whether the periodic sync loop is running (for tests: it must stop when no stream is left).
+    var isSyncing: Bool { syncLoop != nil }
+
     private func startSyncing() {
         guard configuration.fileSync == .periodic, syncLoop == nil, !shutDown else { return }
         syncLoop = Task { await self.syncWhileStreamsExist() }
@@ -222,7 +225,14 @@ public actor LiveHub: PublishHandler {
     private func syncOutput() async {
         do {
             let started = ContinuousClock.now
-            try await Self.syncThread.runIfActive { [root] in try OutputDirectory(path: root).syncFileSystem() }
+            // Not `runIfActive`: that gives up when the task is cancelled, and `finishAll`
+            // cancels the loop while a sync may be under way; a sync is never abandoned.
+            let result = await withCheckedContinuation { (done: CheckedContinuation<Result<Void, PackagerError>, Never>) in
+                Self.syncThread.submit { [root] _ in
+                    done.resume(returning: Result { () throws(PackagerError) in try OutputDirectory(path: root).syncFileSystem() })
+                }
+            }
+            try result.get()
             metrics.fileSystemSync.record(ContinuousClock.now - started)
             syncFailureLogged = false
         } catch {
