@@ -11,9 +11,11 @@ import Testing
 /// publisher sent, byte for byte.
 @Suite("hlsseg serve: RTMP publish end to end", .timeLimit(.minutes(5)))
 struct LiveServeTests {
-    @Test func ffmpegPublishesOverRTMPAndPlaysOverHTTP() async throws {
+    /// Under both `--fsync` modes: `periodic` (the default) and `per-file`.
+    @Test(arguments: ["periodic", "per-file"])
+    func ffmpegPublishesOverRTMPAndPlaysOverHTTP(fsync: String) async throws {
         let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
-        let directory = try TestScratch.directory("live-serve")
+        let directory = try TestScratch.directory("live-serve-\(fsync)")
         let root = directory.appendingPathComponent("streams", isDirectory: true)
         let log = directory.appendingPathComponent("serve.log")
         let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())
@@ -22,7 +24,7 @@ struct LiveServeTests {
         server.executableURL = URL(fileURLWithPath: try Tools.hlsseg())
         server.arguments = [
             "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
-            "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info",
+            "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info", "--fsync", fsync,
         ]
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
         let logHandle = try FileHandle(forWritingTo: log)
@@ -59,6 +61,19 @@ struct LiveServeTests {
             let segmented = try await Probe.frameHashes(playlist, kind, decoded: false)
             #expect(segmented == sent, "\(kind): \(segmented.count) packets segmented of \(sent.count) sent")
         }
+    }
+}
+
+@Suite("hlsseg serve: refused options")
+struct ServeOptionTests {
+    @Test func anUnknownFsyncModeIsRefusedWithTheChoices() async throws {
+        let root = try TestScratch.directory("serve-bad-fsync").appendingPathComponent("streams")
+        let result = try await Subprocess.run(
+            try Tools.hlsseg(), ["serve", "--root", root.path, "--http-port", "0", "--rtmp-port", "0", "--fsync", "sometimes"],
+            timeout: .seconds(30))
+        #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
+        let message = result.stderrLines.joined(separator: "\n")
+        #expect(message.contains("--fsync") && message.contains("periodic") && message.contains("per-file"), "\(result.summary)")
     }
 }
 
