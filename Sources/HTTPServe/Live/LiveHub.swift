@@ -225,6 +225,7 @@ public actor LiveHub: PublishHandler {
     private func syncOutput() async {
         do {
             let started = ContinuousClock.now
+            let startedOnTheWallClock = Date().timeIntervalSince1970
             // Not `runIfActive`: that gives up when the task is cancelled, and `finishAll`
             // cancels the loop while a sync may be under way; a sync is never abandoned.
             let result = await withCheckedContinuation { (done: CheckedContinuation<Result<Void, PackagerError>, Never>) in
@@ -234,6 +235,7 @@ public actor LiveHub: PublishHandler {
             }
             try result.get()
             metrics.fileSystemSync.record(ContinuousClock.now - started)
+            metrics.fileSystemSyncedThrough.set(to: startedOnTheWallClock)
             syncFailureLogged = false
         } catch {
             metrics.fileSystemSyncFailures.increment()
@@ -286,11 +288,13 @@ public actor LiveHub: PublishHandler {
             await entry.pump?.value
             await end(name: name, entry: entry)
         }
-        // Every playlist has its ENDLIST: make it all durable before the process exits.
+        // Every playlist has its ENDLIST: make it all durable before the process exits. Also
+        // when the streams had ended before: a running loop may not have synced the last one.
+        let loopWasRunning = syncLoop != nil
         if let syncLoop {
             syncLoop.cancel()
             await syncLoop.value
         }
-        if configuration.fileSync == .periodic, !all.isEmpty { await syncOutput() }
+        if configuration.fileSync == .periodic, !all.isEmpty || loopWasRunning { await syncOutput() }
     }
 }

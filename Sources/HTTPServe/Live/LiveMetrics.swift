@@ -16,6 +16,8 @@ import Prometheus
 /// - `hlsseg_live_file_system_sync_seconds`, `hlsseg_live_file_system_sync_failures_total`: the
 ///   periodic syncs of the output file system (`--fsync periodic`): how long each waited for
 ///   the disk, and how many failed. A failure means written files may not survive a power cut.
+/// - `hlsseg_live_file_system_synced_through_timestamp_seconds`: the wall-clock time (Unix
+///   seconds) at which the last successful sync started: what was written before it is on disk.
 public final class LiveMetrics: Sendable {
     let publishFromKeyframe: DurationHistogram
     let publishFromCompletingPacket: DurationHistogram
@@ -24,6 +26,7 @@ public final class LiveMetrics: Sendable {
     let framesDropped: Counter
     let fileSystemSync: DurationHistogram
     let fileSystemSyncFailures: Counter
+    let fileSystemSyncedThrough: Gauge
 
     /// Fine buckets around the 50 ms publish-latency target.
     static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
@@ -50,5 +53,9 @@ public final class LiveMetrics: Sendable {
         fileSystemSyncFailures = registry.makeCounter(
             descriptor: ServeMetrics.descriptor(
                 "hlsseg_live_file_system_sync_failures_total", "Periodic syncs of the output file system that failed"))
+        fileSystemSyncedThrough = registry.makeGauge(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_file_system_synced_through_timestamp_seconds",
+                "Unix time at which the last successful sync of the output file system started"))
     }
 }
