@@ -91,7 +91,7 @@ struct PowerCutResumeTests {
         let clock: @Sendable () -> Int64 = { 1_700_000_000_000 }
         try await ResumeTests.run(perFile, try Self.appending(), seconds: 4, clock: clock)
         try await ResumeTests.run(periodic, try Self.appending(), seconds: 4, clock: clock)
-        try periodic.syncFileSystem()
+        try OutputDirectory.syncFileSystem(containing: periodic.path)
 
         let names = try SyntheticStream.files(perFile)
         #expect(try SyntheticStream.files(periodic) == names)

@@ -221,7 +221,7 @@ public actor LiveHub: PublishHandler {
         syncLoop = nil
     }
 
-    /// Makes everything written under the root durable (`OutputDirectory.syncFileSystem`).
+    /// Makes everything written under the root durable (`OutputDirectory.syncFileSystem(containing:)`).
     private func syncOutput() async {
         do {
             let started = ContinuousClock.now
@@ -230,7 +230,7 @@ public actor LiveHub: PublishHandler {
             // cancels the loop while a sync may be under way; a sync is never abandoned.
             let result = await withCheckedContinuation { (done: CheckedContinuation<Result<Void, PackagerError>, Never>) in
                 Self.syncThread.submit { [root] _ in
-                    done.resume(returning: Result { () throws(PackagerError) in try OutputDirectory(path: root).syncFileSystem() })
+                    done.resume(returning: Result { () throws(PackagerError) in try OutputDirectory.syncFileSystem(containing: root) })
                 }
             }
             try result.get()

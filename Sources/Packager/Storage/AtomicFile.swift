@@ -138,15 +138,19 @@ public struct OutputDirectory: Sendable {
     }
 
     /// Makes the renames so far durable: the directory entry itself must reach the disk.
-    /// With `FileSync.periodic` that is left to `syncFileSystem()`.
+    /// With `FileSync.periodic` that is left to `syncFileSystem(containing:)`.
     func syncDirectory() throws(PackagerError) {
         guard fileSync == .perFile else { return }
+        try Self.sync(directory: path, with: fsync, failure: "cannot sync directory '\(path)'")
+    }
+
+    /// Opens the directory `path` and calls `sync` (fsync, syncfs) on it; `failure` starts the
+    /// error message when the call fails.
+    static func sync(directory path: String, with sync: (Int32) -> Int32, failure: String) throws(PackagerError) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(Self.errnoText())") }
+        guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(errnoText())") }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw PackagerError(.writeFailed, "cannot sync directory '\(path)': \(Self.errnoText())")
-        }
+        guard sync(descriptor) == 0 else { throw PackagerError(.writeFailed, "\(failure): \(errnoText())") }
     }
 
     public func write(_ text: String, to name: String) throws(PackagerError) {
