@@ -23,7 +23,7 @@ struct LiveFileSyncTests {
         let beforeShutdown = Self.syncCount(registry) ?? 0
         await hub.finishAll()
         #expect((Self.syncCount(registry) ?? 0) > beforeShutdown, "finishAll syncs after the last ENDLIST")
-        #expect(Self.sample(registry, "hlsseg_live_file_system_sync_failures_total") == 0)
+        #expect(registry.sample("hlsseg_live_file_system_sync_failures_total") == 0)
         #expect(LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
     }
 
@@ -43,7 +43,7 @@ struct LiveFileSyncTests {
         #expect(stopped, "still syncing with no stream left")
         let written = try #require(
             try FileManager.default.attributesOfItem(atPath: "\(root)/pulled/index.m3u8")[.modificationDate] as? Date)
-        let syncedThrough = try #require(Self.sample(registry, "hlsseg_live_file_system_synced_through_timestamp_seconds"))
+        let syncedThrough = try #require(registry.sample("hlsseg_live_file_system_synced_through_timestamp_seconds"))
         #expect(syncedThrough >= written.timeIntervalSince1970, "the last sync started before the final playlist was written")
         let whenStopped = Self.syncCount(registry)
         try await Task.sleep(for: .milliseconds(300))
@@ -84,14 +84,6 @@ struct LiveFileSyncTests {
     }
 
     private static func syncCount(_ registry: PrometheusCollectorRegistry) -> Double? {
-        sample(registry, "hlsseg_live_file_system_sync_seconds_count")
-    }
-
-    private static func sample(_ registry: PrometheusCollectorRegistry, _ name: String) -> Double? {
-        let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.dropFirst(name.count + 1))
-        }
-        return nil
+        registry.sample("hlsseg_live_file_system_sync_seconds_count")
     }
 }

@@ -137,13 +137,7 @@ struct LiveTestServer {
     }
 
     /// A sample's value from the metrics text (`name` with its labels, as rendered), nil if absent.
-    func metric(_ name: String) -> Double? {
-        let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.dropFirst(name.count + 1))
-        }
-        return nil
-    }
+    func metric(_ name: String) -> Double? { registry.sample(name) }
 
     func playlist(_ stream: String) -> String? { LiveFixtures.read("\(root)/\(stream)/index.m3u8") }
 
@@ -157,5 +151,16 @@ struct LiveTestServer {
         _ = await task.result
         await hub.finishAll()
         try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// A sample's value from the rendered metrics (`name` with its labels, as rendered), nil if absent.
+    func sample(_ name: String) -> Double? {
+        let text = String(decoding: emitToBuffer(), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1))
+        }
+        return nil
     }
 }
