@@ -19,6 +19,7 @@
 public struct RTMPChunkDecoder: Sendable {
     /// What the headers of one chunk stream said last, and how far its current message is.
     struct ChunkStream: Sendable {
+        var id: UInt32
         var timestamp: UInt32 = 0
         /// The last 24-bit timestamp field (0xFFFFFF: an extended timestamp follows).
         var timestampField: UInt32 = 0
@@ -36,12 +37,15 @@ public struct RTMPChunkDecoder: Sendable {
     public private(set) var chunkSize = RTMPChunkDecoder.defaultChunkSize
     /// Every byte taken so far (for Acknowledgement messages).
     public private(set) var bytesReceived: UInt64 = 0
-    private var streams: [UInt32: ChunkStream] = [:]
-    /// Payloads of messages spread over several chunks, by chunk stream. Kept apart from
-    /// `streams` so that a chunk's bytes are appended in place: the array inside a copied
-    /// `ChunkStream` would be shared with the dictionary's, and each append would copy the
-    /// whole message so far.
-    private var partials: [UInt32: [UInt8]] = [:]
+    /// The chunk streams in use, in order of first use. Publishers use a handful (control,
+    /// commands, audio, video), so a linear search is cheaper than hashing, and there are at
+    /// most `RTMPLimits.maximumChunkStreams`.
+    private var streams: [ChunkStream] = []
+    /// Payloads of messages spread over several chunks, at the index of their chunk stream in
+    /// `streams`. Kept apart so that a chunk's bytes are appended in place: the array inside a
+    /// copied `ChunkStream` would be shared with the stored one, and each append would copy
+    /// the whole message so far.
+    private var partials: [[UInt8]] = []
     /// The start of a chunk that a read ended inside; most reads end on a chunk boundary and
     /// are decoded straight from the caller's bytes.
     private var pending: [UInt8] = []
@@ -64,7 +68,8 @@ public struct RTMPChunkDecoder: Sendable {
             let result = bytes.withContiguousStorageIfAvailable({ input in
                 Result { () throws(IngestError) in
                     let consumed = try decodeChunks(in: input, into: &messages)
-                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed...]))
+                    // Most reads end on a chunk boundary: then `pending` is not even looked at.
+                    if consumed < input.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed...])) }
                 }
             })
         {
@@ -120,14 +125,14 @@ public struct RTMPChunkDecoder: Sendable {
 
         let headerLength = [11, 7, 3, 0][Int(format)]
         guard available(headerLength) else { return nil }
-        let known = streams[chunkStreamID]
+        let known = slot(of: chunkStreamID)
         guard format == 0 || known != nil else {
             throw IngestError(.invalidStream, "RTMP: chunk of type \(format) on chunk stream \(chunkStreamID) before any full header")
         }
         if known == nil, streams.count >= RTMPLimits.maximumChunkStreams {
             throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumChunkStreams) chunk streams in use")
         }
-        var stream = known ?? ChunkStream()
+        var stream = known.map { streams[$0] } ?? ChunkStream(id: chunkStreamID)
         var field = stream.timestampField
         var newLength = stream.length
         var newType = stream.typeID
@@ -161,10 +166,11 @@ public struct RTMPChunkDecoder: Sendable {
         guard available(payloadLength) else { return nil }
 
         // The whole chunk is here: commit.
+        let index = known ?? add(stream)
         if !continuing {
             if let abandoned = stream.received {  // a new header abandons an unfinished message
                 bufferedMessageBytes -= abandoned
-                partials[chunkStreamID] = nil
+                partials[index] = []
             }
             switch format {
             case 0:
@@ -188,7 +194,8 @@ public struct RTMPChunkDecoder: Sendable {
         let payload: [UInt8]
         if received == stream.length {
             if continuing {
-                var whole = partials.removeValue(forKey: chunkStreamID)!  // capacity: the whole message
+                var whole = partials[index]  // capacity: the whole message
+                partials[index] = []
                 whole.append(contentsOf: chunkPayload)
                 payload = whole
                 bufferedMessageBytes -= have
@@ -198,22 +205,22 @@ public struct RTMPChunkDecoder: Sendable {
             stream.received = nil
         } else {
             if continuing {
-                partials[chunkStreamID, default: []].append(contentsOf: chunkPayload)
+                partials[index].append(contentsOf: chunkPayload)
             } else {
                 var first: [UInt8] = []
                 first.reserveCapacity(stream.length)
                 first.append(contentsOf: chunkPayload)
-                partials[chunkStreamID] = first
+                partials[index] = first
             }
             bufferedMessageBytes += payloadLength
             stream.received = received
-            streams[chunkStreamID] = stream
+            streams[index] = stream
             guard bufferedMessageBytes <= RTMPLimits.maximumBufferedBytes else {
                 throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumBufferedBytes) bytes of unfinished messages")
             }
             return .some(nil)
         }
-        streams[chunkStreamID] = stream
+        streams[index] = stream
         return .some(RTMPMessage(
             chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
             messageStreamID: stream.messageStreamID, payload: payload))
@@ -231,12 +238,22 @@ public struct RTMPChunkDecoder: Sendable {
         case RTMPMessage.TypeID.abort:
             guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
             let id = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
-            if let dropped = streams[id]?.received {
+            if let index = slot(of: id), let dropped = streams[index].received {
                 bufferedMessageBytes -= dropped
-                partials[id] = nil
-                streams[id]?.received = nil
+                partials[index] = []
+                streams[index].received = nil
             }
         default: break
         }
+    }
+
+    private func slot(of id: UInt32) -> Int? {
+        streams.firstIndex { $0.id == id }
+    }
+
+    private mutating func add(_ stream: ChunkStream) -> Int {
+        streams.append(stream)
+        partials.append([])
+        return streams.count - 1
     }
 }
