@@ -75,6 +75,34 @@ struct LiveMediaQueueTests {
         #expect(Self.dts(try #require(await queue.next(wake: .batched))) == [1])
     }
 
+    @Test("the events of one read go in with one send: in order, and a keyframe among them wakes a batched consumer")
+    func sendContentsOf() async throws {
+        let queue = LiveMediaQueue()
+        let start = ContinuousClock.now
+        queue.send(contentsOf: [.tracks([Self.video, Self.audio]), Self.packet(2, 1, key: true)], arrival: start)
+        let first = try #require(await queue.next(wake: .batched))  // tracks wake
+        #expect(first.count == 2 && Self.dts(first) == [1])
+        #expect(first.allSatisfy { $0.arrival == start })
+        async let batch = queue.next(wake: .batched)
+        try await Task.sleep(for: .milliseconds(20))
+        queue.send(contentsOf: [Self.packet(2, 2, key: true), Self.packet(1, 3)], arrival: .now)  // nothing wakes
+        try await Task.sleep(for: .milliseconds(20))
+        queue.send(contentsOf: [Self.packet(2, 4, key: true), Self.packet(1, 5, key: true), Self.packet(2, 6, key: true)], arrival: .now)
+        #expect(Self.dts(try #require(await batch)) == [2, 3, 4, 5, 6])
+    }
+
+    @Test("a send of several events says stop once they pass the byte limit, and all of them are queued")
+    func sendContentsOfOverLimit() async throws {
+        let queue = LiveMediaQueue(limits: .init(wakeAfterEvents: 1000, pauseAboveBytes: 1000))
+        queue.send(.tracks([Self.video]))
+        _ = await queue.next(wake: .batched)
+        #expect(!queue.send(contentsOf: (1...3).map { Self.packet(1, Int64($0), size: 400) }, arrival: .now))
+        #expect(Self.dts(try #require(await queue.next(wake: .batched))) == [1, 2, 3])
+        queue.finish(reason: nil)
+        #expect(queue.send(contentsOf: [Self.packet(1, 4)], arrival: .now))  // dropped after finish
+        #expect(await queue.next(wake: .batched) == nil)
+    }
+
     @Test("finish hands over what is queued, then the end with its reason; later sends are dropped")
     func finishDrains() async throws {
         let queue = LiveMediaQueue()

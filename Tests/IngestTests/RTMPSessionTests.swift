@@ -81,6 +81,18 @@ struct RTMPSessionTests {
         #expect(outputs.last == .unpublished)
     }
 
+    @Test("receive(_:into:) appends to what the array held, the same outputs as receive(_:)")
+    func receiveInto() throws {
+        var byReturn = RTMPServerSession(remoteAddress: "test", handshakeRandom: [UInt8](repeating: 0, count: 1528))
+        var byAppend = byReturn
+        let bytes = RTMPTestClient.handshake() + RTMPTestClient.c2 + RTMPTestClient().publishCommands(stream: "cam1")
+        var outputs: [RTMPServerSession.Output] = [.unpublished]
+        try byAppend.receive(bytes, into: &outputs)
+        let returned = try byReturn.receive(bytes)
+        #expect(returned.count > 1)
+        #expect(outputs == [.unpublished] + returned)
+    }
+
     @Test("a refused publish gets an error onStatus")
     func refused() throws {
         let (outputs, session) = try run(Self.publishStream, batch: 100_000, accept: false)

@@ -153,10 +153,13 @@ public actor LiveHub: PublishHandler {
                     start += 1
                     continue
                 }
-                let run = batch[start...].prefix { if case .packet = $0.event { true } else { false } }
-                start = run.endIndex
-                let packets = run.compactMap { item -> MediaPacket? in
-                    if case .packet(let packet) = item.event { packet } else { nil }
+                // The packets up to the next tracks event; their arrivals are read from `batch` by
+                // index below, since copying whole items costs a reference count round trip each.
+                let runStart = start
+                var packets: [MediaPacket] = []
+                while start < batch.endIndex, case .packet(let packet) = batch[start].event {
+                    packets.append(packet)
+                    start += 1
                 }
                 metrics.framesReceived.increment(by: Int64(packets.count))
                 guard let packager else { continue }
@@ -168,13 +171,14 @@ public actor LiveHub: PublishHandler {
                     continue
                 }
                 var completions = report.completions[...]
-                for (offset, item) in zip(packets.indices, run) {
+                for offset in packets.indices {
+                    let arrival = batch[runStart + offset].arrival
                     if packets[offset].isKeyframe, videoTracks.contains(packets[offset].trackID) {
-                        lastKeyframeArrival = item.arrival
+                        lastKeyframeArrival = arrival
                     }
                     guard let completion = completions.first, completion.packet == offset else { continue }
                     completions.removeFirst()
-                    metrics.publishFromCompletingPacket.record(completion.listedAt - item.arrival)
+                    metrics.publishFromCompletingPacket.record(completion.listedAt - arrival)
                     if let lastKeyframeArrival { metrics.publishFromKeyframe.record(completion.listedAt - lastKeyframeArrival) }
                 }
                 wake = report.isClosingSegment ? .everyEvent : .batched

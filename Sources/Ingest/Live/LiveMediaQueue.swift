@@ -30,9 +30,11 @@ public final class LiveMediaQueue: Sendable {
         public var wakeAfterEvents: Int
         public var pauseAboveBytes: Int
 
-        /// 32 events is under half a second of a 2 Mbit/s stream; 8 MiB is half a minute of it
-        /// (a slow disk may lag that long before the publisher is held back).
-        public init(wakeAfterEvents: Int = 32, pauseAboveBytes: Int = 8 << 20) {
+        /// 256 events is about 3 s of a 2 Mbit/s stream, longer than a usual GOP, so a batched
+        /// consumer wakes about once per keyframe (each wake is a thread hand-off; the packets
+        /// only wait in the splitter for the next cut anyway); 8 MiB is half a minute of it (a
+        /// slow disk may lag that long before the publisher is held back).
+        public init(wakeAfterEvents: Int = 256, pauseAboveBytes: Int = 8 << 20) {
             self.wakeAfterEvents = wakeAfterEvents
             self.pauseAboveBytes = pauseAboveBytes
         }
@@ -77,22 +79,32 @@ public final class LiveMediaQueue: Sendable {
     /// call `whenRoom`. Events sent after `finish` are dropped.
     @discardableResult
     public func send(_ event: LiveMediaEvent, arrival: ContinuousClock.Instant = .now) -> Bool {
+        send(contentsOf: CollectionOfOne(event), arrival: arrival)
+    }
+
+    /// Queues the events of one read at once, in order: one lock and at most one wake-up for
+    /// all of them (a read often completes several messages). Returns as `send(_:arrival:)`.
+    @discardableResult
+    public func send(contentsOf events: some Collection<LiveMediaEvent>, arrival: ContinuousClock.Instant) -> Bool {
         let (handoff, hasRoom) = state.withLock { state -> (Handoff, Bool) in
             guard !state.ended else { return (Handoff(), true) }
-            state.items.append(Item(event: event, arrival: arrival))
-            switch event {
-            case .tracks(let tracks):
-                state.videoTracks = Set(tracks.filter(\.format.isVideo).map(\.id))
-                state.hasWakeItem = true
-            case .packet(let packet):
-                state.bytes += packet.data.count
-                if state.videoTracks.isEmpty || (packet.isKeyframe && state.videoTracks.contains(packet.trackID)) {
+            for event in events {
+                state.items.append(Item(event: event, arrival: arrival))
+                switch event {
+                case .tracks(let tracks):
+                    state.videoTracks = Set(tracks.filter(\.format.isVideo).map(\.id))
                     state.hasWakeItem = true
+                case .packet(let packet):
+                    state.bytes += packet.data.count
+                    if state.videoTracks.isEmpty || (packet.isKeyframe && state.videoTracks.contains(packet.trackID)) {
+                        state.hasWakeItem = true
+                    }
                 }
             }
             let hasRoom = state.bytes <= limits.pauseAboveBytes
-            guard let consumer = state.consumer, shouldWake(state) else { return (Handoff(), hasRoom) }
-            state.consumer = nil
+            // The wake condition first: taking the continuation out only when it is resumed
+            // spares a reference count round trip on an object the consumer's thread touches.
+            guard shouldWake(state), let consumer = state.consumer.take() else { return (Handoff(), hasRoom) }
             var handoff = take(&state)
             handoff.consumer = consumer
             return (handoff, true)

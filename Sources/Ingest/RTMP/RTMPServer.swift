@@ -98,6 +98,10 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     /// A publish decision is pending: outputs after the request and newly read bytes wait.
     private var deciding = false
     private var waitingOutputs: [RTMPServerSession.Output] = []
+    /// The outputs of the current read, and the media among them on their way to the queue
+    /// together: both kept between reads so that a read allocates neither.
+    private var outputs: [RTMPServerSession.Output] = []
+    private var media: [LiveMediaEvent] = []
     /// Bytes read while paused (decision or full queue), handled in order once unpaused.
     private var waitingBytes: [ByteBuffer] = []
     /// The stream's queue is over its limit: no reads until it has room.
@@ -165,9 +169,9 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     private func receive(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         let arrival = ContinuousClock.now
-        let outputs: [RTMPServerSession.Output]
+        defer { outputs.removeAll(keepingCapacity: true) }  // not holding the media until the next read
         do {
-            outputs = try session.receive(buffer.readableBytesView)
+            try session.receive(buffer.readableBytesView, into: &outputs)
         } catch {
             endReason = "\(error)"
             logger.warning("rtmp \(remote)\(streamName.map { " (\($0))" } ?? ""): closing the connection: \(error)")
@@ -183,6 +187,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         var wrote = false
         defer { if wrote { context.flush() } }
         for index in outputs.indices {
+            if case .media(let event) = outputs[index] {
+                media.append(event)
+                continue
+            }
+            deliverMedia(arrival: arrival, context: context)  // what came before, in order
             switch outputs[index] {
             case .send(let bytes):
                 context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
@@ -193,13 +202,14 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 updateReading(context: context)
                 decide(request, context: context)
                 return
-            case .media(let event):
-                send(event, arrival: arrival, context: context)
+            case .media:
+                break  // collected above
             case .unpublished:
                 sink?.finish(reason: nil)
                 sink = nil
             }
         }
+        deliverMedia(arrival: arrival, context: context)
     }
 
     private func decide(_ request: PublishRequest, context: ChannelHandlerContext) {
@@ -227,11 +237,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 for item in try session.acceptPublish(streamName: request.streamName) {
                     switch item {
                     case .send(let bytes): context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
-                    case .media(let event): send(event, arrival: .now, context: context)
+                    case .media(let event): media.append(event)
                     default: break
                     }
                 }
                 context.flush()
+                deliverMedia(arrival: .now, context: context)
             } catch {
                 endReason = "\(error)"
                 logger.warning("rtmp \(remote) (\(request.streamName)): closing the connection: \(error)")
@@ -264,8 +275,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         updateReading(context: context)
     }
 
-    private func send(_ event: LiveMediaEvent, arrival: ContinuousClock.Instant, context: ChannelHandlerContext) {
-        guard let sink, !sink.send(event, arrival: arrival), !waitingForRoom else { return }
+    /// Queues the collected media events in one go; pauses reading when the queue is full.
+    private func deliverMedia(arrival: ContinuousClock.Instant, context: ChannelHandlerContext) {
+        guard !media.isEmpty else { return }
+        defer { media.removeAll(keepingCapacity: true) }
+        guard let sink, !sink.send(contentsOf: media, arrival: arrival), !waitingForRoom else { return }
         waitingForRoom = true
         updateReading(context: context)
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)

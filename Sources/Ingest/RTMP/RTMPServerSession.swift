@@ -57,11 +57,17 @@ public struct RTMPServerSession: Sendable {
     /// hostile input; the error's reason names what was wrong.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [Output] {
         var outputs: [Output] = []
+        try receive(bytes, into: &outputs)
+        return outputs
+    }
+
+    /// As `receive(_:)`, appending to `outputs` (the server reuses one array for every read).
+    public mutating func receive(_ bytes: some Collection<UInt8>, into outputs: inout [Output]) throws(IngestError) {
         defer { received.removeAll(keepingCapacity: true) }
         if state == .handshake {
             let (reply, rest) = try handshake.receive(Array(bytes))
             if !reply.isEmpty { outputs.append(.send(reply)) }
-            guard handshake.isComplete else { return outputs }
+            guard handshake.isComplete else { return }
             state = .waitingForConnect
             try decoder.receive(rest, into: &received)
         } else {
@@ -76,7 +82,6 @@ public struct RTMPServerSession: Sendable {
             acknowledged = decoder.bytesReceived
             outputs.append(.send(encoder.encode(control(RTMPMessage.TypeID.acknowledgement, RTMPChunkEncoder.bigEndian(UInt32(truncatingIfNeeded: acknowledged))))))
         }
-        return outputs
     }
 
     /// The hub accepted the publish request: the replies to send, then the media the client
