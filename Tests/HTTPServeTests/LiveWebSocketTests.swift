@@ -58,7 +58,10 @@ struct LiveWebSocketTests {
             #expect(decode.status == 0, "decode: \(decode.stderr)")
             let duration = try await LiveFixtures.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
             let seconds = Double(duration.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            #expect(seconds > 3 && seconds < 5, "duration \(seconds)")
+            // The sender paces 4 s of frames in real time; arrival times are when the server
+            // reads each message, and in a loaded test run the reading may start late and catch
+            // up (one run measured 2.96 s). Without arrival times the duration would be about 0.
+            #expect(seconds > 2 && seconds < 5, "duration \(seconds)")
         }
     }
 }
