@@ -8,13 +8,14 @@ struct LiveConfigTests {
     @Test("defaults, per-stream HLS options, tokens and pulled URLs (JSON, a subset of YAML)")
     func decode() throws {
         let text = """
-            {"idle_timeout": 5, "publish_tokens": ["all"], "fsync": "per-file",
+            {"idle_timeout": 5, "publish_tokens": ["all"], "fsync": "per-file", "rtmp_threads": 3,
              "defaults": {"hls_time": 4, "hls_playlist_type": "live", "hls_list_size": 6, "hls_flags": "delete_segments"},
              "streams": {"cam1": {"token": "c1", "hls_time": 1},
                          "lobby": {"pull": "rtsp://10.0.0.5/s", "re": true}}}
             """
         let file = try JSONDecoder().decode(LiveConfigFile.self, from: Data(text.utf8))
         let configuration = try file.liveConfiguration()
+        #expect(file.rtmpThreads == 3)
         #expect(configuration.idleTimeout == .seconds(5))
         #expect(configuration.fileSync == .perFile)
         #expect(try LiveConfigFile().liveConfiguration().fileSync == .periodic, "the default")

@@ -11,9 +11,10 @@ import Testing
 /// publisher sent, byte for byte.
 @Suite("hlsseg serve: RTMP publish end to end", .timeLimit(.minutes(5)))
 struct LiveServeTests {
-    /// Under both `--fsync` modes: `periodic` (the default) and `per-file`.
-    @Test(arguments: ["periodic", "per-file"])
-    func ffmpegPublishesOverRTMPAndPlaysOverHTTP(fsync: String) async throws {
+    /// Under both `--fsync` modes: `periodic` (the default) and `per-file`; the second with two
+    /// RTMP threads (the default on a machine with fewer than eight cores is one).
+    @Test(arguments: [("periodic", 1), ("per-file", 2)])
+    func ffmpegPublishesOverRTMPAndPlaysOverHTTP(fsync: String, rtmpThreads: Int) async throws {
         let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
         let directory = try TestScratch.directory("live-serve-\(fsync)")
         let root = directory.appendingPathComponent("streams", isDirectory: true)
@@ -25,6 +26,7 @@ struct LiveServeTests {
         server.arguments = [
             "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
             "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info", "--fsync", fsync,
+            "--rtmp-threads", "\(rtmpThreads)",
         ]
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
         let logHandle = try FileHandle(forWritingTo: log)
@@ -74,6 +76,28 @@ struct ServeOptionTests {
         #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
         let message = result.stderrLines.joined(separator: "\n")
         #expect(message.contains("--fsync") && message.contains("periodic") && message.contains("per-file"), "\(result.summary)")
+    }
+
+    @Test(arguments: ["0", "257", "many"])
+    func aBadRTMPThreadCountIsRefused(threads: String) async throws {
+        let root = try TestScratch.directory("serve-bad-rtmp-threads").appendingPathComponent("streams")
+        let result = try await Subprocess.run(
+            try Tools.hlsseg(), ["serve", "--root", root.path, "--http-port", "0", "--rtmp-port", "0", "--rtmp-threads", threads],
+            timeout: .seconds(30))
+        #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
+        #expect(result.stderrLines.joined(separator: "\n").contains("--rtmp-threads"), "\(result.summary)")
+    }
+
+    @Test func aBadRTMPThreadCountInTheConfigurationFileIsRefused() async throws {
+        let directory = try TestScratch.directory("serve-bad-rtmp-threads-file")
+        let config = directory.appendingPathComponent("hlsseg.yml")
+        try "rtmp_threads: 0\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try await Subprocess.run(
+            try Tools.hlsseg(),
+            ["serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config", config.path],
+            timeout: .seconds(30))
+        #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
+        #expect(result.stderrLines.joined(separator: "\n").contains("rtmp_threads must be 1…256"), "\(result.summary)")
     }
 }
 

@@ -5,6 +5,7 @@ import Playlist
 ///
 /// ```yaml
 /// rtmp_port: 1935            # optional; flags override
+/// rtmp_threads: 1            # event loop threads reading publishers (default: cores / 4, ≥ 1)
 /// idle_timeout: 30           # seconds
 /// fsync: periodic            # periodic | per-file (see FileSync)
 /// publish_tokens: [s3cret]   # anyone with one may publish any stream
@@ -89,6 +90,7 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     }
 
     public var rtmpPort: Int?
+    public var rtmpThreads: Int?
     public var idleTimeout: Double?
     public var publishTokens: [String]?
     public var fsync: String?
@@ -96,7 +98,7 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     public var streams: [String: Stream]?
 
     enum CodingKeys: String, CodingKey {
-        case rtmpPort = "rtmp_port", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", fsync, defaults, streams
+        case rtmpPort = "rtmp_port", rtmpThreads = "rtmp_threads", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", fsync, defaults, streams
     }
 
     public init() {}

@@ -15,6 +15,9 @@ struct LiveOptions: ParsableArguments {
     @Option(name: .customLong("rtmp-host"), help: "Address the RTMP server listens on.")
     var rtmpHost: String = "0.0.0.0"
 
+    @Option(name: .customLong("rtmp-threads"), help: "Event loop threads reading RTMP publishers (default: one per four cores, at least one; one reads about 1,000 2 Mbit/s streams).")
+    var rtmpThreads: Int?
+
     @Flag(name: .customLong("no-rtmp"), help: "Do not run the RTMP server.")
     var noRTMP = false
 
@@ -33,6 +36,7 @@ struct LiveOptions: ParsableArguments {
 
     func validate() throws {
         if let rtmpPort, !(0...65535).contains(rtmpPort) { throw ValidationError("--rtmp-port must be 0…65535") }
+        if let rtmpThreads, !(1...256).contains(rtmpThreads) { throw ValidationError("--rtmp-threads must be 1…256") }
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be ≥ 0") }
     }
 
@@ -54,7 +58,9 @@ struct LiveOptions: ParsableArguments {
         configuration.publishTokens.formUnion(publishTokens)
         if let fsync { configuration.fileSync = fsync }
         let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
-        return LiveIngest(configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port)
+        let threads = rtmpThreads ?? file.rtmpThreads ?? LiveIngest.defaultRTMPThreads
+        guard (1...256).contains(threads) else { throw ValidationError("rtmp_threads must be 1…256") }
+        return LiveIngest(configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port, rtmpThreads: threads)
     }
 }
 
