@@ -27,9 +27,9 @@ public struct RTMPService: Service {
     /// A listener on `threads` event loops of its own, not the HTTP server's (one per core).
     /// Publishers send small messages all the time, and a loop thread that serves more of them
     /// finds more sockets ready per wait: at 500 publishers on 2 cores, one thread for all of
-    /// them used 15 % less CPU per frame than two, with the same publish latency (fewer
-    /// wake-ups and context switches; docs/benchmarks.md). One thread read about 1,000
-    /// 2 Mbit/s publishers there before it was busy.
+    /// them used 6–15 % less CPU per frame than two, with the same publish latency (fewer
+    /// wake-ups and context switches; docs/benchmarks.md). It was about half busy there, so
+    /// one thread reads about 1,000 such publishers.
     public init(host: String, port: Int, threads: Int, hub: LiveHub, logger: Logger, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         self.server = RTMPServer(host: host, port: port, handler: hub, logger: logger, group: group)
