@@ -26,3 +26,29 @@ int hlsseg_sync_file_system(int descriptor) {
     return 0;
 #endif
 }
+
+int hlsseg_open_unnamed_file(const char *directory) {
+#if defined(__linux__) && defined(O_TMPFILE)
+    return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+#else
+    (void)directory;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+int hlsseg_name_unnamed_file(int descriptor, const char *path) {
+#if defined(__linux__)
+    if (linkat(descriptor, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0) return 0;
+    // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10; the /proc link does not.
+    if (errno != ENOENT && errno != EPERM) return -1;
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", descriptor);
+    return linkat(AT_FDCWD, link, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+#else
+    (void)descriptor;
+    (void)path;
+    errno = ENOSYS;
+    return -1;
+#endif
+}

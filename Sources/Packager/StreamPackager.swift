@@ -10,9 +10,10 @@ import Segmenter
 
 /// One output stream: packets in; init file, segments and the playlist out, on disk.
 ///
-/// Order of writes, each atomic (temp + fsync + rename; the playlist swaps with a spare, see
-/// `OutputDirectory.rewrite`): the init file, then each segment, then the playlist that lists
-/// it, then deletions of files that left the playlist long enough ago. A crash at any instant
+/// Order of writes, each atomic (temp + fsync + rename; a live segment is written into a file
+/// made ahead of time that gets its name when complete, see `PreparedFile`; the playlist swaps
+/// with a spare, see `OutputDirectory.rewrite`): the init file, then each segment, then the
+/// playlist that lists it, then deletions of files that left the playlist long enough ago. A crash at any instant
 /// leaves a playlist whose every entry is a complete file. VOD playlists are written once, at
 /// the end (a VOD playlist never changes); EVENT and live playlists after every segment.
 ///
@@ -83,6 +84,8 @@ public actor StreamPackager {
     let logger: Logger
     private let wallClock: @Sendable () -> Int64
     private let fileIO: BlockingFileIO
+    /// The next segment's file, made ahead of time when `fileIO` can (see `PreparedFile`).
+    private let preparedFile = PreparedFileSlot()
     /// A segment is being written: the actor is suspended in `publish`, and a second caller
     /// must not interleave (see `write(_:)`).
     private var publishing = false
@@ -215,6 +218,7 @@ public actor StreamPackager {
         guard !finished else { throw PackagerError(.invalidConfiguration, "finish() called twice") }
         for segment in try splitter.finish() { try await publish(segment, isLast: true) }
         finished = true
+        preparedFile.put(nil)
         guard state.segmentCount > 0, var retention else {
             throw PackagerError(.noMedia, "the input contained no frames to segment")
         }
@@ -294,11 +298,12 @@ public actor StreamPackager {
             playlistText = playlistWriter.write(listed)
         }
 
+        let prepared = preparedFile.take(for: name)
         let playlistWritten: Result<ContinuousClock.Instant, PackagerError>
         do {
             playlistWritten = try await fileIO.run {
                 [directory, playlistName = configuration.playlistName, playlistText] () throws(PackagerError) in
-                try directory.write(parts, to: name)
+                try directory.write(parts, to: name, prepared: prepared)
                 guard let playlistText else { return .success(.now) }
                 // The segment is on disk: from here a failure leaves it listed in memory, and
                 // the next playlist written lists it.
@@ -312,6 +317,10 @@ public actor StreamPackager {
             throw error
         }
         state.nextNumber += 1
+        if !isLast {
+            fileIO.prepareFile(
+                named: configuration.segmentFilename.filename(for: state.nextNumber), in: directory, into: preparedFile)
+        }
         state.segmentCount += 1
         state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
         let listedAt = try playlistWritten.get()

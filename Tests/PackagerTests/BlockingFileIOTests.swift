@@ -66,6 +66,29 @@ struct BlockingFileIOTests {
         #expect(threads.jobs.load(ordering: .relaxed) == summary.segmentCount + 1)
     }
 
+    /// Live: each next segment's file is made ahead of time on the `prepare` threads, and the
+    /// files are the same as without.
+    @Test func nextSegmentFilesAreMadeAheadOfTime() async throws {
+        let inline = try SyntheticStream.temporaryDirectory("io-prepare-inline")
+        let prepared = try SyntheticStream.temporaryDirectory("io-prepare")
+        let preparations = Atomic(0)
+        let io = BlockingFileIO(
+            submit: { job in Thread.detachNewThread { job() } },
+            prepare: { job in
+                preparations.add(1, ordering: .relaxed)
+                job()
+            })
+        let expected = try await Self.write(seconds: 4, to: inline, io: .inline)
+        let summary = try await Self.write(seconds: 4, to: prepared, io: io)
+        let names = try SyntheticStream.files(inline)
+        #expect(try SyntheticStream.files(prepared) == names, "no file left without its name or with a temporary one")
+        for name in names {
+            #expect(try prepared.read(name) == inline.read(name), "\(name)")
+        }
+        // One for every segment after the first; none after the last.
+        #expect(preparations.load(ordering: .relaxed) == summary.segmentCount - 1)
+    }
+
     @Test func aFailedWriteReachesTheCaller() async throws {
         let directory = try SyntheticStream.temporaryDirectory("io-fails")
         let threads = Threads()

@@ -13,4 +13,14 @@ int hlsseg_rename_exchange(const char *first, const char *second);
 /// sync(2) where there is no syncfs. Returns 0, or -1 with errno set.
 int hlsseg_sync_file_system(int descriptor);
 
+/// Opens a new file in `directory` that has no name yet: open(O_TMPFILE | O_WRONLY), mode 0644
+/// (less the umask). Returns the descriptor, or -1 with errno set (EOPNOTSUPP, EISDIR or EINVAL
+/// where the kernel or the file system cannot make unnamed files).
+int hlsseg_open_unnamed_file(const char *directory);
+
+/// Gives the unnamed file open as `descriptor` the name `path` (which must not exist): linkat
+/// with AT_EMPTY_PATH, and where that is not permitted, through /proc/self/fd. Returns 0, or -1
+/// with errno set (EEXIST when `path` exists).
+int hlsseg_name_unnamed_file(int descriptor, const char *path);
+
 #endif

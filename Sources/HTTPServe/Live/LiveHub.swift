@@ -33,10 +33,14 @@ public actor LiveHub: PublishHandler {
     /// Threads for the packagers' segment and playlist writes (see `BlockingFileIO`): more than
     /// the cores, so that several streams' `fsync`s overlap and none holds up the cooperative
     /// pool. One set for the process (tests start many hubs); never shut down.
+    /// Each segment's file is made ahead of time on two more (see `PreparedFile`).
     static let fileIO: BlockingFileIO = {
         let threads = NIOThreadPool(numberOfThreads: 8)
         threads.start()
-        return BlockingFileIO { job in threads.submit { _ in job() } }
+        let preparing = NIOThreadPool(numberOfThreads: 2)
+        preparing.start()
+        return BlockingFileIO(
+            submit: { job in threads.submit { _ in job() } }, prepare: { job in preparing.submit { _ in job() } })
     }()
 
     /// Where `FileSync.periodic`'s file-system syncs wait: a thread of their own, so that a

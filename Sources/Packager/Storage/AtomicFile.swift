@@ -165,7 +165,7 @@ public struct OutputDirectory: Sendable {
     }
 
     /// `writev` in batches, resuming after short writes, so payloads go out without being joined.
-    private static func writeAll(_ parts: [[UInt8]], to descriptor: Int32, path: String) throws(PackagerError) {
+    static func writeAll(_ parts: [[UInt8]], to descriptor: Int32, path: String) throws(PackagerError) {
         let maxVectors = 512  // well under IOV_MAX (1024 on Linux)
         var start = 0
         while start < parts.count {
