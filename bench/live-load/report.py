@@ -17,12 +17,15 @@ def histogram(pattern):
         for le, n in buckets:
             if n >= q * total: return "<= %g ms" % (le * 1000)
         return "> %g ms" % (buckets[-2][0] * 1000)
+    quantile.within = lambda seconds: next((100.0 * n / total for le, n in buckets if le == seconds), None)
     return total, quantile
 for source in ("keyframe", "completing_packet"):
     total, quantile = histogram(
         r'hlsseg_live_segment_publish_seconds_bucket\{from="%s",le="([0-9.e+-]+)"\} ([0-9.e+]+)' % source)
-    print("hlsseg: publish latency from %s: %d segments, p50 %s, p99 %s, p99.9 %s" % (
-        source, total, quantile(0.5), quantile(0.99), quantile(0.999)))
+    within = quantile.within(0.05) if total else None
+    print("hlsseg: publish latency from %s: %d segments, p50 %s, p99 %s, p99.9 %s%s" % (
+        source, total, quantile(0.5), quantile(0.99), quantile(0.999),
+        ", %.2f %% within 50 ms" % within if within is not None else ""))
 # --fsync periodic: how long the once-a-second syncs of the output file system waited for the disk.
 syncs, quantile = histogram(r'hlsseg_live_file_system_sync_seconds_bucket\{le="([0-9.e+-]+)"\} ([0-9.e+]+)')
 if syncs:
