@@ -218,7 +218,7 @@ public actor StreamPackager {
         guard !finished else { throw PackagerError(.invalidConfiguration, "finish() called twice") }
         for segment in try splitter.finish() { try await publish(segment, isLast: true) }
         finished = true
-        preparedFile.put(nil)
+        fileIO.discardPreparedFile(in: preparedFile)
         guard state.segmentCount > 0, var retention else {
             throw PackagerError(.noMedia, "the input contained no frames to segment")
         }

@@ -74,8 +74,12 @@ struct PreparedFileTests {
         let slot = PreparedFileSlot()
         slot.put(directory.prepareFile(named: "seg2.m4s"))
         #expect(slot.take(for: "seg3.m4s") == nil)
-        #expect(slot.take(for: "seg2.m4s") == nil, "a file that did not fit is let go")
+        #expect(slot.take(for: "seg2.m4s")?.name == "seg2.m4s", "left for the next put to replace, not closed by take")
+        #expect(slot.take(for: "seg2.m4s") == nil, "taken once")
         slot.put(directory.prepareFile(named: "seg3.m4s"))
-        #expect(slot.take(for: "seg3.m4s")?.name == "seg3.m4s")
+        slot.put(directory.prepareFile(named: "seg4.m4s"))
+        #expect(slot.take(for: "seg3.m4s") == nil, "replaced")
+        #expect(slot.take(for: "seg4.m4s")?.name == "seg4.m4s")
+        #expect(try SyntheticStream.files(directory).isEmpty)
     }
 }

@@ -50,4 +50,10 @@ public struct BlockingFileIO: Sendable {
         guard let prepare else { return }
         prepare { slot.put(directory.prepareFile(named: name)) }
     }
+
+    /// Closes a file left in `slot` (the stream ended), on the `prepare` threads.
+    func discardPreparedFile(in slot: PreparedFileSlot) {
+        guard let prepare else { return }
+        prepare { slot.put(nil) }
+    }
 }
