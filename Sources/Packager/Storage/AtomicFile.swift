@@ -10,7 +10,8 @@ import CFileSystemCalls
 /// same directory, fsynced (with `FileSync.perFile`), then renamed over the final name (rename
 /// is atomic within a file system). A crash at any instant leaves either the old file or the
 /// new one, never a part. Files rewritten after every segment (playlists) use `rewrite`, which
-/// swaps instead.
+/// swaps instead; live segments are written into a file made ahead of time, which gets its name
+/// when complete (`PreparedFile`).
 public struct OutputDirectory: Sendable {
     public let path: String
     public let fileSync: FileSync
