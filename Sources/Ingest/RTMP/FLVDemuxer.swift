@@ -22,11 +22,6 @@ public struct FLVDemuxer: Sendable {
     private var expectAudio: Bool?
     private var video: Track?
     private var audio: Track?
-    // What each frame needs of the tracks, kept apart from them: testing or unpacking the
-    // optional `Track` per frame copied it (a retain and release of each of its parts; 0.6 %
-    // of the server's CPU in a profile at 500 streams).
-    private var videoKnown = false
-    private var audioSampleRate: Int64?
     private var nalLengthSize = 4
     private var started: [Track]?
     private var pending: [MediaPacket] = []
@@ -84,10 +79,9 @@ public struct FLVDemuxer: Sendable {
             let track = Track(id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
             if video == track { return }
             video = track
-            videoKnown = true
             trackChange(into: &events)
         case 1:
-            guard videoKnown else { return }  // frames before the sequence header cannot be decoded
+            guard video != nil else { return }  // frames before the sequence header cannot be decoded
             guard !body.isEmpty else { return }
             var data = body
             if nalLengthSize != 4 {
@@ -129,14 +123,13 @@ public struct FLVDemuxer: Sendable {
                 format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate)))
             if audio == track { return }
             audio = track
-            audioSampleRate = Int64(config.sampleRate)
             smoother = AudioTimestampSmoother(tolerance: Int64((config.sampleRate + 999) / 1000))
             trackChange(into: &events)
             return
         }
-        guard let rate = audioSampleRate, !body.isEmpty else { return }
+        guard let audio, case .audio(_, let rate, _, _) = audio.format, !body.isEmpty else { return }
         let milliseconds = audioClock.unwrap(timestamp)
-        let samples = (milliseconds * rate + 500) / 1000
+        let samples = (milliseconds * Int64(rate) + 500) / 1000
         let placed = smoother!.place(samples, duration: Self.aacFrameLength)
         enqueue(MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body), into: &events)
     }
