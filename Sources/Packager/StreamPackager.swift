@@ -13,8 +13,8 @@ import Segmenter
 /// Order of writes, each atomic (temp + fsync + rename; a live segment is written into a file
 /// made ahead of time that gets its name when complete, see `PreparedFile`; the playlist swaps
 /// with a spare, see `OutputDirectory.rewrite`): the init file, then each segment, then the
-/// playlist that lists it, then deletions of files that left the playlist long enough ago. A crash at any instant
-/// leaves a playlist whose every entry is a complete file. VOD playlists are written once, at
+/// playlist that lists it, then deletions of files that left the playlist long enough ago. A
+/// crash at any instant leaves a playlist whose every entry is a complete file. VOD playlists are written once, at
 /// the end (a VOD playlist never changes); EVENT and live playlists after every segment.
 ///
 /// Life cycle, for files and for live sources alike:

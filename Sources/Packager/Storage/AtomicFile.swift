@@ -114,15 +114,21 @@ public struct OutputDirectory: Sendable {
         do throws(PackagerError) {
             try Self.writeAll(parts, to: descriptor, path: path)
             if overwritingInPlace { try Self.cutToLength(descriptor, parts.reduce(0) { $0 + $1.count }, path: path) }
-            guard fileSync == .periodic || fsync(descriptor) == 0 else {
-                throw PackagerError(.writeFailed, "cannot sync '\(path)': \(Self.errnoText())")
-            }
+            try syncIfPerFile(descriptor, path: path)
         } catch {
             close(descriptor)
             unlink(path)
             throw error
         }
         close(descriptor)
+    }
+
+    /// `fsync`s a file just written, with `FileSync.perFile`; `.periodic` leaves it to
+    /// `syncFileSystem(containing:)`.
+    func syncIfPerFile(_ descriptor: Int32, path: String) throws(PackagerError) {
+        guard fileSync == .periodic || fsync(descriptor) == 0 else {
+            throw PackagerError(.writeFailed, "cannot sync '\(path)': \(Self.errnoText())")
+        }
     }
 
     /// Drops what an in-place overwrite left of a longer old version. Only when there is

@@ -38,13 +38,12 @@ extension OutputDirectory {
     /// the file system cannot make unnamed files, or when `name` exists already (a playlist
     /// continued after a power cut reuses the numbers it dropped): `write` then renames over it.
     public func prepareFile(named name: String) -> PreparedFile? {
-        let descriptor = hlsseg_open_unnamed_file(path)
-        guard descriptor >= 0 else { return nil }
-        let file = PreparedFile(name: name, descriptor: descriptor)
         // Also the lookup of the new name: it leaves a negative entry in the kernel's name
         // cache, so that the link later does not search the directory's blocks.
         guard !fileExists(name) else { return nil }
-        return file
+        let descriptor = hlsseg_open_unnamed_file(path)
+        guard descriptor >= 0 else { return nil }
+        return PreparedFile(name: name, descriptor: descriptor)
     }
 
     /// Writes `parts` as the file `name` like `write(_:to:)`, into `prepared` when that was made
@@ -55,9 +54,7 @@ extension OutputDirectory {
         guard let prepared, prepared.name == name else { return try write(parts, to: name) }
         let target = filePath(name)
         try Self.writeAll(parts, to: prepared.descriptor, path: target)
-        guard fileSync == .periodic || fsync(prepared.descriptor) == 0 else {
-            throw PackagerError(.writeFailed, "cannot sync '\(target)': \(Self.errnoText())")
-        }
+        try syncIfPerFile(prepared.descriptor, path: target)
         guard hlsseg_name_unnamed_file(prepared.descriptor, target) == 0 else { return try write(parts, to: name) }
     }
 }
