@@ -31,6 +31,9 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
         ),
+        // mimalloc (Debian: libmimalloc-dev), the hlsseg executable's malloc: see
+        // Sources/hlsseg/MemoryAllocator.swift.
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         // Pure: codec parsing, ISO-BMFF writing, the keyframe-aware splitter. No I/O.
         .target(name: "Segmenter", swiftSettings: strictSettings),
         // Pure: the m3u8 model, writer and parser.
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "hlsseg",
             dependencies: [
-                "Segmenter", "Playlist", "Packager", "Ingest", "HTTPServe",
+                "Segmenter", "Playlist", "Packager", "Ingest", "HTTPServe", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

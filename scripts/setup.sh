@@ -2,7 +2,7 @@
 # Installs what building and testing hlsseg needs, on Debian (and Debian-like) machines.
 # Idempotent: installs only what is missing, runs `apt-get update` at most once, and says what
 # it did. Usage: scripts/setup.sh [--test] [--bench]
-#   (default)  build libraries (pkg-config, libav*-dev) + the tools the tests and bench drive
+#   (default)  build libraries (pkg-config, libav*-dev, libmimalloc-dev) + the tools the tests and bench drive
 #              (ffmpeg/ffprobe from Debian, GNU time)
 #   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium
 #   --bench    also the HTTP benchmark's tools: wrk and nginx
@@ -19,8 +19,9 @@ for arg in "$@"; do
     esac
 done
 
-# Building: the CLibAV system-library target finds libavformat with pkg-config.
-BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev)
+# Building: the CLibAV system-library target finds libavformat with pkg-config; the hlsseg
+# executable links mimalloc (CMimalloc).
+BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev)
 # Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
@@ -47,6 +48,7 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
     missing=()
     command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavutil ||
         missing+=("libavformat/libavcodec/libavutil development files + pkg-config")
+    [ -f /usr/include/mimalloc.h ] || [ -f /usr/local/include/mimalloc.h ] || missing+=("mimalloc development files")
     command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
     command -v ffprobe >/dev/null 2>&1 || missing+=(ffprobe)
     if $with_test_extras; then

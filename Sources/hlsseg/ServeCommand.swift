@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
             let port = channel.localAddress?.port ?? 0
             logger.info(
                 "listening", metadata: ["url": "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/", "port": "\(port)",
-                    "root": "\(server.environment.root)"])
+                    "root": "\(server.environment.root)", "allocator": "\(MemoryAllocator.inUse)"])
         }
     }
 

@@ -58,6 +58,10 @@ struct LiveServeTests {
             timeout: .seconds(120))
         #expect(overHTTP.succeeded && overHTTP.stderrLines.isEmpty, "ffmpeg as an HLS client:\n\(overHTTP.summary)")
 
+        // The executable's malloc is mimalloc's (Sources/hlsseg/MemoryAllocator.swift).
+        let serveLog = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+        #expect(serveLog.contains("allocator=\"mimalloc "), "the listening line names another allocator:\n\(serveLog.prefix(2_000))")
+
         for kind in [StreamKind.video, .audio] {
             let sent = try await Probe.frameHashes(fixture, kind, decoded: false)
             let segmented = try await Probe.frameHashes(playlist, kind, decoded: false)
