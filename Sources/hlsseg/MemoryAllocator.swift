@@ -20,6 +20,6 @@ enum MemoryAllocator {
         guard let probe = malloc(64) else { return "unknown (malloc failed)" }
         defer { free(probe) }
         let name = "mimalloc \(version / 100).\(version / 10 % 10).\(version % 10)"
-        return mi_is_in_heap_region(probe) ? name : "glibc malloc (\(name) is linked but not in use)"
+        return mi_is_in_heap_region(probe) ? name : "another malloc (\(name) is linked but not in use)"
     }
 }
