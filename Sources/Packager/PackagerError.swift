@@ -9,6 +9,9 @@ public struct PackagerError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidConfiguration
         /// The input produced no media at all.
         case noMedia
+        /// An entry of the output folder that would be written, or a stream folder, is a
+        /// symbolic link: it is never followed.
+        case symbolicLink
     }
 
     public var code: Code

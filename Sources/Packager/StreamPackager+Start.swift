@@ -10,6 +10,7 @@ extension StreamPackager {
     static let mediaCheckedOnResume = 60.0
 
     func start(firstSegment: Segment) throws {
+        try refuseSymbolicLinks()
         // Before the temporary files go: the playlist's spare is the fallback for a playlist
         // that a power cut left unreadable.
         let existing = configuration.flags.contains(.appendList) ? try readExistingPlaylist() : nil
@@ -144,12 +145,22 @@ extension StreamPackager {
     /// finish (see `OutputDirectory.temporaryName(of:)`), for names this stream writes.
     private func removeStaleTemporaryFiles() throws {
         for name in try directory.fileNames() {
-            guard let target = OutputDirectory.name(ofTemporary: name) else { continue }
-            let ours =
-                target == configuration.playlistName || configuration.segmentFilename.number(in: target) != nil
-                || (0...1000).contains { configuration.initFilename(generation: $0) == target }
-            if ours { try directory.remove(name) }
+            guard let target = OutputDirectory.name(ofTemporary: name), writes(target) else { continue }
+            try directory.remove(name)
         }
+    }
+
+    /// Refuses to start when a name this stream writes (or its temporary name) is a symbolic
+    /// link: the writes would refuse it one by one later, after some of the stream was listed.
+    private func refuseSymbolicLinks() throws {
+        let links = try directory.symbolicLinks().filter { writes(OutputDirectory.name(ofTemporary: $0) ?? $0) }
+        if let first = links.sorted().first { throw OutputDirectory.symbolicLinkError(directory.filePath(first)) }
+    }
+
+    /// Whether this stream writes a file named `name`: its playlist, a segment, an init file.
+    private func writes(_ name: String) -> Bool {
+        name == configuration.playlistName || configuration.segmentFilename.number(in: name) != nil
+            || (0...1000).contains { configuration.initFilename(generation: $0) == name }
     }
 
     /// EXT-X-TARGETDURATION must never change and never be below a rounded EXTINF (RFC 8216

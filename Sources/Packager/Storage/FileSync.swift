@@ -1,5 +1,11 @@
 import CFileSystemCalls
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// When the files a packager writes reach the disk, relative to a playlist listing them.
 /// Either way a file is complete before it is listed (temporary name, then rename or swap), so
 /// a killed process never leaves a playlist naming a partial file; the modes differ only in
@@ -23,6 +29,11 @@ extension OutputDirectory {
     /// page writeback is done by the kernel's flusher threads while this one waits. Static: the
     /// caller syncs a root it already has, without `init`'s folder checks every interval.
     public static func syncFileSystem(containing path: String) throws(PackagerError) {
-        try sync(directory: path, with: hlsseg_sync_file_system, failure: "cannot sync the file system of '\(path)'")
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(errnoText())") }
+        defer { close(descriptor) }
+        guard hlsseg_sync_file_system(descriptor) == 0 else {
+            throw PackagerError(.writeFailed, "cannot sync the file system of '\(path)': \(errnoText())")
+        }
     }
 }

@@ -9,11 +9,13 @@ extension OutputDirectory {
     /// Largest file read back whole: playlists and init files are small; anything bigger is not ours.
     static let maxReadSize = 64 << 20
 
-    /// The bytes of `name`, or nil when there is no such file.
+    /// The bytes of `name`, or nil when there is no such file. A symbolic link is refused.
     public func read(_ name: String) throws(PackagerError) -> [UInt8]? {
-        let descriptor = open(filePath(name), O_RDONLY | O_CLOEXEC)
+        try Self.checkPlainName(name)
+        let descriptor = openat(self.descriptor.value, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
+            if errno == ELOOP { throw Self.symbolicLinkError(filePath(name)) }
             throw PackagerError(.writeFailed, "cannot open '\(filePath(name))': \(Self.errnoText())")
         }
         defer { close(descriptor) }
@@ -38,7 +40,8 @@ extension OutputDirectory {
     /// caught before it reached the disk (missing, empty, cut short, or zeros where the
     /// headers were) fails; damage inside a sample's bytes cannot be seen this way.
     public func holdsCompleteSegment(_ name: String) -> Bool {
-        let descriptor = open(filePath(name), O_RDONLY | O_CLOEXEC)
+        guard (try? Self.checkPlainName(name)) != nil else { return false }
+        let descriptor = openat(self.descriptor.value, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var status = stat()
@@ -66,8 +69,12 @@ extension OutputDirectory {
 
     /// The names of the entries in the directory (without `.` and `..`), unsorted.
     public func fileNames() throws(PackagerError) -> [String] {
-        guard let stream = opendir(path) else {
-            throw PackagerError(.writeFailed, "cannot list '\(path)': \(Self.errnoText())")
+        // A descriptor of its own: `closedir` closes it, and the listing starts at the beginning.
+        let listed = openat(descriptor.value, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard listed >= 0, let stream = fdopendir(listed) else {
+            let text = Self.errnoText()
+            if listed >= 0 { close(listed) }
+            throw PackagerError(.writeFailed, "cannot list '\(path)': \(text)")
         }
         defer { closedir(stream) }
         var names: [String] = []

@@ -6,36 +6,85 @@ import CFileSystemCalls
     import Darwin
 #endif
 
-/// Files that are complete before anyone can see them: written to a hidden temporary name in the
-/// same directory, fsynced (with `FileSync.perFile`), then renamed over the final name (rename
-/// is atomic within a file system). A crash at any instant leaves either the old file or the
-/// new one, never a part. Files rewritten after every segment (playlists) use `rewrite`, which
-/// swaps instead; live segments are written into a file made ahead of time, which gets its name
-/// when complete (`PreparedFile`).
+/// A folder that a packager writes, with files that are complete before anyone can see them:
+/// written to a hidden temporary name in the same directory, fsynced (with `FileSync.perFile`),
+/// then renamed over the final name (rename is atomic within a file system). A crash at any
+/// instant leaves either the old file or the new one, never a part. Files rewritten after every
+/// segment (playlists) use `rewrite`, which swaps instead; live segments are written into a file
+/// made ahead of time, which gets its name when complete (`PreparedFile`).
+///
+/// Nothing outside the folder is ever created, written, renamed or deleted, whatever the folder
+/// contains. Every operation is relative to a descriptor of the folder opened once
+/// (`DirectoryDescriptor`), never a path looked up again, and a name is always one plain entry:
+/// - a file that is a symbolic link is refused (`PackagerError.Code.symbolicLink`), never
+///   followed: files are opened with `O_NOFOLLOW`, and a name about to be renamed over is
+///   checked first (a link swapped in between would be replaced, not written through);
+/// - a stream folder under a root (`subdirectory(_:)`) that is a symbolic link is refused;
+/// - a folder renamed or replaced by a link while a stream runs does not redirect its writes:
+///   they go on into the folder that was opened.
+/// The folder given to `init(path:)` itself is the caller's choice (a command-line argument,
+/// the server's root) and may be reached through links.
 public struct OutputDirectory: Sendable {
+    /// The folder's path when it was opened: for messages, and for readers that work by path.
     public let path: String
     public let fileSync: FileSync
+    let descriptor: DirectoryDescriptor
 
     /// Creates the directory (and its parents) if needed and checks that files can be made in it.
     public init(path: String, fileSync: FileSync = .perFile) throws(PackagerError) {
-        self.path = path
-        self.fileSync = fileSync
         try Self.createDirectories(path)
+        let opened = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard opened >= 0 else {
+            throw PackagerError(.outputNotWritable, "cannot open output directory '\(path)': \(Self.errnoText())")
+        }
+        self.init(path: path, fileSync: fileSync, descriptor: DirectoryDescriptor(opened))
         guard access(path, W_OK | X_OK) == 0 else {
             throw PackagerError(.outputNotWritable, "output directory '\(path)' is not writable: \(Self.errnoText())")
         }
     }
 
+    private init(path: String, fileSync: FileSync, descriptor: DirectoryDescriptor) {
+        self.path = path
+        self.fileSync = fileSync
+        self.descriptor = descriptor
+    }
+
+    /// The folder `name` in this one, created if missing: a stream's folder under the root.
+    /// A `name` that is a symbolic link, or anything but a folder, is refused.
+    public func subdirectory(_ name: String, fileSync: FileSync? = nil) throws(PackagerError) -> OutputDirectory {
+        try Self.checkPlainName(name)
+        let childPath = filePath(name)
+        if mkdirat(descriptor.value, name, 0o755) != 0 && errno != EEXIST {
+            throw PackagerError(.outputNotWritable, "cannot create output directory '\(childPath)': \(Self.errnoText())")
+        }
+        try refuseSymbolicLink(name)
+        let opened = openat(descriptor.value, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard opened >= 0 else {
+            if errno == ELOOP { throw Self.symbolicLinkError(childPath) }
+            throw PackagerError(.outputNotWritable, "cannot open output directory '\(childPath)': \(Self.errnoText())")
+        }
+        return OutputDirectory(path: childPath, fileSync: fileSync ?? self.fileSync, descriptor: DirectoryDescriptor(opened))
+    }
+
     public func filePath(_ name: String) -> String { path + "/" + name }
 
-    public func fileExists(_ name: String) -> Bool { access(filePath(name), F_OK) == 0 }
+    /// Whether the folder has an entry `name` (a symbolic link counts, followed or not).
+    public func fileExists(_ name: String) -> Bool {
+        var status = stat()
+        return fstatat(descriptor.value, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+    }
 
     /// Writes `parts` one after another as the file `name`, atomically (and durably with
     /// `FileSync.perFile`).
     public func write(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
-        let temporary = temporaryPath(of: name)
+        try Self.checkPlainName(name)
+        let temporary = Self.temporaryName(of: name)
         try writeCompletely(parts, at: temporary, overwritingInPlace: false)
         try moveIntoPlace(temporary, as: name)
+    }
+
+    public func write(_ text: String, to name: String) throws(PackagerError) {
+        try write([Array(text.utf8)], to: name)
     }
 
     /// Writes `parts` as the file `name`, atomically (and durably) like `write`, for a file that
@@ -63,9 +112,11 @@ public struct OutputDirectory: Sendable {
     /// it change under it. That is one segment duration later; `FileCache` checks the file's
     /// identity again after reading and retries. Call `removeSpare(of:)` when done.
     public func rewrite(_ parts: [[UInt8]], to name: String) throws(PackagerError) {
-        let spare = temporaryPath(of: name)
+        try Self.checkPlainName(name)
+        let spare = Self.temporaryName(of: name)
         try writeCompletely(parts, at: spare, overwritingInPlace: true)
-        if hlsseg_rename_exchange(spare, filePath(name)) != 0 {
+        try refuseSymbolicLink(name, removingOnRefusal: spare)
+        if hlsseg_rename_exchange(descriptor.value, spare, name) != 0 {
             try moveIntoPlace(spare, as: name)
         }
         try syncDirectory()
@@ -90,43 +141,45 @@ public struct OutputDirectory: Sendable {
         return String(temporary.dropFirst().dropLast(4))
     }
 
-    private func temporaryPath(of name: String) -> String { filePath(Self.temporaryName(of: name)) }
-
     private func moveIntoPlace(_ temporary: String, as name: String) throws(PackagerError) {
-        guard rename(temporary, filePath(name)) == 0 else {
+        try refuseSymbolicLink(name, removingOnRefusal: temporary)
+        guard renameat(descriptor.value, temporary, descriptor.value, name) == 0 else {
             let text = Self.errnoText()
-            unlink(temporary)
-            throw PackagerError(.writeFailed, "cannot rename '\(temporary)' to '\(name)': \(text)")
+            unlinkat(descriptor.value, temporary, 0)
+            throw PackagerError(.writeFailed, "cannot rename '\(filePath(temporary))' to '\(name)': \(text)")
         }
     }
 
-    /// Makes `path` hold exactly `parts`, fsynced with `FileSync.perFile`; on failure nothing
-    /// is left there. `overwritingInPlace`: an existing file is written over from its start and
-    /// then cut to the new length (see `rewrite`); otherwise it is truncated to zero first.
+    /// Makes the entry `name` hold exactly `parts`, fsynced with `FileSync.perFile`; on failure
+    /// nothing is left there. `overwritingInPlace`: an existing file is written over from its
+    /// start and then cut to the new length (see `rewrite`); otherwise it is truncated to zero
+    /// first. An entry that is a symbolic link is refused and left alone.
     private func writeCompletely(
-        _ parts: [[UInt8]], at path: String, overwritingInPlace: Bool
+        _ parts: [[UInt8]], at name: String, overwritingInPlace: Bool
     ) throws(PackagerError) {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwritingInPlace ? 0 : O_TRUNC)
-        let descriptor = open(path, flags, 0o644)
-        guard descriptor >= 0 else {
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (overwritingInPlace ? 0 : O_TRUNC)
+        let file = openat(descriptor.value, name, flags, 0o644)
+        let path = filePath(name)
+        guard file >= 0 else {
+            if errno == ELOOP { throw Self.symbolicLinkError(path) }
             throw PackagerError(.writeFailed, "cannot create '\(path)': \(Self.errnoText())")
         }
         do throws(PackagerError) {
-            try Self.writeAll(parts, to: descriptor, path: path)
-            if overwritingInPlace { try Self.cutToLength(descriptor, parts.reduce(0) { $0 + $1.count }, path: path) }
-            try syncIfPerFile(descriptor, path: path)
+            try Self.writeAll(parts, to: file, path: path)
+            if overwritingInPlace { try Self.cutToLength(file, parts.reduce(0) { $0 + $1.count }, path: path) }
+            try syncIfPerFile(file, path: path)
         } catch {
-            close(descriptor)
-            unlink(path)
+            close(file)
+            unlinkat(descriptor.value, name, 0)
             throw error
         }
-        close(descriptor)
+        close(file)
     }
 
     /// `fsync`s a file just written, with `FileSync.perFile`; `.periodic` leaves it to
     /// `syncFileSystem(containing:)`.
-    func syncIfPerFile(_ descriptor: Int32, path: String) throws(PackagerError) {
-        guard fileSync == .periodic || fsync(descriptor) == 0 else {
+    func syncIfPerFile(_ file: Int32, path: String) throws(PackagerError) {
+        guard fileSync == .periodic || fsync(file) == 0 else {
             throw PackagerError(.writeFailed, "cannot sync '\(path)': \(Self.errnoText())")
         }
     }
@@ -148,26 +201,50 @@ public struct OutputDirectory: Sendable {
     /// With `FileSync.periodic` that is left to `syncFileSystem(containing:)`.
     func syncDirectory() throws(PackagerError) {
         guard fileSync == .perFile else { return }
-        try Self.sync(directory: path, with: fsync, failure: "cannot sync directory '\(path)'")
+        guard fsync(descriptor.value) == 0 else {
+            throw PackagerError(.writeFailed, "cannot sync directory '\(path)': \(Self.errnoText())")
+        }
     }
 
-    /// Opens the directory `path` and calls `sync` (fsync, syncfs) on it; `failure` starts the
-    /// error message when the call fails.
-    static func sync(directory path: String, with sync: (Int32) -> Int32, failure: String) throws(PackagerError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw PackagerError(.writeFailed, "cannot open '\(path)': \(errnoText())") }
-        defer { close(descriptor) }
-        guard sync(descriptor) == 0 else { throw PackagerError(.writeFailed, "\(failure): \(errnoText())") }
-    }
-
-    public func write(_ text: String, to name: String) throws(PackagerError) {
-        try write([Array(text.utf8)], to: name)
-    }
-
-    /// Removes the file `name`; a file that is already gone is not an error.
+    /// Removes the entry `name` (a symbolic link itself, never what it points to); an entry that
+    /// is already gone is not an error.
     public func remove(_ name: String) throws(PackagerError) {
-        guard unlink(filePath(name)) == 0 || errno == ENOENT else {
+        try Self.checkPlainName(name)
+        guard unlinkat(descriptor.value, name, 0) == 0 || errno == ENOENT else {
             throw PackagerError(.writeFailed, "cannot delete '\(filePath(name))': \(Self.errnoText())")
+        }
+    }
+
+    // MARK: Names and links
+
+    /// Throws `.symbolicLink` when the entry `name` is a symbolic link, after removing the
+    /// entry `removingOnRefusal` (a temporary file that was to replace it).
+    func refuseSymbolicLink(_ name: String, removingOnRefusal temporary: String? = nil) throws(PackagerError) {
+        var status = stat()
+        guard fstatat(descriptor.value, name, &status, AT_SYMLINK_NOFOLLOW) == 0,
+            (status.st_mode & S_IFMT) == S_IFLNK
+        else { return }
+        if let temporary { unlinkat(descriptor.value, temporary, 0) }
+        throw Self.symbolicLinkError(filePath(name))
+    }
+
+    /// The entries of the folder that are symbolic links (none of them are ever made here).
+    public func symbolicLinks() throws(PackagerError) -> [String] {
+        try fileNames().filter { name in
+            var status = stat()
+            return fstatat(descriptor.value, name, &status, AT_SYMLINK_NOFOLLOW) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
+        }
+    }
+
+    static func symbolicLinkError(_ path: String) -> PackagerError {
+        PackagerError(
+            .symbolicLink, "'\(path)' is a symbolic link; hlsseg never writes through links in its output (remove it)")
+    }
+
+    /// Names are single entries of the folder: never a path, `.` or `..`.
+    static func checkPlainName(_ name: String) throws(PackagerError) {
+        guard !name.isEmpty, name != ".", name != "..", !name.utf8.contains(UInt8(ascii: "/")) else {
+            throw PackagerError(.invalidConfiguration, "'\(name)' is not a plain file name")
         }
     }
 

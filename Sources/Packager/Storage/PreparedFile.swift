@@ -40,8 +40,8 @@ extension OutputDirectory {
     public func prepareFile(named name: String) -> PreparedFile? {
         // Also the lookup of the new name: it leaves a negative entry in the kernel's name
         // cache, so that the link later does not search the directory's blocks.
-        guard !fileExists(name) else { return nil }
-        let descriptor = hlsseg_open_unnamed_file(path)
+        guard (try? Self.checkPlainName(name)) != nil, !fileExists(name) else { return nil }
+        let descriptor = hlsseg_open_unnamed_file(self.descriptor.value)
         guard descriptor >= 0 else { return nil }
         return PreparedFile(name: name, descriptor: descriptor)
     }
@@ -55,6 +55,8 @@ extension OutputDirectory {
         let target = filePath(name)
         try Self.writeAll(parts, to: prepared.descriptor, path: target)
         try syncIfPerFile(prepared.descriptor, path: target)
-        guard hlsseg_name_unnamed_file(prepared.descriptor, target) == 0 else { return try write(parts, to: name) }
+        guard hlsseg_name_unnamed_file(prepared.descriptor, descriptor.value, name) == 0 else {
+            return try write(parts, to: name)
+        }
     }
 }
