@@ -55,6 +55,42 @@ public actor StreamPackager {
         public var droppedLeadingFrames: Int
         /// Samples (frames) in the segments this packager wrote.
         public var sampleCount: Int
+        /// Segments that could not be written, all told (see `Losses`).
+        public var losses: Losses
+        /// The part of `losses` that no `WriteReport` has told: the last segment's.
+        public var unreportedLosses: Losses
+        /// Why the last segment could not be written, when it could not (it is in `losses`).
+        public var lastSegmentError: PackagerError?
+    }
+
+    /// Media lost because segments could not be written (a full disk, an I/O error), since the
+    /// packager started. A lost segment is never listed and no file of it is left; the stream
+    /// goes on, and the next segment listed starts with `#EXT-X-DISCONTINUITY` (its media time
+    /// jumps over the gap; `#EXT-X-PROGRAM-DATE-TIME` stays on the wall clock). What was listed
+    /// before is not touched.
+    public struct Losses: Sendable, Equatable {
+        public var segments = 0
+        public var frames = 0
+        public var seconds = 0.0
+
+        public init(segments: Int = 0, frames: Int = 0, seconds: Double = 0) {
+            self.segments = segments
+            self.frames = frames
+            self.seconds = seconds
+        }
+
+        public var isEmpty: Bool { segments == 0 }
+
+        public mutating func add(_ more: Losses) {
+            segments += more.segments
+            frames += more.frames
+            seconds += more.seconds
+        }
+
+        /// What `self` has that `earlier` (a smaller total of the same stream) had not.
+        public func since(_ earlier: Losses) -> Losses {
+            Losses(segments: segments - earlier.segments, frames: frames - earlier.frames, seconds: seconds - earlier.seconds)
+        }
     }
 
     /// What one `write(contentsOf:)` did.
@@ -72,6 +108,16 @@ public actor StreamPackager {
         public var completions: [Completion] = []
         /// A segment is waiting for the other tracks to reach its cut (see `Splitter`).
         public var isClosingSegment = false
+        /// Segments lost since the previous report (`Losses`).
+        public var losses = Losses()
+        /// The first write of this call that failed: a segment (lost) or the playlist listing
+        /// one (listed by the next playlist). A failure does not end the call: later packets
+        /// are still packaged.
+        public var writeError: PackagerError?
+        /// Whether the last write, in this call or before it, failed; false once one succeeds.
+        public var isFailing = false
+
+        public init() {}
 
         /// Indices (into the packets given) of the packets that completed a segment.
         public var completingPackets: [Int] { completions.map(\.packet) }
@@ -97,6 +143,13 @@ public actor StreamPackager {
     var state = OutputState()
     private var reportedDroppedFrames = false
     private var finished = false
+    private var losses = Losses()
+    /// The part of `losses` already in a `WriteReport`.
+    private var reportedLosses = Losses()
+    /// The first failed write of the current call (see `WriteReport.writeError`).
+    private var writeErrorOfCall: PackagerError?
+    /// The last write failed (see `WriteReport.isFailing`).
+    private var isFailing = false
 
     /// What has been written so far, besides the playlist.
     struct OutputState {
@@ -164,30 +217,43 @@ public actor StreamPackager {
 
     /// Feeds one packet (any track, decode order within a track). One caller at a time: each
     /// call must return before the next (the actor waits for file writes without blocking).
+    /// Throws when a segment the packet completed could not be written (see `Losses`: it is
+    /// lost, and a later call goes on with the next segment).
     public func write(_ packet: MediaPacket) async throws {
+        writeErrorOfCall = nil
         _ = try await push(packet)
+        if let writeErrorOfCall { throw writeErrorOfCall }
     }
 
     /// Feeds packets in order (live ingest hands over batches); says which completed a segment.
+    /// A segment that cannot be written does not stop the batch: it is lost (`Losses`), and
+    /// the report says so (`WriteReport.writeError`, `WriteReport.losses`).
     public func write(contentsOf packets: some Collection<MediaPacket> & Sendable) async throws -> WriteReport {
         var report = WriteReport()
+        writeErrorOfCall = nil
         for (index, packet) in packets.enumerated() {
             if let listedAt = try await push(packet) {
                 report.completions.append(.init(packet: index, listedAt: listedAt))
             }
         }
         report.isClosingSegment = splitter.isClosingSegment
+        report.losses = losses.since(reportedLosses)
+        reportedLosses = losses
+        report.writeError = writeErrorOfCall
+        report.isFailing = isFailing
         return report
     }
 
     /// `write(_:)`; returns when the last segment the packet completed was listed (nil: it
-    /// completed none).
+    /// completed none, or could not be written).
     private func push(_ packet: MediaPacket) async throws -> ContinuousClock.Instant? {
         try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "write after finish()") }
         if state.wallClockBase == nil { state.wallClockBase = wallClock() }
         var listedAt: ContinuousClock.Instant?
-        for segment in try splitter.push(packet) { listedAt = try await publish(segment) }
+        for segment in try splitter.push(packet) {
+            if let listed = await publishRecordingFailure(segment) { listedAt = listed }
+        }
         return listedAt
     }
 
@@ -200,7 +266,7 @@ public actor StreamPackager {
     public func beginDiscontinuity(tracks newTracks: [Track]? = nil) async throws {
         try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "beginDiscontinuity after finish()") }
-        for segment in try splitter.finish() { try await publish(segment) }
+        for segment in try splitter.finish() { await publishRecordingFailure(segment) }
         state.droppedFrames += splitter.droppedLeadingFrames
         if let newTracks { tracks = newTracks }
         splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: nil)
@@ -212,11 +278,14 @@ public actor StreamPackager {
     }
 
     /// Ends the stream: the last segment, then the playlist with `EXT-X-ENDLIST` (unless
-    /// `omit_endlist`). Files still inside their grace time are left on disk.
+    /// `omit_endlist`). Files still inside their grace time are left on disk. A last segment
+    /// that cannot be written is lost (`Summary.losses`); the playlist is still ended.
     public func finish() async throws -> Summary {
         try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "finish() called twice") }
-        for segment in try splitter.finish() { try await publish(segment, isLast: true) }
+        writeErrorOfCall = nil
+        for segment in try splitter.finish() { await publishRecordingFailure(segment, isLast: true) }
+        let lastSegmentError = writeErrorOfCall
         finished = true
         fileIO.discardPreparedFile(in: preparedFile)
         guard state.segmentCount > 0, var retention else {
@@ -229,7 +298,8 @@ public actor StreamPackager {
         reportDroppedFrames()
         return Summary(
             segmentCount: state.segmentCount, duration: state.mediaClock,
-            droppedLeadingFrames: state.droppedFrames + splitter.droppedLeadingFrames, sampleCount: state.sampleCount)
+            droppedLeadingFrames: state.droppedFrames + splitter.droppedLeadingFrames, sampleCount: state.sampleCount,
+            losses: losses, unreportedLosses: losses.since(reportedLosses), lastSegmentError: lastSegmentError)
     }
 
     /// The system clock in milliseconds since the Unix epoch.
@@ -247,17 +317,53 @@ public actor StreamPackager {
         }
     }
 
+    /// `publish(_:isLast:)`, keeping its failure (see `WriteReport.writeError`, and `losses`
+    /// when the segment was lost) instead of throwing it.
+    @discardableResult
+    private func publishRecordingFailure(_ segment: Segment, isLast: Bool = false) async -> ContinuousClock.Instant? {
+        do {
+            let listedAt = try await publish(segment, isLast: isLast)
+            isFailing = false
+            return listedAt
+        } catch let failure as SegmentLost {
+            failed(failure.error)
+            losses.segments += 1
+            losses.frames += segment.tracks.reduce(0) { $0 + $1.samples.count }
+            losses.seconds += segment.duration
+            // The next segment listed follows a gap in the media.
+            if !(retention?.playlist.segments.isEmpty ?? true) { state.discontinuityPending = true }
+        } catch {
+            failed(error as? PackagerError ?? PackagerError(.writeFailed, "\(error)"))
+        }
+        return nil
+    }
+
+    private func failed(_ error: PackagerError) {
+        isFailing = true
+        if writeErrorOfCall == nil { writeErrorOfCall = error }
+    }
+
+    /// `publish` could not write the segment: nothing of it is listed or left on disk.
+    private struct SegmentLost: Error {
+        var error: PackagerError
+    }
+
     /// Writes `segment` and lists it. Returns when the playlist listing it was in place
-    /// (`WriteReport.Completion.listedAt`); nil when nothing was published.
+    /// (`WriteReport.Completion.listedAt`); nil when nothing was published. Throws
+    /// `SegmentLost` when the segment could not be written; any other error comes after the
+    /// segment was written and listed (the playlist's rewrite, a deletion).
     @discardableResult
     private func publish(_ segment: Segment, isLast: Bool = false) async throws -> ContinuousClock.Instant? {
         publishing = true
         defer { publishing = false }
         reportDroppedFrames()
-        if retention == nil { try start(firstSegment: segment) }
-        guard retention != nil else { return nil }
-        try useInitFile()
-        guard let initFile = state.currentInit else { return nil }
+        do {
+            if retention == nil { try start(firstSegment: segment) }
+            if retention != nil { try useInitFile() }
+        } catch {
+            throw SegmentLost(error: error as? PackagerError ?? PackagerError(.writeFailed, "\(error)"))
+        }
+        guard retention != nil, let initFile = state.currentInit else { return nil }
         var segment = segment
         if state.parameterSetsPending {
             segment = segment.withParameterSetsInBand(tracks: tracks)
@@ -314,7 +420,7 @@ public actor StreamPackager {
             }
         } catch {
             undo(to: checkpoint, state: stateBefore)
-            throw error
+            throw SegmentLost(error: error)
         }
         state.nextNumber += 1
         if !isLast {

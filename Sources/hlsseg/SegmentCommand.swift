@@ -130,6 +130,8 @@ struct SegmentCommand: AsyncParsableCommand {
             if progress.isDue() { progress.show(mediaSeconds: await packager.duration) }
         }
         let summary = try await packager.finish()
+        // Earlier segments that failed threw from `write`; the last one is reported here.
+        if let error = summary.lastSegmentError { throw error }
         progress.finish(mediaSeconds: summary.duration)
         logger.info("wrote \(summary.segmentCount) segments, \(ProgressLine.clock(summary.duration)) of media, to \(output)")
     }

@@ -91,4 +91,73 @@ struct WriteFailureTests {
         #expect(listed.segments.map(\.uri) == (0..<Self.secondsOfAudio).map { "seg\($0).m4s" })
         try await Self.checkFinal(directory, packager, label: "playlist failure")
     }
+
+    /// A full disk, as live ingest meets it: segments fail one after another until space
+    /// returns. The batch API goes on packaging, reports what was lost, and the first segment
+    /// after the gap starts with a discontinuity whose program date-time is still the wall clock.
+    @Test func segmentsLostInARowLeaveADiscontinuityAndAreReported() async throws {
+        let directory = try SyntheticStream.temporaryDirectory("write-fails-gap")
+        let configuration = PackagerConfiguration(
+            hlsTime: 1, playlistType: .event, segmentFilename: try SegmentFilenameTemplate("seg%d.m4s"),
+            flags: [.programDateTime])
+        let packager = StreamPackager(
+            tracks: [try SyntheticStream.audioTrack()], directory: directory, configuration: configuration,
+            logger: SyntheticStream.logger, wallClock: { 1_700_000_000_000 }, fileIO: BlockingFileIOTests.Threads().io)
+        // Every segment numbered 3 fails while this folder is in its way (the lost segment's
+        // number goes to the next one), as every write fails while a disk is full.
+        let blocker = directory.filePath("seg3.m4s")
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        var lost = StreamPackager.Losses()
+        var firstError: PackagerError?
+        var failingReports = 0
+        var recoveredAfterFailing = false
+        var blockerRemoved = false
+        let batch = 8
+        for start in stride(from: 0, to: Self.packets.upperBound, by: batch) {
+            let packets = (start..<min(start + batch, Self.packets.upperBound)).map { SyntheticStream.audioPacket($0) }
+            let report = try await packager.write(contentsOf: packets)
+            lost.add(report.losses)
+            if firstError == nil { firstError = report.writeError }
+            if report.isFailing { failingReports += 1 }
+            if lost.segments >= 3, !blockerRemoved {
+                try FileManager.default.removeItem(atPath: blocker)
+                blockerRemoved = true
+            }
+            if failingReports > 0, !report.isFailing, lost.segments > 0 { recoveredAfterFailing = true }
+        }
+        let summary = try await packager.finish()
+        #expect(firstError?.code == .writeFailed)
+        #expect(failingReports > 0 && recoveredAfterFailing)
+        #expect(lost.segments == 3 && summary.losses == lost && summary.unreportedLosses.isEmpty)
+        // Every frame is either in a listed segment or counted as lost.
+        #expect(summary.sampleCount + lost.frames == Self.packets.count)
+        #expect(abs(summary.duration + lost.seconds - Double(Self.packets.count * 1024) / 48_000) < 0.001)
+
+        let listed = try SyntheticStream.readPlaylist(directory)
+        #expect(listed.segments.map(\.uri) == (0..<(Self.secondsOfAudio - 3)).map { "seg\($0).m4s" })
+        #expect(listed.segments.map(\.discontinuity) == listed.segments.indices.map { $0 == 3 })
+        let before = listed.segments[2]
+        let after = listed.segments[3]
+        let gap = try #require(after.programDateTime).millisecondsSinceEpoch
+            - (try #require(before.programDateTime).millisecondsSinceEpoch + Int64((before.duration * 1000).rounded()))
+        #expect(abs(Double(gap) - lost.seconds * 1000) <= 2, "the date jumps by the lost media: \(gap) ms")
+        try await Self.checkFinal(directory, packager, label: "gap")
+    }
+
+    /// The single-packet API throws for the call whose segment was lost, and only for it.
+    @Test func onlyTheCallThatLostASegmentThrows() async throws {
+        let directory = try SyntheticStream.temporaryDirectory("write-fails-once")
+        let packager = try Self.packager(directory, type: .event)
+        try FileManager.default.createDirectory(atPath: directory.filePath("seg1.m4s"), withIntermediateDirectories: false)
+        var failures = 0
+        for index in Self.packets {
+            do { try await packager.write(SyntheticStream.audioPacket(index)) } catch {
+                failures += 1
+                try FileManager.default.removeItem(atPath: directory.filePath("seg1.m4s"))
+            }
+        }
+        #expect(failures == 1)
+        let summary = try await packager.finish()
+        #expect(summary.losses.segments == 1 && summary.lastSegmentError == nil)
+    }
 }
