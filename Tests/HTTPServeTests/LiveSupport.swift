@@ -2,6 +2,7 @@ import Foundation
 import HTTPServe
 import Ingest
 import Logging
+import Synchronization
 import Packager
 import Prometheus
 import TestSupport
@@ -100,6 +101,32 @@ enum LiveFixtures {
     }
 }
 
+/// Log lines kept for a test to look at (the messages, in order).
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var messages: [String] { lines.withLock { $0 } }
+
+    func contains(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
+
+    func handler() -> some LogHandler { Handler(capture: self) }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            capture.lines.withLock { $0.append("\(event.level): \(event.message)") }
+        }
+    }
+}
+
 /// A value set once from another thread (the stderr reader).
 final class CapturedData: @unchecked Sendable {
     // @unchecked: `value` and `done` are only touched under `lock`.
@@ -122,14 +149,24 @@ struct LiveTestServer {
     /// The hub's metrics (`LiveMetrics`) render here.
     let registry: PrometheusCollectorRegistry
 
-    static func start(idleTimeout: Duration = .milliseconds(1500), tokens: Set<String> = []) async throws -> LiveTestServer {
-        let root = try LiveFixtures.temporaryRoot()
-        var logger = Logger(label: "live-test")
-        logger.logLevel = .warning
+    /// - Parameters:
+    ///   - root: the stream root (default: a new folder of the test run).
+    ///   - packager: the HLS options of every stream (default: the server's).
+    ///   - log: where the hub's log lines also go.
+    static func start(
+        idleTimeout: Duration = .milliseconds(1500), tokens: Set<String> = [], root: String? = nil,
+        packager: PackagerConfiguration = LiveConfiguration.defaultPackager, log: LogCapture? = nil
+    ) async throws -> LiveTestServer {
+        let root = try root ?? LiveFixtures.temporaryRoot()
+        var logger = Logger(label: "live-test") { label in
+            guard let log else { return StreamLogHandler.standardError(label: label) }
+            return MultiplexLogHandler([StreamLogHandler.standardError(label: label), log.handler()])
+        }
+        logger.logLevel = log == nil ? .warning : .info
         let registry = PrometheusCollectorRegistry()
         let hub = LiveHub(
-            root: root, configuration: LiveConfiguration(idleTimeout: idleTimeout, publishTokens: tokens), logger: logger,
-            metrics: LiveMetrics(registry: registry))
+            root: root, configuration: LiveConfiguration(idleTimeout: idleTimeout, packager: packager, publishTokens: tokens),
+            logger: logger, metrics: LiveMetrics(registry: registry))
         let server = RTMPServer(host: "127.0.0.1", port: 0, handler: hub, logger: logger)
         let listener = try await server.bind()
         let task = Task { try await listener.run() }

@@ -23,7 +23,12 @@ public actor LiveHub: PublishHandler {
     public static let maximumStreamNameLength = 64
 
     struct Entry {
+        /// The stream's folder, opened when its publisher was accepted (see `OutputDirectory`).
+        var directory: OutputDirectory?
         var packager: StreamPackager?
+        /// The playlist a previous run of the server left open, as it was read at start
+        /// (`adoptStreamsLeftOpen`); nil once a publisher comes back, or for other streams.
+        var playlistLeftOpen: [UInt8]?
         var publisher: UInt64?
         /// The task feeding the packager from the current (or last) publisher.
         var pump: Task<Void, Never>?
@@ -56,6 +61,8 @@ public actor LiveHub: PublishHandler {
     public let metrics: LiveMetrics
     private let logger: Logger
     private var entries: [String: Entry] = [:]
+    /// The root, opened on first use; every stream folder is opened relative to it.
+    private var rootDirectory: OutputDirectory?
     private var nextPublisher: UInt64 = 1
     private var shutDown = false
     /// Syncs the output file system every `syncInterval` while any stream has a packager
@@ -111,11 +118,17 @@ public actor LiveHub: PublishHandler {
         guard entry.publisher == nil else {
             return .refuse(PublishRefusal(.alreadyPublishing, "\(name) is already being published"))
         }
+        do {
+            entry.directory = try checkedDirectory(of: name, opened: entry.directory)
+        } catch {
+            return .refuse(PublishRefusal(.outputRefused, "cannot write \(name): \(error)"))
+        }
         let id = nextPublisher
         nextPublisher += 1
         entry.publisher = id
         entry.idleTimer?.cancel()
         entry.idleTimer = nil
+        entry.playlistLeftOpen = nil
         let queue = LiveMediaQueue()
         let previous = entry.pump
         entry.pump = Task { [logger] in
@@ -128,6 +141,30 @@ public actor LiveHub: PublishHandler {
         return .accept(queue)
     }
 
+    /// The root, opened on first use.
+    private func openedRoot() throws(PackagerError) -> OutputDirectory {
+        if let rootDirectory { return rootDirectory }
+        let root = try OutputDirectory(path: self.root, fileSync: configuration.fileSync)
+        rootDirectory = root
+        return root
+    }
+
+    /// The folder of stream `name` (the one already `opened`, or a new one under the root), when
+    /// it holds no symbolic link: nothing is ever written through one (see `OutputDirectory`),
+    /// and a publisher is told so now rather than having its media dropped segment by segment.
+    private func checkedDirectory(of name: String, opened: OutputDirectory?) throws(PackagerError) -> OutputDirectory {
+        let directory: OutputDirectory
+        if let opened {
+            directory = opened
+        } else {
+            directory = try openedRoot().subdirectory(name)
+        }
+        if let link = try directory.symbolicLinks().sorted().first {
+            throw PackagerError(.symbolicLink, "'\(directory.filePath(link))' is a symbolic link; hlsseg never writes through links (remove it)")
+        }
+        return directory
+    }
+
     /// Feeds one publisher's events to the stream's packager, a batch at a time (see
     /// `LiveMediaQueue` for when it wakes), and records the publish latencies.
     private nonisolated func pump(name: String, queue: LiveMediaQueue, logger: Logger) async {
@@ -135,10 +172,25 @@ public actor LiveHub: PublishHandler {
         var videoTracks: Set<UInt32> = []
         var lastKeyframeArrival: ContinuousClock.Instant?
         var wake = LiveMediaQueue.Wake.everyEvent
+        var health = StreamWriteHealth()
         var failures = 0
         func failed(_ error: any Error) {
             failures += 1
             if failures <= 3 { logger.warning("live \(name): \(error)") }
+        }
+        func observe(_ report: StreamPackager.WriteReport) {
+            if !report.losses.isEmpty {
+                metrics.framesLost.increment(by: Int64(report.losses.frames))
+                metrics.mediaSecondsLost.increment(by: report.losses.seconds)
+            }
+            for event in health.observe(report) {
+                switch event {
+                case .failing(let error):
+                    logger.warning("live \(name): writing failed (\(error)); media is lost until writes succeed again")
+                case .recovered(let lost):
+                    logger.warning("live \(name): writes recovered; \(Self.describe(lost)) lost while they failed")
+                }
+            }
         }
         while let batch = await queue.next(wake: wake) {
             var start = batch.startIndex
@@ -174,6 +226,7 @@ public actor LiveHub: PublishHandler {
                     failed(error)
                     continue
                 }
+                observe(report)
                 var completions = report.completions[...]
                 for offset in packets.indices {
                     let arrival = batch[runStart + offset].arrival
@@ -190,6 +243,11 @@ public actor LiveHub: PublishHandler {
         }
     }
 
+    /// "3 segments (6.0 s, 180 frames)".
+    static func describe(_ losses: StreamPackager.Losses) -> String {
+        "\(losses.segments) segment\(losses.segments == 1 ? "" : "s") (\(String(format: "%.1f", losses.seconds)) s, \(losses.frames) frames)"
+    }
+
     /// The stream's packager: a new one, or the existing one continued after a discontinuity.
     private func packager(for name: String, tracks: [Track]) async throws -> StreamPackager {
         if let existing = entries[name]?.packager {
@@ -197,7 +255,7 @@ public actor LiveHub: PublishHandler {
             logger.info("live \(name): continuing after a discontinuity")
             return existing
         }
-        let directory = try OutputDirectory(path: root + "/" + name, fileSync: configuration.fileSync)
+        let directory = try entries[name]?.directory ?? checkedDirectory(of: name, opened: nil)
         let packager = StreamPackager(
             tracks: tracks, directory: directory, configuration: configuration.packager(for: name),
             logger: Logger(label: "hlsseg.live.\(name)"), fileIO: Self.fileIO)
@@ -256,13 +314,68 @@ public actor LiveHub: PublishHandler {
     private func publisherEnded(name: String, publisher: UInt64, reason: String?) {
         guard var entry = entries[name], entry.publisher == publisher else { return }
         entry.publisher = nil
-        logger.info("live \(name): publisher gone\(reason.map { " (\($0))" } ?? ""); ending the playlist in \(configuration.idleTimeout) unless it comes back")
+        let ending = "ending the playlist in \(configuration.idleTimeout) unless it comes back"
+        if let reason {
+            logger.warning("live \(name): publisher gone: \(reason); \(ending)")
+        } else {
+            logger.info("live \(name): publisher gone; \(ending)")
+        }
+        entry.idleTimer = idleTimer(name: name)
+        entries[name] = entry
+    }
+
+    /// Ends stream `name` after the idle timeout, unless a publisher comes first.
+    private func idleTimer(name: String) -> Task<Void, Never> {
         let timeout = configuration.idleTimeout
-        entry.idleTimer = Task {
+        return Task {
             do { try await Task.sleep(for: timeout) } catch { return }
             await self.expire(name: name)
         }
-        entries[name] = entry
+    }
+
+    // MARK: Streams a previous run left open
+
+    /// Streams under the root whose playlist a previous run of the server left open (it was
+    /// killed, crashed or lost power while they were published): each is treated as a stream
+    /// whose publisher just went. A publisher that comes back within the idle timeout continues
+    /// it; otherwise it is ended like any idle stream (`EXT-X-ENDLIST`), so that it does not
+    /// stay "live" for ever. Called once when the server starts (`LiveHubService`).
+    public func adoptStreamsLeftOpen() {
+        let names: [String]
+        do {
+            names = try openedRoot().fileNames().filter(Self.isValidStreamName).sorted()
+        } catch {
+            logger.warning("live: cannot look for streams a previous run left open: \(error)")
+            return
+        }
+        for name in names where entries[name] == nil {
+            do {
+                let directory = try checkedDirectory(of: name, opened: nil)
+                guard
+                    let leftOpen = try StreamPackager.playlistLeftOpen(
+                        in: directory, configuration: configuration.packager(for: name))
+                else { continue }
+                entries[name] = Entry(directory: directory, playlistLeftOpen: leftOpen, idleTimer: idleTimer(name: name))
+                logger.info("live \(name): left open by a previous run; ending the playlist in \(configuration.idleTimeout) unless its publisher comes back")
+            } catch {
+                logger.warning("live \(name): left as it is: \(error)")
+            }
+        }
+    }
+
+    /// Ends the playlist of a stream left open whose publisher did not come back.
+    private func endLeftOpen(name: String, entry: Entry) {
+        guard let leftOpen = entry.playlistLeftOpen, let directory = entry.directory else { return }
+        do {
+            if try StreamPackager.endPlaylistLeftOpen(leftOpen, in: directory, configuration: configuration.packager(for: name)) {
+                endedSinceSyncStarted = true
+                logger.info("live \(name): ended the playlist a previous run left open")
+            } else {
+                logger.info("live \(name): the playlist a previous run left open changed since (another writer); left as it is")
+            }
+        } catch {
+            logger.warning("live \(name): could not end the playlist a previous run left open: \(error)")
+        }
     }
 
     private func expire(name: String) async {
@@ -273,14 +386,17 @@ public actor LiveHub: PublishHandler {
 
     private func end(name: String, entry: Entry) async {
         entry.idleTimer?.cancel()
-        guard let packager = entry.packager else { return }
+        guard let packager = entry.packager else { return endLeftOpen(name: name, entry: entry) }
         do {
             let summary = try await packager.finish()
             endedSinceSyncStarted = true
             startSyncing()  // the final playlist is synced too, even when it came after the loop stopped
             metrics.framesSegmented.increment(by: Int64(summary.sampleCount))
             metrics.framesDropped.increment(by: Int64(summary.droppedLeadingFrames))
-            logger.info("live \(name): ended, \(summary.segmentCount) segments, \(String(format: "%.1f", summary.duration)) s")
+            metrics.framesLost.increment(by: Int64(summary.unreportedLosses.frames))
+            metrics.mediaSecondsLost.increment(by: summary.unreportedLosses.seconds)
+            let lost = summary.losses.isEmpty ? "" : "; \(Self.describe(summary.losses)) could not be written and were lost"
+            logger.info("live \(name): ended, \(summary.segmentCount) segments, \(String(format: "%.1f", summary.duration)) s\(lost)")
         } catch {
             logger.warning("live \(name): could not end the playlist: \(error)")
         }

@@ -12,7 +12,10 @@ import Prometheus
 /// swap (`StreamPackager.WriteReport.Completion.listedAt`), not when the stream's task runs again.
 /// - `hlsseg_live_frames_received_total`, `…_segmented_total`, `…_dropped_total`: frames handed
 ///   to packagers; frames in written segments and video before a stream's first keyframe,
-///   both counted when a stream ends. received = segmented + dropped once every stream ended.
+///   both counted when a stream ends. received = segmented + dropped + lost once every stream ended.
+/// - `hlsseg_live_frames_lost_total`, `hlsseg_live_media_lost_seconds_total`: frames and seconds
+///   of media in segments that could not be written (a full disk, an I/O error), counted as
+///   they are lost (see `StreamPackager.Losses`).
 /// - `hlsseg_live_file_system_sync_seconds`, `hlsseg_live_file_system_sync_failures_total`: the
 ///   periodic syncs of the output file system (`--fsync periodic`): how long each waited for
 ///   the disk, and how many failed. A failure means written files may not survive a power cut.
@@ -24,6 +27,8 @@ public final class LiveMetrics: Sendable {
     let framesReceived: Counter
     let framesSegmented: Counter
     let framesDropped: Counter
+    let framesLost: Counter
+    let mediaSecondsLost: Counter
     let fileSystemSync: DurationHistogram
     let fileSystemSyncFailures: Counter
     let fileSystemSyncedThrough: Gauge
@@ -46,6 +51,12 @@ public final class LiveMetrics: Sendable {
         framesDropped = registry.makeCounter(
             descriptor: ServeMetrics.descriptor(
                 "hlsseg_live_frames_dropped_total", "Video frames before a live stream's first keyframe (ended streams)"))
+        framesLost = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_frames_lost_total", "Frames in live segments that could not be written (disk full, I/O error)"))
+        mediaSecondsLost = registry.makeCounter(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_media_lost_seconds_total", "Seconds of media in live segments that could not be written"))
         fileSystemSync = registry.makeDurationHistogram(
             descriptor: ServeMetrics.descriptor(
                 "hlsseg_live_file_system_sync_seconds", "Periodic syncs of the output file system (--fsync periodic)"),

@@ -119,7 +119,7 @@ public struct LiveIngest: ServeExtension {
 
     public func services(environment: ServeEnvironment) -> [any Service] {
         let hub = hub(environment: environment)
-        var services: [any Service] = []
+        var services: [any Service] = [LiveHubService(hub: hub)]
         let pulled = configuration.streams.sorted { $0.key < $1.key }.compactMap { name, settings in
             settings.pullURL.map { PulledSource(streamName: name, url: $0, options: InputOptions(realtime: settings.pullRealtime)) }
         }

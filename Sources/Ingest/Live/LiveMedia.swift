@@ -75,7 +75,9 @@ public enum PublishDecision: Sendable {
 }
 
 public struct PublishRefusal: Error, Sendable, Equatable {
-    public enum Kind: String, Sendable { case badName, alreadyPublishing, unauthorized }
+    /// `outputRefused`: the stream's folder cannot be written safely (it, or an entry of it,
+    /// is a symbolic link) or at all.
+    public enum Kind: String, Sendable { case badName, alreadyPublishing, unauthorized, outputRefused }
     public var kind: Kind
     public var reason: String
 

@@ -104,6 +104,7 @@ public struct RTMPServerSession: Sendable {
         let code = switch refusal.kind {
         case .badName, .alreadyPublishing: "NetStream.Publish.BadName"
         case .unauthorized: "NetStream.Publish.Unauthorized"
+        case .outputRefused: "NetStream.Publish.Failed"
         }
         return onStatus(level: "error", code: code, description: refusal.reason)
     }

@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hlsseg serve` killed while a camera publishes, restarted, and the camera never comes back:
+/// the stream must not stay "live" for ever. It ends (ENDLIST) one idle timeout after the
+/// restart, as an idle stream would, and the API says so.
+@Suite("hlsseg serve: killed while publishing, restarted without the publisher", .timeLimit(.minutes(3)))
+struct LiveCrashTests {
+    @Test func theStreamEndsOneIdleTimeoutAfterTheRestart() async throws {
+        let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
+        let directory = try TestScratch.directory("live-crash")
+        let root = directory.appendingPathComponent("streams", isDirectory: true)
+        let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+        let arguments = [
+            "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
+            "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info",
+        ]
+        let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
+        try await waitUntil("the first server listens", seconds: 30) { canConnect(port: rtmpPort) && canConnect(port: httpPort) }
+        let publisher = Process()
+        publisher.executableURL = URL(fileURLWithPath: try Tools.ffmpeg())
+        publisher.arguments = [
+            "-nostdin", "-v", "quiet", "-re", "-i", fixture.path, "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:\(rtmpPort)/live/cam",
+        ]
+        publisher.standardInput = FileHandle.nullDevice
+        try publisher.run()
+        defer { if publisher.isRunning { publisher.terminate() } }
+        let playlist = root.appendingPathComponent("cam/index.m3u8")
+        try await waitUntil("two segments listed", seconds: 30) {
+            ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").components(separatedBy: "#EXTINF").count > 2
+        }
+        first.kill()
+        publisher.terminate()
+        publisher.waitUntilExit()
+        let leftOpen = try String(contentsOf: playlist, encoding: .utf8)
+        #expect(!leftOpen.contains("#EXT-X-ENDLIST"))
+
+        let second = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("second.log"))
+        defer { second.stop() }
+        let restarted = ContinuousClock.now
+        try await waitUntil("the second server listens", seconds: 30) { canConnect(port: httpPort) }
+        // Idle timeout (2 s) + 1 s, from the restart.
+        try await waitUntil("EXT-X-ENDLIST after the restart", seconds: 3) {
+            ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").contains("#EXT-X-ENDLIST")
+        }
+        #expect(ContinuousClock.now - restarted <= .seconds(3))
+        let ended = try String(contentsOf: playlist, encoding: .utf8)
+        #expect(ended.hasPrefix(leftOpen), "every segment listed before the kill stays listed")
+
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/api/streams/cam")!)
+        let info = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(info?["state"] as? String == "ended", "\(String(decoding: data, as: UTF8.self))")
+        #expect(info?["live"] as? Bool == false)
+        let decode = try await Subprocess.run(
+            try Tools.ffmpeg(), ["-nostdin", "-v", "error", "-i", playlist.path, "-f", "null", "-"], timeout: .seconds(60))
+        #expect(decode.succeeded, "\(decode.summary)")
+    }
+}
+
+/// `hlsseg serve` as a child process, its output in `log`.
+struct ServeProcess {
+    let process = Process()
+
+    init(arguments: [String], log: URL) throws {
+        process.executableURL = URL(fileURLWithPath: try Tools.hlsseg())
+        process.arguments = arguments
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would: no shutdown of any kind.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
