@@ -44,6 +44,9 @@ struct MalformedRequestTests {
         Case(name: "a bare request line without a version", bytes: head("GET /\r\n\r\n"), status: 505),
         Case(name: "a header line without a colon", bytes: head("GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n"), status: 400),
         Case(name: "a NUL byte in the target", bytes: head("GET /hls/live/a\u{0}b HTTP/1.1\r\nHost: x\r\n\r\n"), status: 400),
+        Case(name: "a control byte in the target", bytes: head("GET /hls/live/a\u{1}b HTTP/1.1\r\nHost: x\r\n\r\n"), status: 400),
+        Case(name: "a lowercase method", bytes: head("get /hls/live/index.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n"), status: 400),
+        Case(name: "a space in a field name", bytes: head("GET / HTTP/1.1\r\nHost: x\r\nX Space: a\r\n\r\n"), status: 400),
         Case(name: "HTTP/9.9", bytes: head("GET /hls/live/index.m3u8 HTTP/9.9\r\nHost: x\r\n\r\n"), status: 505),
         Case(name: "HTTP/2.0 as HTTP/1 text", bytes: head("GET /hls/live/index.m3u8 HTTP/2.0\r\nHost: x\r\n\r\n"), status: 505),
     ]
