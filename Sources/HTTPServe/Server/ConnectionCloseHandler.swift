@@ -160,9 +160,9 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .head(var head) where !Self.isInformational(head.status):
             switch owed.first {
             case .close?:
-                head.headers.replaceOrAdd(name: "connection", value: "close")
+                head.headers.replaceOrAdd(name: "Connection", value: "close")
             case .keepAlive?:
-                if !head.headers.contains(name: "connection") { head.headers.add(name: "connection", value: "keep-alive") }
+                if !head.headers.contains(name: "connection") { head.headers.add(name: "Connection", value: "keep-alive") }
             case .none?, nil:
                 context.write(data, promise: promise)
                 return
