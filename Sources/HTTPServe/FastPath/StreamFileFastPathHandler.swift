@@ -7,11 +7,11 @@ import NIOHTTP1
 /// Pipeline of one connection:
 /// ```
 /// socket ─ StreamFileFastPathHandler ─ HTTPResponseEncoder ─ HTTP/1 decoder (llhttp)
-///   ─ HTTP1ToHTTPServerCodec ─ HandedOverRequestsHandler ─ HTTPConnectionStateHandler (no timeout)
-///   ─ NIOAsyncChannel → Hummingbird's router
+///   ─ ConnectionCloseHandler ─ HTTP1ToHTTPServerCodec ─ HandedOverRequestsHandler
+///   ─ HTTPConnectionStateHandler (no timeout) ─ NIOAsyncChannel → Hummingbird's router
 /// ```
 /// (In the WebSocket-upgrade variant NIO's upgrade handler follows the decoder and adds the
-/// handlers after it when it is handed a request that asks for no upgrade.)
+/// handlers after `ConnectionCloseHandler` when it is handed a request that asks for no upgrade.)
 ///
 /// It reads request heads off the socket itself (`RequestHeadReader`). A head the fast path
 /// answers is answered with one buffer written from here and never reaches NIO's decoder,

@@ -136,7 +136,8 @@ public struct HLSServer: Sendable {
 
     /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when an extension wants
     /// them), the extensions' services plus `services` in its ServiceGroup. Both channel kinds
-    /// get the stream-file fast path in front of NIO's HTTP codec and Hummingbird.
+    /// get the stream-file fast path in front of NIO's HTTP codec and Hummingbird, and
+    /// `ConnectionCloseHandler` (refused heads answered, HTTP/1.0 and `Connection: close` closing).
     public func buildApplication(
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -153,19 +154,22 @@ public struct HLSServer: Sendable {
             : HTTP1Channel.Configuration(
                 additionalChannelHandlers: [HandedOverRequestsHandler()], idleTimeout: nil, httpDecoderConfiguration: decoder)
         let webSocketResponder = extensions.contains(where: \.usesWebSocket) ? buildWebSocketRouter().buildResponder() : nil
-        // What `HTTPServerBuilder.http1` and `.http1WebSocketUpgrade` build, with the fast path in front.
+        // What `HTTPServerBuilder.http1` and `.http1WebSocketUpgrade` build, with RFC 9112's
+        // closing rules (`ConnectionCloseHandler`) in front of Hummingbird and the fast path in
+        // front of everything.
         let fastPath = self.fastPath
         let server = HTTPServerBuilder { responder -> any ServerChildChannel in
-            func withFastPath(_ base: some ServerChildChannel) -> any ServerChildChannel {
-                guard let fastPath else { return base }
-                return StreamFileChildChannel(base: base, fastPath: fastPath, idleTimeout: idleTimeout)
+            func wrapped(_ base: some ServerChildChannel) -> any ServerChildChannel {
+                let closing = ConnectionCloseChildChannel(base: base)
+                guard let fastPath else { return closing }
+                return StreamFileChildChannel(base: closing, fastPath: fastPath, idleTimeout: idleTimeout)
             }
             if let webSocketResponder {
-                return withFastPath(
+                return wrapped(
                     HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)))
             }
-            return withFastPath(HTTP1Channel(responder: responder, configuration: http1))
+            return wrapped(HTTP1Channel(responder: responder, configuration: http1))
         }
         var all = services
         for item in extensions { all += item.services(environment: environment) }
