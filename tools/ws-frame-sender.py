@@ -62,7 +62,9 @@ class WebSocket:
             header = struct.pack(">BBH", 0x80 | opcode, 0x80 | 126, length)
         else:
             header = struct.pack(">BBQ", 0x80 | opcode, 0x80 | 127, length)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        # XOR as one big integer: a per-byte loop takes seconds for an HD keyframe.
+        key = (mask * (length // 4 + 1))[:length]
+        masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(length, "big")
         self.sock.sendall(header + mask + masked)
 
     def close(self):

@@ -9,6 +9,11 @@ struct WebSocketIngest: Sendable {
     let hub: LiveHub
     let logger: Logger
 
+    /// The largest WebSocket frame and message the server accepts: `FrameMessage.maximumMessageLength`
+    /// (8 MiB, as RTMP's message limit): a 4K keyframe of several hundred KB fits many times
+    /// over, and a connection cannot make the server buffer more than this for one message.
+    static let maximumMessageLength = FrameMessage.maximumMessageLength
+
     func addRoutes(to router: Router<ServeRequestContext>) {
         router.ws("/ingest/:stream") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
             _ = outbound
@@ -31,7 +36,7 @@ struct WebSocketIngest: Sendable {
                 let start = clock.now
                 var endReason: String?
                 do {
-                    for try await message in inbound.messages(maxSize: FrameMessage.maximumMessageLength) {
+                    for try await message in inbound.messages(maxSize: Self.maximumMessageLength) {
                         guard case .binary(let buffer) = message else { continue }
                         let elapsed = start.duration(to: clock.now)
                         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000

@@ -161,9 +161,13 @@ public struct HLSServer: Sendable {
                 return StreamFileChildChannel(base: base, fastPath: fastPath, idleTimeout: idleTimeout)
             }
             if let webSocketResponder {
+                // Frames and messages up to the ingest's message limit (hummingbird-websocket's
+                // default is 16 KiB, less than one HD keyframe).
+                let webSocket = WebSocketServerConfiguration(maxFrameSize: WebSocketIngest.maximumMessageLength)
                 return withFastPath(
                     HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)))
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(http1: http1, ws: webSocket)))
             }
             return withFastPath(HTTP1Channel(responder: responder, configuration: http1))
         }
