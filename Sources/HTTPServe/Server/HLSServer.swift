@@ -162,12 +162,13 @@ public struct HLSServer: Sendable {
             }
             if let webSocketResponder {
                 // Frames and messages up to the ingest's message limit (hummingbird-websocket's
-                // default is 16 KiB, less than one HD keyframe).
-                let webSocket = WebSocketServerConfiguration(maxFrameSize: WebSocketIngest.maximumMessageLength)
-                return withFastPath(
-                    HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder,
-                        configuration: .init(http1: http1, ws: webSocket)))
+                // default is 16 KiB, less than one HD keyframe); unmasked client frames and longer
+                // fragmented messages are refused by `ClientFrameCheckHandler`.
+                let maximumMessageLength = WebSocketIngest.maximumMessageLength
+                let upgrade = HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: http1, ws: .init(maxFrameSize: maximumMessageLength)))
+                return withFastPath(ClientFrameCheckingChannel(base: upgrade, maximumMessageLength: maximumMessageLength))
             }
             return withFastPath(HTTP1Channel(responder: responder, configuration: http1))
         }
