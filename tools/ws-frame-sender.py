@@ -16,6 +16,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -29,7 +30,12 @@ def frame_message(track, flags, pts_us, dts_us, payload):
 
 
 class WebSocket:
-    """Just enough of RFC 6455 to send binary messages from a client."""
+    """Just enough of RFC 6455 to send binary messages from a client.
+
+    A reader thread answers the server's pings (the server closes a connection that leaves
+    them unanswered for 30 s) and keeps the server's close frame, so that a refused publish
+    says why.
+    """
 
     def __init__(self, url, token=None):
         parts = urllib.parse.urlsplit(url)
@@ -52,6 +58,39 @@ class WebSocket:
         status = response.split(b"\r\n", 1)[0].decode(errors="replace")
         if " 101 " not in status + " ":
             raise SystemExit(f"WebSocket upgrade refused: {status}")
+        self.write_lock = threading.Lock()
+        self.server_close = None  # "close code N (reason)" once the server's close frame came
+        self.ended = threading.Event()  # the server's close frame came, or the connection ended
+        reader = threading.Thread(target=self.read_frames, args=(response.split(b"\r\n\r\n", 1)[1],), daemon=True)
+        reader.start()
+
+    def read_frames(self, data):
+        """Answers pings and notes the close frame; the server's frames are never masked."""
+        try:
+            while True:
+                while len(data) >= 2:
+                    length, offset = data[1] & 0x7F, 2
+                    if length >= 126:
+                        offset = 4 if length == 126 else 10
+                        length = int.from_bytes(data[2:offset], "big") if len(data) >= offset else None
+                    if length is None or len(data) < offset + length:
+                        break
+                    opcode, body, data = data[0] & 0x0F, data[offset:offset + length], data[offset + length:]
+                    if opcode == 0x9:
+                        self.send(body, opcode=0xA)
+                    elif opcode == 0x8:
+                        code = int.from_bytes(body[:2], "big") if len(body) >= 2 else 1005
+                        reason = body[2:].decode(errors="replace")
+                        self.server_close = f"close code {code}" + (f" ({reason})" if reason else "")
+                        return
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+        except (OSError, SystemExit):
+            return
+        finally:
+            self.ended.set()
 
     def send(self, payload, opcode=0x2):
         mask = os.urandom(4)
@@ -62,18 +101,23 @@ class WebSocket:
             header = struct.pack(">BBH", 0x80 | opcode, 0x80 | 126, length)
         else:
             header = struct.pack(">BBQ", 0x80 | opcode, 0x80 | 127, length)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        # XOR as one big integer: a per-byte loop takes seconds for an HD keyframe.
+        key = (mask * (length // 4 + 1))[:length]
+        masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(length, "big")
+        try:
+            with self.write_lock:
+                self.sock.sendall(header + mask + masked)
+        except OSError as error:
+            self.ended.wait(2)
+            raise SystemExit(f"the server closed the connection: {self.server_close or error}")
 
     def close(self):
-        try:
-            self.send(struct.pack(">H", 1000), opcode=0x8)
-            self.sock.settimeout(2)
-            while self.sock.recv(4096):
-                pass
-        except OSError:
-            pass
+        """Sends close 1000 and waits for the server's; exits with an error if it closed otherwise."""
+        self.send(struct.pack(">H", 1000), opcode=0x8)
+        self.ended.wait(2)
         self.sock.close()
+        if self.server_close is not None and not self.server_close.startswith("close code 1000"):
+            raise SystemExit(f"the server closed the connection: {self.server_close}")
 
 
 def read_exact(stream, count):

@@ -32,4 +32,30 @@ struct LivePullTests {
         let received = try await LiveFixtures.packetHashes("\(root)/pulled/index.m3u8")
         #expect(received[0] == (sent[0] ?? []) + (sent[0] ?? []))
     }
+
+    @Test("an input that ends damaged is logged with its reason at warning level; a normal end is not a warning")
+    func endReasons() async throws {
+        let root = try LiveFixtures.temporaryRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // The fixture with its index first, cut at 60 %: it opens, and ends short of its samples.
+        let whole = root + "/whole.mp4"
+        let remux = try await LiveFixtures.run(LiveFixtures.ffmpeg, [
+            "-hide_banner", "-loglevel", "error", "-y", "-i", try LiveFixtures.fixture, "-c", "copy", "-movflags", "+faststart", whole,
+        ])
+        #expect(remux.status == 0, "\(remux.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
+        let cut = root + "/cut.mp4"
+        try bytes.prefix(bytes.count * 6 / 10).write(to: URL(fileURLWithPath: cut))
+        let log = RecordingLogHandler.Lines()
+        var logger = log.logger()
+        logger.logLevel = .info
+        let hub = LiveHub(root: root, configuration: LiveConfiguration(idleTimeout: .seconds(3)), logger: logger)
+        for (name, url) in [("cut", cut), ("whole", whole)] {
+            await PulledSource(streamName: name, url: url, backoff: Backoff(initial: .milliseconds(100)), maximumAttempts: 1)
+                .run(handler: hub, logger: logger)
+        }
+        await hub.finishAll()
+        #expect(log.all.contains { $0.hasPrefix("warning pull cut: \(cut) ended: ") && $0.contains("truncated") }, "\(log.all)")
+        #expect(!log.all.contains { $0.hasPrefix("warning pull whole:") }, "\(log.all)")
+    }
 }

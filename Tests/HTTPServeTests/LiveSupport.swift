@@ -28,6 +28,24 @@ enum LiveFixtures {
 
     static var fixture: String { get throws { try directory.get() + "/av.mp4" } }
 
+    /// 2 s 1920×1080 30 fps H.264 High (B-frames, GOP 1 s) + AAC 48 kHz in mp4; made once per
+    /// run. A fixed noise pattern over testsrc2 makes each keyframe several hundred KB (the
+    /// test using it checks that the largest frame has at least 200 KB) while the frames
+    /// between stay far smaller.
+    static let hdDirectory: Result<String, any Error> = Result {
+        let directory = try TestScratch.directory("live-fixtures-hd").path
+        let result = try runSync(ffmpeg, [
+            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2", "-vf", "noise=alls=6:allf=u",
+            "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "30", "-preset", "veryfast", "-crf", "20",
+            "-c:a", "aac", "-b:a", "64k", directory + "/hd.mp4",
+        ])
+        guard result.status == 0 else { throw Failure(description: "HD fixture: \(result.stderr)") }
+        return directory
+    }
+
+    static var hdFixture: String { get throws { try hdDirectory.get() + "/hd.mp4" } }
+
     static func temporaryRoot() throws -> String {
         try TestScratch.directory("live-\(UUID().uuidString.prefix(8))").path
     }

@@ -11,12 +11,21 @@ struct LiveWebSocketTests {
     static let sender = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tools/ws-frame-sender.py").path
 
-    /// `hlsseg serve` in-process with the live extension (no RTMP), on a free port.
-    static func withServer(tokens: Set<String> = [], _ body: (_ port: Int, _ root: String) async throws -> Void) async throws {
+    /// `hlsseg serve` in-process with the live extension (no RTMP), on a free port; the server
+    /// logs to `logger`, by default nothing below `.critical` (Hummingbird logs the test's
+    /// cancellation as errors).
+    static func withServer(
+        tokens: Set<String> = [], logger: Logger? = nil, _ body: (_ port: Int, _ root: String) async throws -> Void
+    ) async throws {
         let root = try LiveFixtures.temporaryRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        var logger = Logger(label: "live-ws-test")
-        logger.logLevel = .critical  // Hummingbird logs the test's cancellation as errors
+        let logger =
+            logger
+            ?? {
+                var quiet = Logger(label: "live-ws-test")
+                quiet.logLevel = .critical
+                return quiet
+            }()
         let live = LiveIngest(configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens), rtmpPort: nil)
         let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), extensions: [live], logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

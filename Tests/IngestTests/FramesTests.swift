@@ -26,6 +26,15 @@ struct FramesTests {
         }
     }
 
+    @Test("a message of the maximum length (8 MiB, docs/ingest.md) parses; one byte more is refused naming the limit")
+    func maximumLength() throws {
+        let header = FrameMessage(kind: .audio, payload: [][...]).serialized()
+        let largest = header + [UInt8](repeating: 0, count: FrameMessage.maximumMessageLength - header.count)
+        #expect(FrameMessage.maximumMessageLength == 8 << 20)
+        #expect(try FrameMessage(parsing: largest).payload.count == FrameMessage.maximumMessageLength - FrameMessage.headerLength)
+        #expect(performing: { try FrameMessage(parsing: largest + [0]) }, throws: { "\($0)".contains("\(FrameMessage.maximumMessageLength)") })
+    }
+
     @Test("config, then video and audio with timestamps: tracks first, then packets in 90 kHz / samples")
     func session() throws {
         var session = FrameIngestSession()

@@ -165,9 +165,14 @@ public struct HLSServer: Sendable {
                 return StreamFileChildChannel(base: closing, fastPath: fastPath, idleTimeout: idleTimeout)
             }
             if let webSocketResponder {
-                return wrapped(
-                    HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)))
+                // Frames and messages up to the ingest's message limit (hummingbird-websocket's
+                // default is 16 KiB, less than one HD keyframe); unmasked client frames and longer
+                // fragmented messages are refused by `ClientFrameCheckHandler`.
+                let maximumMessageLength = WebSocketIngest.maximumMessageLength
+                let upgrade = HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: http1, ws: .init(maxFrameSize: maximumMessageLength)))
+                return wrapped(ClientFrameCheckingChannel(base: upgrade, maximumMessageLength: maximumMessageLength))
             }
             return wrapped(HTTP1Channel(responder: responder, configuration: http1))
         }

@@ -35,9 +35,17 @@ public struct PulledSource: Sendable {
             case .refuse(let refusal):
                 logger.warning("pull \(streamName): \(refusal.reason)")
             case .accept(let sink):
-                let reason = await Self.read(url: url, options: options, sink: sink, logger: logger)
-                sink.finish(reason: reason)
-                logger.warning("pull \(streamName): \(url) ended\(reason.map { ": \($0)" } ?? "")")
+                switch await Self.read(url: url, options: options, sink: sink, logger: logger) {
+                case .endOfInput:
+                    sink.finish(reason: nil)
+                    logger.info("pull \(streamName): \(url) ended")
+                case .stopped:
+                    sink.finish(reason: "stopped")
+                    logger.info("pull \(streamName): \(url) stopped")
+                case .failed(let reason):
+                    sink.finish(reason: reason)
+                    logger.warning("pull \(streamName): \(url) ended: \(reason)")
+                }
             }
             if let maximumAttempts, attempt >= maximumAttempts { return }
             let delay = backoff.delay(afterRunning: ContinuousClock.now - started)
@@ -46,8 +54,18 @@ public struct PulledSource: Sendable {
         }
     }
 
+    /// Why one attempt's reading ended.
+    enum End: Equatable {
+        /// libavformat's end of input, with everything the container promised read.
+        case endOfInput
+        /// The task was cancelled (the server shuts down).
+        case stopped
+        /// Opening or reading failed, or the input ended damaged or cut short.
+        case failed(String)
+    }
+
     /// Reads the input to its end on a dedicated thread (libavformat blocks); returns why it ended.
-    static func read(url: String, options: InputOptions, sink: LiveMediaQueue, logger: Logger) async -> String? {
+    static func read(url: String, options: InputOptions, sink: LiveMediaQueue, logger: Logger) async -> End {
         let stop = StopFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -62,16 +80,19 @@ public struct PulledSource: Sendable {
         }
     }
 
-    private static func readBlocking(url: String, options: InputOptions, sink: LiveMediaQueue, stop: StopFlag, logger: Logger) -> String? {
+    private static func readBlocking(url: String, options: InputOptions, sink: LiveMediaQueue, stop: StopFlag, logger: Logger) -> End {
         do {
             let input = try LibAVInput(url: url, options: options, logger: logger)
             send(.tracks(input.tracks), to: sink)
             while !stop.isSet, let packet = try input.nextPacket() {
                 send(.packet(packet), to: sink)
             }
-            return stop.isSet ? "stopped" : nil
+            if stop.isSet { return .stopped }
+            // Damage ends the input like its end does; the reason is the input's last warning.
+            if input.endedWithDamage { return .failed(input.warnings.last ?? "the input is damaged or cut short") }
+            return .endOfInput
         } catch {
-            return "\(error)"
+            return .failed("\(error)")
         }
     }
 }
