@@ -16,6 +16,14 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidStream
         /// Reading failed after a successful open (I/O error, connection reset).
         case readFailed
+        /// A peer's input crossed a limit on what one connection may make the server hold or do
+        /// (message size, buffered bytes, chunk streams, nesting); the reason names the limit
+        /// and, where there is one, the server option that raises it.
+        case limitExceeded
+        /// A limit shared by all connections is spent (too many connections waiting to publish,
+        /// or the memory their unfinished messages share): the input itself may be fine; the
+        /// peer can try again later, the operator can raise the limit the reason names.
+        case serverBusy
     }
 
     public var code: Code

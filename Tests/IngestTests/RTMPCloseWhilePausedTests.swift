@@ -27,7 +27,9 @@ struct RTMPCloseWhilePausedTests {
     static func connectedChannel(_ handler: QueueingPublishHandler) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
         try await channel.pipeline.addHandler(
-            RTMPConnectionHandler(remoteAddress: "test", handler: handler, readTimeout: .seconds(30), logger: Logger(label: "test")))
+            RTMPConnectionHandler(
+                remoteAddress: "test", handler: handler, readTimeout: .seconds(30),
+                pending: RTMPPendingConnections(limits: RTMPServerLimits(), observer: nil, logger: Logger(label: "test")), logger: Logger(label: "test")))
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935))
         return channel
     }

@@ -6,6 +6,9 @@ import Playlist
 /// ```yaml
 /// rtmp_port: 1935            # optional; flags override
 /// rtmp_threads: 1            # event loop threads reading publishers (default: cores / 4, ≥ 1)
+/// rtmp_max_message_size: 4194304       # bytes, largest RTMP message (keyframe) a publisher may send
+/// rtmp_max_pending_connections: 256    # connections that have not had a publish accepted, at once
+/// rtmp_pending_buffer_budget: 33554432 # bytes such connections may hold together
 /// idle_timeout: 30           # seconds
 /// fsync: periodic            # periodic | per-file (see FileSync)
 /// publish_tokens: [s3cret]   # anyone with one may publish any stream
@@ -91,6 +94,10 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
 
     public var rtmpPort: Int?
     public var rtmpThreads: Int?
+    /// `RTMPServerLimits` (bytes, connections, bytes); the executable checks their ranges.
+    public var rtmpMaxMessageSize: Int?
+    public var rtmpMaxPendingConnections: Int?
+    public var rtmpPendingBufferBudget: Int?
     public var idleTimeout: Double?
     public var publishTokens: [String]?
     public var fsync: String?
@@ -99,6 +106,8 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case rtmpPort = "rtmp_port", rtmpThreads = "rtmp_threads", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", fsync, defaults, streams
+        case rtmpMaxMessageSize = "rtmp_max_message_size", rtmpMaxPendingConnections = "rtmp_max_pending_connections"
+        case rtmpPendingBufferBudget = "rtmp_pending_buffer_budget"
     }
 
     public init() {}

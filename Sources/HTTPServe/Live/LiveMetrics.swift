@@ -21,6 +21,12 @@ import Prometheus
 ///   the disk, and how many failed. A failure means written files may not survive a power cut.
 /// - `hlsseg_live_file_system_synced_through_timestamp_seconds`: the wall-clock time (Unix
 ///   seconds) at which the last successful sync started: what was written before it is on disk.
+/// - `hlsseg_live_rtmp_connections_refused_total{reason="pending_limit"|"buffer_budget"}`: RTMP
+///   connections turned away before publishing because a limit all of them share ran out: too
+///   many waiting to publish (`--rtmp-max-pending-connections`), or the memory their unfinished
+///   messages share (`--rtmp-pending-buffer-budget`). See `RTMPServerLimits`.
+/// - `hlsseg_live_rtmp_pending_connections`: RTMP connections that have not had a publish
+///   accepted yet.
 public final class LiveMetrics: Sendable {
     let publishFromKeyframe: DurationHistogram
     let publishFromCompletingPacket: DurationHistogram
@@ -32,6 +38,9 @@ public final class LiveMetrics: Sendable {
     let fileSystemSync: DurationHistogram
     let fileSystemSyncFailures: Counter
     let fileSystemSyncedThrough: Gauge
+    let rtmpRefusedPendingLimit: Counter
+    let rtmpRefusedBufferBudget: Counter
+    let rtmpPendingConnections: Gauge
 
     /// Fine buckets around the 50 ms publish-latency target.
     static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
@@ -68,5 +77,12 @@ public final class LiveMetrics: Sendable {
             descriptor: ServeMetrics.descriptor(
                 "hlsseg_live_file_system_synced_through_timestamp_seconds",
                 "Unix time at which the last successful sync of the output file system started"))
+        let refused = ServeMetrics.descriptor(
+            "hlsseg_live_rtmp_connections_refused_total", "RTMP connections turned away before publishing because a shared limit ran out")
+        rtmpRefusedPendingLimit = registry.makeCounter(descriptor: refused, labels: [("reason", "pending_limit")])
+        rtmpRefusedBufferBudget = registry.makeCounter(descriptor: refused, labels: [("reason", "buffer_budget")])
+        rtmpPendingConnections = registry.makeGauge(
+            descriptor: ServeMetrics.descriptor(
+                "hlsseg_live_rtmp_pending_connections", "RTMP connections that have not had a publish accepted yet"))
     }
 }

@@ -30,9 +30,14 @@ public struct RTMPService: Service {
     /// them used 6–15 % less CPU per frame than two, with the same publish latency (fewer
     /// wake-ups and context switches; docs/benchmarks.md). It was about half busy there, so
     /// one thread reads about 1,000 such publishers.
-    public init(host: String, port: Int, threads: Int, hub: LiveHub, logger: Logger, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// `limits` bound what publishers, and connections that have not published yet, may make
+    /// the server hold; refusals and pending connections are counted in the hub's metrics.
+    public init(
+        host: String, port: Int, threads: Int, hub: LiveHub, logger: Logger, limits: RTMPServerLimits = RTMPServerLimits(),
+        onBound: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        self.server = RTMPServer(host: host, port: port, handler: hub, logger: logger, group: group)
+        self.server = RTMPServer(host: host, port: port, handler: hub, logger: logger, limits: limits, observer: hub.metrics, group: group)
         self.hub = hub
         self.onBound = onBound
         ownedGroup = group
@@ -91,16 +96,22 @@ public struct LiveIngest: ServeExtension {
     public let rtmpPort: Int?
     /// Event loop threads of the RTMP listener (see `RTMPService.init(host:port:threads:…)`).
     public let rtmpThreads: Int
+    /// Message size, pending connections and their buffer budget (`--rtmp-max-…`).
+    public let rtmpLimits: RTMPServerLimits
     private let hubBox: HubBox
 
     /// One RTMP thread per four cores, at least one.
     public static var defaultRTMPThreads: Int { max(1, System.coreCount / 4) }
 
-    public init(configuration: LiveConfiguration, rtmpHost: String = "0.0.0.0", rtmpPort: Int? = 1935, rtmpThreads: Int = LiveIngest.defaultRTMPThreads) {
+    public init(
+        configuration: LiveConfiguration, rtmpHost: String = "0.0.0.0", rtmpPort: Int? = 1935, rtmpThreads: Int = LiveIngest.defaultRTMPThreads,
+        rtmpLimits: RTMPServerLimits = RTMPServerLimits()
+    ) {
         self.configuration = configuration
         self.rtmpHost = rtmpHost
         self.rtmpPort = rtmpPort
         self.rtmpThreads = rtmpThreads
+        self.rtmpLimits = rtmpLimits
         self.hubBox = HubBox()
     }
 
@@ -125,7 +136,8 @@ public struct LiveIngest: ServeExtension {
         }
         if !pulled.isEmpty { services.append(PulledSourcesService(sources: pulled, hub: hub, logger: environment.logger)) }
         if let rtmpPort {
-            services.append(RTMPService(host: rtmpHost, port: rtmpPort, threads: rtmpThreads, hub: hub, logger: environment.logger))
+            services.append(
+                RTMPService(host: rtmpHost, port: rtmpPort, threads: rtmpThreads, hub: hub, logger: environment.logger, limits: rtmpLimits))
         }
         return services
     }
@@ -142,5 +154,19 @@ final class HubBox: Sendable {
             stored = hub
             return hub
         }
+    }
+}
+
+/// The RTMP server's refusals and pending connections, as `GET /metrics` shows them.
+extension LiveMetrics: RTMPServerObserver {
+    public func rtmpConnectionRefused(_ reason: RTMPRefusalReason) {
+        switch reason {
+        case .pendingLimit: rtmpRefusedPendingLimit.increment()
+        case .bufferBudget: rtmpRefusedBufferBudget.increment()
+        }
+    }
+
+    public func rtmpPendingConnectionsChanged(by delta: Int) {
+        rtmpPendingConnections.increment(by: Double(delta))
     }
 }

@@ -64,7 +64,7 @@ public enum AMF0 {
         var values: [AMF0Value] = []
         while !reader.isAtEnd {
             guard values.count < RTMPLimits.maximumAMFEntries else {
-                throw IngestError(.invalidStream, "AMF0: more than \(RTMPLimits.maximumAMFEntries) values in one message")
+                throw IngestError(.limitExceeded, "AMF0: more than \(RTMPLimits.maximumAMFEntries) values in one message")
             }
             values.append(try decodeValue(&reader, depth: 0))
         }
@@ -73,7 +73,7 @@ public enum AMF0 {
 
     static func decodeValue(_ reader: inout ByteReader, depth: Int) throws(IngestError) -> AMF0Value {
         guard depth < RTMPLimits.maximumAMFDepth else {
-            throw IngestError(.invalidStream, "AMF0: nesting deeper than \(RTMPLimits.maximumAMFDepth)")
+            throw IngestError(.limitExceeded, "AMF0: nesting deeper than \(RTMPLimits.maximumAMFDepth)")
         }
         guard let marker = reader.readUInt8() else { throw truncated }
         switch marker {
@@ -91,7 +91,7 @@ public enum AMF0 {
         case 0x0A:
             guard let count = reader.readUInt32() else { throw truncated }
             guard count <= RTMPLimits.maximumAMFEntries else {
-                throw IngestError(.invalidStream, "AMF0: strict array of \(count) entries exceeds \(RTMPLimits.maximumAMFEntries)")
+                throw IngestError(.limitExceeded, "AMF0: strict array of \(count) entries exceeds \(RTMPLimits.maximumAMFEntries)")
             }
             var items: [AMF0Value] = []
             for _ in 0..<count { items.append(try decodeValue(&reader, depth: depth + 1)) }
@@ -135,7 +135,7 @@ public enum AMF0 {
                 return entries
             }
             guard entries.count < RTMPLimits.maximumAMFEntries else {
-                throw IngestError(.invalidStream, "AMF0: object with more than \(RTMPLimits.maximumAMFEntries) entries")
+                throw IngestError(.limitExceeded, "AMF0: object with more than \(RTMPLimits.maximumAMFEntries) entries")
             }
             entries.append((key, try decodeValue(&reader, depth: depth + 1)))
         }

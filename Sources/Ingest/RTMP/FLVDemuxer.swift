@@ -65,7 +65,7 @@ public struct FLVDemuxer: Sendable {
         switch packetType {
         case 0:
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(.invalidStream, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+                throw IngestError(.limitExceeded, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
             let record: AVCDecoderConfigurationRecord
             let sps: H264SPS
@@ -111,7 +111,7 @@ public struct FLVDemuxer: Sendable {
         body.removeFirst(2)
         if packetType == 0 {
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(.invalidStream, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+                throw IngestError(.limitExceeded, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
             let config: AudioSpecificConfig
             do { config = try AudioSpecificConfig(parsing: body) } catch {

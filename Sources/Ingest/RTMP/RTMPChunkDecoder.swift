@@ -16,6 +16,12 @@
 /// ```
 /// Set Chunk Size (type 1) and Abort (type 2) change how the following chunks are read and are
 /// applied here; they are also returned, like every other message.
+///
+/// What a peer can make the decoder hold is bounded: a message may announce at most
+/// `maximumMessageLength` bytes, and the unfinished messages plus a chunk cut by a read may take
+/// at most `maximumBufferedBytes` (checked at each chunk and at the end of each read), and at
+/// most what the connection's share of a budget shared with other connections allows (checked
+/// at the end of each read, while the decoder has a share).
 public struct RTMPChunkDecoder: Sendable {
     /// What the headers of one chunk stream said last, and how far its current message is.
     struct ChunkStream: Sendable {
@@ -35,6 +41,16 @@ public struct RTMPChunkDecoder: Sendable {
     public static let defaultChunkSize = 128
 
     public private(set) var chunkSize = RTMPChunkDecoder.defaultChunkSize
+    /// Largest message a peer may announce; a larger one is an error (`limitExceeded`).
+    public internal(set) var maximumMessageLength: Int
+    /// Most bytes of unfinished messages and of a chunk cut by a read; more is an error
+    /// (`limitExceeded`).
+    public internal(set) var maximumBufferedBytes: Int
+    /// This connection's part of a budget shared with other connections, held at the buffered
+    /// byte count after each read; nil: no shared budget (a publishing connection).
+    var budgetShare: RTMPBufferBudget.Share?
+    /// The limits are the ones before a publish is accepted (named so in errors).
+    var limitsBeforePublish = false
     /// Every byte taken so far (for Acknowledgement messages).
     public private(set) var bytesReceived: UInt64 = 0
     /// The chunk streams in use, in order of first use. Publishers use a handful (control,
@@ -51,7 +67,15 @@ public struct RTMPChunkDecoder: Sendable {
     private var pending: [UInt8] = []
     private var bufferedMessageBytes = 0
 
-    public init() {}
+    /// Bytes held now: unfinished messages and the start of a chunk a read ended inside.
+    public var bufferedBytes: Int { bufferedMessageBytes + pending.count }
+
+    /// A decoder for messages of at most `maximumMessageLength` bytes, holding at most
+    /// `maximumBufferedBytes` (default: two such messages) of unfinished ones.
+    public init(maximumMessageLength: Int = RTMPLimits.defaultMaximumMessageSize, maximumBufferedBytes: Int? = nil) {
+        self.maximumMessageLength = maximumMessageLength
+        self.maximumBufferedBytes = maximumBufferedBytes ?? RTMPLimits.maximumBufferedBytes(maximumMessageSize: maximumMessageLength)
+    }
 
     /// Takes more bytes; returns the messages they complete, in order.
     public mutating func receive(_ bytes: some Collection<UInt8>) throws(IngestError) -> [RTMPMessage] {
@@ -74,13 +98,36 @@ public struct RTMPChunkDecoder: Sendable {
             })
         {
             try result.get()
-            return
+        } else {
+            pending.append(contentsOf: bytes)
+            let result = pending.withUnsafeBufferPointer { input in
+                Result { () throws(IngestError) in try decodeChunks(in: input, into: &messages) }
+            }
+            pending.removeFirst(try result.get())
         }
-        pending.append(contentsOf: bytes)
-        let result = pending.withUnsafeBufferPointer { input in
-            Result { () throws(IngestError) in try decodeChunks(in: input, into: &messages) }
+        try checkBufferedBytes()
+    }
+
+    private func bufferedBytesExceeded() -> IngestError {
+        IngestError(
+            .limitExceeded,
+            limitsBeforePublish
+                ? "RTMP: more than \(maximumBufferedBytes) bytes of unfinished messages before a publish was accepted (only commands are expected then)"
+                : "RTMP: more than \(maximumBufferedBytes) bytes of unfinished messages (twice --rtmp-max-message-size)")
+    }
+
+    /// After a read: what is held fits `maximumBufferedBytes` and the budget share. `pending`
+    /// grows by whole reads while a large chunk arrives, so it is counted here, not per chunk.
+    private func checkBufferedBytes() throws(IngestError) {
+        let buffered = bufferedMessageBytes + pending.count
+        guard buffered <= maximumBufferedBytes else {
+            throw bufferedBytesExceeded()
         }
-        pending.removeFirst(try result.get())
+        if let budgetShare, !budgetShare.hold(buffered) {
+            throw IngestError(
+                .serverBusy,
+                "RTMP: the \(budgetShare.budget.capacity) bytes that connections waiting to publish may hold together are in use (--rtmp-pending-buffer-budget)")
+        }
     }
 
     /// Decodes every whole chunk at the start of `input`; returns how many bytes they took.
@@ -130,7 +177,7 @@ public struct RTMPChunkDecoder: Sendable {
             throw IngestError(.invalidStream, "RTMP: chunk of type \(format) on chunk stream \(chunkStreamID) before any full header")
         }
         if known == nil, streams.count >= RTMPLimits.maximumChunkStreams {
-            throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumChunkStreams) chunk streams in use")
+            throw IngestError(.limitExceeded, "RTMP: more than \(RTMPLimits.maximumChunkStreams) chunk streams in use")
         }
         var stream = known.map { streams[$0] } ?? ChunkStream(id: chunkStreamID)
         var field = stream.timestampField
@@ -157,8 +204,9 @@ public struct RTMPChunkDecoder: Sendable {
 
         let continuing = format == 3 && stream.received != nil
         if !continuing {
-            guard newLength <= RTMPLimits.maximumMessageLength else {
-                throw IngestError(.invalidStream, "RTMP: message of \(newLength) bytes exceeds the limit of \(RTMPLimits.maximumMessageLength)")
+            guard newLength <= maximumMessageLength else {
+                throw IngestError(
+                    .limitExceeded, "RTMP: message of \(newLength) bytes exceeds the limit of \(maximumMessageLength) bytes (--rtmp-max-message-size)")
             }
         }
         let have = continuing ? stream.received! : 0
@@ -208,15 +256,17 @@ public struct RTMPChunkDecoder: Sendable {
                 partials[index].append(contentsOf: chunkPayload)
             } else {
                 var first: [UInt8] = []
-                first.reserveCapacity(stream.length)
+                // The whole message at once, but never more than may be buffered: a peer's
+                // announced length alone does not make the decoder allocate.
+                first.reserveCapacity(min(stream.length, maximumBufferedBytes))
                 first.append(contentsOf: chunkPayload)
                 partials[index] = first
             }
             bufferedMessageBytes += payloadLength
             stream.received = received
             streams[index] = stream
-            guard bufferedMessageBytes <= RTMPLimits.maximumBufferedBytes else {
-                throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumBufferedBytes) bytes of unfinished messages")
+            guard bufferedMessageBytes <= maximumBufferedBytes else {
+                throw bufferedBytesExceeded()
             }
             return .some(nil)
         }
@@ -231,8 +281,9 @@ public struct RTMPChunkDecoder: Sendable {
         case RTMPMessage.TypeID.setChunkSize:
             guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Set Chunk Size shorter than 4 bytes") }
             let size = Int(UInt32(message.payload[0] & 0x7F) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3]))
-            guard size >= 1, size <= RTMPLimits.maximumChunkSize else {
-                throw IngestError(.invalidStream, "RTMP: Set Chunk Size \(size) outside 1…\(RTMPLimits.maximumChunkSize)")
+            guard size >= 1 else { throw IngestError(.invalidStream, "RTMP: Set Chunk Size 0") }
+            guard size <= RTMPLimits.maximumChunkSize else {
+                throw IngestError(.limitExceeded, "RTMP: Set Chunk Size \(size) outside 1…\(RTMPLimits.maximumChunkSize)")
             }
             chunkSize = size
         case RTMPMessage.TypeID.abort:

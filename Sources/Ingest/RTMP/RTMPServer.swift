@@ -4,19 +4,25 @@ import NIOPosix
 
 /// The RTMP listener (SwiftNIO): one `RTMPServerSession` per connection, publish requests and
 /// media handed to a `PublishHandler`. A connection that sends bad input is closed with a log
-/// line naming the reason; the others are not affected.
+/// line naming the reason; the others are not affected. What connections that have not
+/// published yet may hold, and how many there may be, is bounded (`RTMPServerLimits`).
 public struct RTMPServer: Sendable {
     public let host: String
     public let port: Int
     /// A connection that sends nothing for this long is closed (`RTMPLimits.readTimeout`).
     public let readTimeout: TimeAmount
+    public var limits: RTMPServerLimits { pending.limits }
     private let handler: any PublishHandler
     private let logger: Logger
     private let group: any EventLoopGroup
+    /// Connections not published yet, and their shared buffer budget (shared by every
+    /// listener `bind` makes).
+    let pending: RTMPPendingConnections
 
     public init(
         host: String = "0.0.0.0", port: Int = 1935, handler: any PublishHandler, logger: Logger,
-        readTimeout: TimeAmount = RTMPLimits.readTimeout, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        readTimeout: TimeAmount = RTMPLimits.readTimeout, limits: RTMPServerLimits = RTMPServerLimits(),
+        observer: (any RTMPServerObserver)? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.host = host
         self.port = port
@@ -24,21 +30,32 @@ public struct RTMPServer: Sendable {
         self.handler = handler
         self.logger = logger
         self.group = group
+        self.pending = RTMPPendingConnections(limits: limits, observer: observer, logger: logger)
     }
 
     /// Binds; the returned listener accepts connections once `run` is called.
     public func bind() async throws -> Listener {
-        let (handler, logger, readTimeout) = (self.handler, self.logger, self.readTimeout)
+        let (handler, logger, readTimeout, pending) = (self.handler, self.logger, self.readTimeout, self.pending)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture { () throws -> any Channel in
-                    try child.pipeline.syncOperations.addHandler(
-                        RTMPConnectionHandler(
-                            remoteAddress: child.remoteAddress?.description ?? "unknown", handler: handler,
-                            readTimeout: readTimeout, logger: logger))
+                    guard pending.admit() else {
+                        pending.refused(.pendingLimit, on: child.eventLoop)
+                        try child.pipeline.syncOperations.addHandler(RTMPRefusedConnectionHandler())
+                        return child
+                    }
+                    do {
+                        try child.pipeline.syncOperations.addHandler(
+                            RTMPConnectionHandler(
+                                remoteAddress: child.remoteAddress?.description ?? "unknown", handler: handler,
+                                readTimeout: readTimeout, pending: pending, logger: logger))
+                    } catch {
+                        pending.leave()
+                        throw error
+                    }
                     return child
                 }
             }
@@ -84,6 +101,11 @@ public struct RTMPServer: Sendable {
 /// It is the only handler in the pipeline: it also closes a connection that sends nothing for
 /// `readTimeout`, which NIO's `IdleStateHandler` plus a closing handler did before; every read
 /// passed through both, and at 500 streams those two hops were 3 % of the server's CPU.
+///
+/// The connection counts as pending (`RTMPPendingConnections`) until its publish is accepted or
+/// it closes. Every end but a normal one (the peer closes after publishing, or after
+/// FCUnpublish / deleteStream) is logged as a warning with its reason; refusals because a
+/// shared limit ran out are logged by `RTMPPendingConnections`, at most once a second.
 final class RTMPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -94,7 +116,13 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var session: RTMPServerSession
     private var sink: LiveMediaQueue?
     private var streamName: String?
+    /// Why the connection is ending, once it is logged (nil: no abnormal end so far).
     private var endReason: String?
+    private let pending: RTMPPendingConnections
+    /// Counted in `pending` (until a publish is accepted or the connection closes).
+    private var countedAsPending = true
+    /// A publish was accepted on this connection: its close is a normal end.
+    private var published = false
     /// A publish decision is pending: outputs after the request and newly read bytes wait.
     private var deciding = false
     private var waitingOutputs: [RTMPServerSession.Output] = []
@@ -117,12 +145,35 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var idleCheck: Scheduled<Void>?
     private static let checksPerTimeout = 4
 
-    init(remoteAddress: String, handler: any PublishHandler, readTimeout: TimeAmount, logger: Logger) {
+    init(remoteAddress: String, handler: any PublishHandler, readTimeout: TimeAmount, pending: RTMPPendingConnections, logger: Logger) {
         self.remote = remoteAddress
         self.handler = handler
         self.readTimeout = readTimeout
+        self.pending = pending
         self.logger = logger
-        self.session = RTMPServerSession(remoteAddress: remoteAddress)
+        self.session = RTMPServerSession(
+            remoteAddress: remoteAddress, maximumMessageSize: pending.limits.maximumMessageSize, budget: pending.budget)
+    }
+
+    private func leavePending() {
+        guard countedAsPending else { return }
+        countedAsPending = false
+        pending.leave()
+    }
+
+    private var logName: String { "rtmp \(remote)\(streamName.map { " (\($0))" } ?? "")" }
+
+    /// Ends the connection for an error of the session: a warning with the error's code, or,
+    /// when a budget shared by all pending connections ran out, a refusal (counted, logged
+    /// once a second).
+    private func close(for error: IngestError, context: ChannelHandlerContext) {
+        endReason = "\(error)"
+        if error.code == .serverBusy, !published {
+            pending.refused(.bufferBudget, on: context.eventLoop)
+        } else {
+            logger.warning("\(logName): closing the connection: \(error)", metadata: ["code": "\(error.code)"])
+        }
+        stop(context: context)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -152,7 +203,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         }
         let reason = "nothing received for \(readTimeout.nanoseconds / 1_000_000) ms"
         endReason = reason
-        logger.warning("rtmp \(remote)\(streamName.map { " (\($0))" } ?? ""): closing the connection: \(reason)")
+        logger.warning("\(logName): closing the connection: \(reason)")
         stop(context: context)
     }
 
@@ -173,9 +224,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         do {
             try session.receive(buffer.readableBytesView, into: &outputs)
         } catch {
-            endReason = "\(error)"
-            logger.warning("rtmp \(remote)\(streamName.map { " (\($0))" } ?? ""): closing the connection: \(error)")
-            stop(context: context)
+            close(for: error, context: context)
             return
         }
         handle(outputs[...], arrival: arrival, context: context)
@@ -232,6 +281,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             // sent before it closed is published, then the stream ends (`endAfterClose`).
             sink = accepted
             streamName = request.streamName
+            published = true
+            leavePending()
             logger.info("rtmp \(remote): publishing \(request.streamName)")
             do {
                 for item in try session.acceptPublish(streamName: request.streamName) {
@@ -244,11 +295,10 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 context.flush()
                 deliverMedia(arrival: .now, context: context)
             } catch {
-                endReason = "\(error)"
-                logger.warning("rtmp \(remote) (\(request.streamName)): closing the connection: \(error)")
-                stop(context: context)
+                close(for: error, context: context)
             }
         case .refuse(let refusal):
+            endReason = "publish of \(request.streamName) refused: \(refusal.reason)"
             logger.warning("rtmp \(remote): publish of \(request.streamName) refused: \(refusal.reason)")
             stopped = true
             guard !inactive else { return }
@@ -304,17 +354,32 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    /// A socket error (connection reset, …): a warning, unless the connection was already
+    /// ending for a reason logged before (then the error is its consequence).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        endReason = endReason ?? "\(error)"
-        logger.debug("rtmp \(remote): connection error: \(error)")
+        if endReason == nil {
+            endReason = "\(error)"
+            logger.warning("\(logName): connection error: \(error)")
+        } else {
+            logger.debug("\(logName): connection error after \(endReason ?? ""): \(error)")
+        }
         stop(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         inactive = true
         idleCheck?.cancel()
+        leavePending()
+        if endReason == nil, !published, !deciding {  // a publish decided later is logged by `decided`
+            endReason = "closed \(session.progress)"
+            logger.warning("\(logName): connection closed \(session.progress)")
+        }
         if !deciding { endAfterClose(context: context) }  // else `decided` ends it
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        leavePending()
     }
 
     /// The connection is closed. Bytes it read before the close that were waiting (reading was
@@ -334,4 +399,20 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             self.sink = nil
         }
     }
+}
+
+/// A connection over `RTMPServerLimits.maximumPendingConnections`: closed as soon as it is
+/// active, nothing read (the refusal is counted and logged by `RTMPPendingConnections`).
+final class RTMPRefusedConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { context.close(promise: nil) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

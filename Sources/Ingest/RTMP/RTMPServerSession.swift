@@ -12,6 +12,11 @@
 /// @setDataFrame onMetaData, audio, video …
 /// FCUnpublish, deleteStream        ─  end of publishing
 /// ```
+///
+/// Until a publish is accepted the session holds little: at most
+/// `RTMPLimits.maximumBufferedBytesBeforePublish` of unfinished messages and media held while
+/// the publish is decided, and only as much as its share of the server's `RTMPBufferBudget`
+/// allows. Once accepted, a message may be as large as `maximumMessageSize`.
 public struct RTMPServerSession: Sendable {
     public enum Output: Sendable, Equatable {
         case send([UInt8])
@@ -31,7 +36,7 @@ public struct RTMPServerSession: Sendable {
 
     private var state = State.handshake
     private var handshake: RTMPHandshake
-    private var decoder = RTMPChunkDecoder()
+    private var decoder: RTMPChunkDecoder
     private var encoder = RTMPChunkEncoder()
     private var demuxer = FLVDemuxer()
     private var app = ""
@@ -39,6 +44,10 @@ public struct RTMPServerSession: Sendable {
     private var peerWindow: UInt32 = 0
     /// Media, data and command messages that came while the publish decision was pending.
     private var held: [RTMPMessage] = []
+    /// Payload bytes in `held`: they count against the limit before publish, with the
+    /// decoder's unfinished messages.
+    private var heldBytes = 0
+    private let maximumMessageSize: Int
     /// The messages of one read and the media events of one message: kept between reads so
     /// that a read allocates no arrays of its own but the outputs it returns.
     private var received: [RTMPMessage] = []
@@ -46,12 +55,39 @@ public struct RTMPServerSession: Sendable {
     private var acknowledged: UInt64 = 0
     private let remoteAddress: String
 
-    public init(remoteAddress: String, handshakeRandom: [UInt8]? = nil) {
+    /// A session whose publisher may send messages of up to `maximumMessageSize` bytes once its
+    /// publish is accepted; before that it holds at most
+    /// `RTMPLimits.maximumBufferedBytesBeforePublish`, and (with a `budget`) only what its share
+    /// of the budget allows.
+    public init(
+        remoteAddress: String, handshakeRandom: [UInt8]? = nil,
+        maximumMessageSize: Int = RTMPLimits.defaultMaximumMessageSize, budget: RTMPBufferBudget? = nil
+    ) {
         self.remoteAddress = remoteAddress
+        self.maximumMessageSize = maximumMessageSize
         handshake = RTMPHandshake(random: handshakeRandom)
+        // Messages may announce their full size before publish (a client that does not wait for
+        // the answer to `publish` sends a keyframe at once), but only the bytes that arrive are
+        // held, and few may.
+        decoder = RTMPChunkDecoder(
+            maximumMessageLength: maximumMessageSize, maximumBufferedBytes: RTMPLimits.maximumBufferedBytesBeforePublish)
+        decoder.limitsBeforePublish = true
+        decoder.budgetShare = budget.map { RTMPBufferBudget.Share(of: $0) }
     }
 
     public var isPublishing: Bool { state == .publishing }
+
+    /// How far the client got, for the log line of a connection that closes before publishing.
+    var progress: String {
+        switch state {
+        case .handshake: "during the handshake"
+        case .waitingForConnect: "before connect"
+        case .connected: "before publish"
+        case .deciding: "while its publish was decided"
+        case .publishing: "while publishing"
+        case .unpublished: "after publishing"
+        }
+    }
 
     /// Takes bytes from the client. Throws (the connection must then be closed) on malformed or
     /// hostile input; the error's reason names what was wrong.
@@ -88,12 +124,18 @@ public struct RTMPServerSession: Sendable {
     /// sent while the decision was pending (clients that do not wait for onStatus).
     public mutating func acceptPublish(streamName: String) throws(IngestError) -> [Output] {
         state = .publishing
+        if decoder.limitsBeforePublish {  // the publisher's limits from now on; its budget share is given back
+            decoder.limitsBeforePublish = false
+            decoder.maximumBufferedBytes = RTMPLimits.maximumBufferedBytes(maximumMessageSize: maximumMessageSize)
+            decoder.budgetShare = nil
+        }
         // User Control StreamBegin (event 0) for the publishing stream.
         var bytes = encoder.encode(control(RTMPMessage.TypeID.userControl, [0, 0] + RTMPChunkEncoder.bigEndian(Self.publishStreamID)))
         bytes += onStatus(level: "status", code: "NetStream.Publish.Start", description: "\(streamName) is now published.")
         var outputs: [Output] = [.send(bytes)]
         let waiting = held
         held = []
+        heldBytes = 0
         for message in waiting { try handle(message, into: &outputs) }
         return outputs
     }
@@ -114,7 +156,13 @@ public struct RTMPServerSession: Sendable {
     private mutating func handle(_ message: consuming RTMPMessage, into outputs: inout [Output]) throws(IngestError) {
         if state == .deciding, message.typeID > RTMPMessage.TypeID.setPeerBandwidth {  // keep order: all but protocol control
             guard held.count < RTMPLimits.maximumPendingPackets else {
-                throw IngestError(.invalidStream, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
+                throw IngestError(.limitExceeded, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
+            }
+            heldBytes += message.payload.count
+            guard heldBytes + decoder.bufferedBytes <= decoder.maximumBufferedBytes else {
+                throw IngestError(
+                    .limitExceeded,
+                    "RTMP: more than \(decoder.maximumBufferedBytes) bytes of messages before the publish was accepted (only commands are expected then)")
             }
             held.append(message)
             return

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPServe
+import Ingest
 import Packager
 import Yams
 
@@ -17,6 +18,23 @@ struct LiveOptions: ParsableArguments {
 
     @Option(name: .customLong("rtmp-threads"), help: "Event loop threads reading RTMP publishers (default: one per four cores, at least one; one reads about 1,000 2 Mbit/s streams).")
     var rtmpThreads: Int?
+
+    @Option(
+        name: .customLong("rtmp-max-message-size"),
+        help: "Largest RTMP message (a keyframe) a publisher may send, in bytes (default 4194304 = 4 MiB; 65536…16777215).")
+    var rtmpMaxMessageSize: Int?
+
+    @Option(
+        name: .customLong("rtmp-max-pending-connections"),
+        help: ArgumentHelp(
+            "RTMP connections that have not had a publish accepted, at once (default 256); more are closed at once.",
+            discussion: "A connection counts from its accept until its publish passes the token and name checks."))
+    var rtmpMaxPendingConnections: Int?
+
+    @Option(
+        name: .customLong("rtmp-pending-buffer-budget"),
+        help: "Bytes that RTMP connections without an accepted publish may hold together (default 33554432 = 32 MiB; each at most 262144).")
+    var rtmpPendingBufferBudget: Int?
 
     @Flag(name: .customLong("no-rtmp"), help: "Do not run the RTMP server.")
     var noRTMP = false
@@ -60,7 +78,32 @@ struct LiveOptions: ParsableArguments {
         let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
         let threads = rtmpThreads ?? file.rtmpThreads ?? LiveIngest.defaultRTMPThreads
         guard (1...256).contains(threads) else { throw ValidationError("rtmp_threads must be 1…256") }
-        return LiveIngest(configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port, rtmpThreads: threads)
+        return LiveIngest(
+            configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port, rtmpThreads: threads, rtmpLimits: try rtmpLimits(file: file))
+    }
+
+    /// The RTMP limits of the flags, else of the file, else the defaults; each in its range.
+    func rtmpLimits(file: LiveConfigFile) throws -> RTMPServerLimits {
+        var limits = RTMPServerLimits()
+        if let size = rtmpMaxMessageSize ?? file.rtmpMaxMessageSize {
+            let range = RTMPLimits.messageSizeRange
+            guard range.contains(size) else {
+                throw ValidationError("--rtmp-max-message-size (rtmp_max_message_size) must be \(range.lowerBound)…\(range.upperBound) bytes")
+            }
+            limits.maximumMessageSize = size
+        }
+        if let count = rtmpMaxPendingConnections ?? file.rtmpMaxPendingConnections {
+            guard count >= 1 else { throw ValidationError("--rtmp-max-pending-connections (rtmp_max_pending_connections) must be ≥ 1") }
+            limits.maximumPendingConnections = count
+        }
+        if let budget = rtmpPendingBufferBudget ?? file.rtmpPendingBufferBudget {
+            let minimum = RTMPServerLimits.minimumPendingBufferBudget
+            guard budget >= minimum else {
+                throw ValidationError("--rtmp-pending-buffer-budget (rtmp_pending_buffer_budget) must be ≥ \(minimum) bytes (what one connection may hold)")
+            }
+            limits.pendingBufferBudget = budget
+        }
+        return limits
     }
 }
 
