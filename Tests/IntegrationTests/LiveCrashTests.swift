@@ -2,9 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -23,7 +20,7 @@ struct LiveCrashTests {
             "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
             "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info",
         ]
-        let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
+        let first = try ServeProcess.start(arguments, log: directory.appendingPathComponent("first.log"))
         try await waitUntil("the first server listens", seconds: 30) { canConnect(port: rtmpPort) && canConnect(port: httpPort) }
         let publisher = Process()
         publisher.executableURL = URL(fileURLWithPath: try Tools.ffmpeg())
@@ -43,7 +40,7 @@ struct LiveCrashTests {
         let leftOpen = try String(contentsOf: playlist, encoding: .utf8)
         #expect(!leftOpen.contains("#EXT-X-ENDLIST"))
 
-        let second = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("second.log"))
+        let second = try ServeProcess.start(arguments, log: directory.appendingPathComponent("second.log"))
         defer { second.stop() }
         let restarted = ContinuousClock.now
         try await waitUntil("the second server listens", seconds: 30) { canConnect(port: httpPort) }
@@ -55,41 +52,12 @@ struct LiveCrashTests {
         let ended = try String(contentsOf: playlist, encoding: .utf8)
         #expect(ended.hasPrefix(leftOpen), "every segment listed before the kill stays listed")
 
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/api/streams/cam")!)
-        let info = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        #expect(info?["state"] as? String == "ended", "\(String(decoding: data, as: UTF8.self))")
+        let body = try httpGet(port: httpPort, path: "/api/streams/cam")
+        let info = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        #expect(info?["state"] as? String == "ended", "\(body)")
         #expect(info?["live"] as? Bool == false)
         let decode = try await Subprocess.run(
             try Tools.ffmpeg(), ["-nostdin", "-v", "error", "-i", playlist.path, "-f", "null", "-"], timeout: .seconds(60))
         #expect(decode.succeeded, "\(decode.summary)")
-    }
-}
-
-/// `hlsseg serve` as a child process, its output in `log`.
-struct ServeProcess {
-    let process = Process()
-
-    init(arguments: [String], log: URL) throws {
-        process.executableURL = URL(fileURLWithPath: try Tools.hlsseg())
-        process.arguments = arguments
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    /// SIGKILL, as a crash or the OOM killer would: no shutdown of any kind.
-    func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// SIGTERM, then waits for the exit.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
     }
 }

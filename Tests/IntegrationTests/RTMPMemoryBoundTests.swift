@@ -24,15 +24,15 @@ struct RTMPMemoryBoundTests {
         let fixture = try await FixtureStore.shared.url(.highProfileBFrames)
         let directory = try TestScratch.directory("rtmp-memory-bound")
         let root = directory.appendingPathComponent("streams", isDirectory: true)
-        let (httpPort, rtmpPort) = (try ServeProcess.freeLoopbackPort(), try ServeProcess.freeLoopbackPort())
+        let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())
         let server = try ServeProcess.start(
             [
                 "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1", "--rtmp-port", "\(rtmpPort)",
                 "--rtmp-max-pending-connections", "\(Self.pendingCap)",
             ], log: directory.appendingPathComponent("serve.log"))
         defer { server.stop() }
-        try await ServeProcess.waitUntil("the RTMP and HTTP ports accept connections", seconds: 30) {
-            ServeProcess.canConnect(port: rtmpPort) && ServeProcess.canConnect(port: httpPort)
+        try await waitUntil("the RTMP and HTTP ports accept connections", seconds: 30) {
+            canConnect(port: rtmpPort) && canConnect(port: httpPort)
         }
 
         // The healthy publisher: the fixture looped at its own pace for as long as the test runs.
@@ -44,22 +44,22 @@ struct RTMPMemoryBoundTests {
         defer { publisher.stop() }
         let playlist = root.appendingPathComponent("cam1/index.m3u8")
         let segments = { ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").components(separatedBy: "#EXTINF").count - 1 }
-        try await ServeProcess.waitUntil("the publisher's first segment", seconds: 30) { segments() >= 1 }
+        try await waitUntil("the publisher's first segment", seconds: 30) { segments() >= 1 }
         let segmentsBefore = segments()
         let baseline = try server.residentBytes()
         var peak = baseline
-        let metrics = { try ServeProcess.httpGet(port: httpPort, path: "/metrics") }
+        let metrics = { try httpGet(port: httpPort, path: "/metrics") }
 
         // Wave 1: 200 connections at once; the first 150 are pending, the other 50 refused.
         var wave = try (0..<200).map { _ in try HostileConnection(port: rtmpPort) }
-        let refusedOverTheCap = try await ServeProcess.poll(seconds: 20) {
+        let refusedOverTheCap = try await poll(seconds: 20) {
             Self.sample(try metrics(), #"hlsseg_live_rtmp_connections_refused_total{reason="pending_limit"}"#) == 50
         }
         #expect(refusedOverTheCap, "not 50 refusals over the cap in /metrics")
         // Each: handshake, Set Chunk Size 1 MiB, 3.5 MiB of each of two 4 MiB video messages.
         let large = HostileConnection.attack(chunkSize: 1 << 20, messageLength: 4 << 20, sent: 3584 << 10, streams: 2)
         try await HostileConnection.sendAll(large, on: wave) { peak = max(peak, try server.residentBytes()) }
-        let closedForTheirMessages = try await ServeProcess.poll(seconds: 20) {
+        let closedForTheirMessages = try await poll(seconds: 20) {
             peak = max(peak, try server.residentBytes())
             return Self.sample(try metrics(), "hlsseg_live_rtmp_pending_connections") == 0
         }
@@ -72,7 +72,7 @@ struct RTMPMemoryBoundTests {
         let justUnder = HostileConnection.attack(chunkSize: 1 << 20, messageLength: 4 << 20, sent: 240 << 10, streams: 1)
         try await HostileConnection.sendAll(justUnder, on: wave) { peak = max(peak, try server.residentBytes()) }
         var text = ""
-        let refusedOverTheBudget = try await ServeProcess.poll(seconds: 20) {
+        let refusedOverTheBudget = try await poll(seconds: 20) {
             peak = max(peak, try server.residentBytes())
             text = try metrics()
             let refused = Self.sample(text, #"hlsseg_live_rtmp_connections_refused_total{reason="buffer_budget"}"#) ?? 0
@@ -87,7 +87,7 @@ struct RTMPMemoryBoundTests {
 
         // The publisher went on: two more segments (4 s) after all of this.
         let segmentsAfterAttack = segments()
-        try await ServeProcess.waitUntil("two more segments from the publisher", seconds: 20) { segments() >= segmentsAfterAttack + 2 }
+        try await waitUntil("two more segments from the publisher", seconds: 20) { segments() >= segmentsAfterAttack + 2 }
         #expect(segments() > segmentsBefore)
         #expect(publisher.isRunning, "ffmpeg stopped publishing:\n\(publisher.logText.suffix(2_000))")
 
@@ -120,7 +120,7 @@ final class HostileConnection {
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-        var address = ServeProcess.loopback(port: port)
+        var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
@@ -185,121 +185,6 @@ final class HostileConnection {
             try between()
             try await Task.sleep(for: .milliseconds(20))
         }
-    }
-}
-
-/// A child process of the test (the server, a publisher), its output in a file.
-struct ServeProcess {
-    let process: Process
-    let log: URL
-
-    static func start(_ arguments: [String], executable: String? = nil, log: URL) throws -> ServeProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable ?? Tools.hlsseg())
-        process.arguments = arguments
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return ServeProcess(process: process, log: log)
-    }
-
-    var isRunning: Bool { process.isRunning }
-    var logText: String { String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self) }
-
-    /// SIGTERM, then SIGKILL after three seconds: a child started from a test thread inherits
-    /// its blocked signals, and ffmpeg does not unblock SIGTERM.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let killAt = ContinuousClock.now + .seconds(3)
-        while process.isRunning, ContinuousClock.now < killAt { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    /// VmRSS from /proc/<pid>/status, in bytes.
-    func residentBytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { throw HarnessError("no VmRSS in /proc/\(process.processIdentifier)/status") }
-        return kilobytes << 10
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read it back, close).
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw HarnessError("no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    /// The body of `GET path` on 127.0.0.1:`port` (HTTP/1.0: the server closes after the body).
-    static func httpGet(port: Int, path: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { throw HarnessError("GET \(path): cannot connect to port \(port)") }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
-            throw HarnessError("GET \(path): send failed")
-        }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            response += buffer[..<count]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1.1 200") || text.hasPrefix("HTTP/1.0 200"), let split = text.range(of: "\r\n\r\n") else {
-            throw HarnessError("GET \(path): \(text.prefix(200))")
-        }
-        return String(text[split.upperBound...])
-    }
-
-    static func waitUntil(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
-        guard try await poll(seconds: seconds, condition) else { throw HarnessError("timed out after \(seconds) s waiting for \(what)") }
-    }
-
-    /// Whether `condition` became true within `seconds` (checked every 100 ms).
-    static func poll(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }
 
