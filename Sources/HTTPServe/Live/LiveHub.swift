@@ -30,6 +30,9 @@ public actor LiveHub: PublishHandler {
         /// (`adoptStreamsLeftOpen`); nil once a publisher comes back, or for other streams.
         var playlistLeftOpen: [UInt8]?
         var publisher: UInt64?
+        /// The current (or last) publisher's queue: once it is finished, the publisher has gone
+        /// and only its last media is still being packaged.
+        var queue: LiveMediaQueue?
         /// The task feeding the packager from the current (or last) publisher.
         var pump: Task<Void, Never>?
         var idleTimer: Task<Void, Never>?
@@ -71,6 +74,9 @@ public actor LiveHub: PublishHandler {
     /// A stream ended (its last playlist written) since the current sync started: the loop
     /// must sync once more before it stops.
     private var endedSinceSyncStarted = false
+    /// Streams whose end (`end(name:entry:)`) is under way: already out of `entries`, and
+    /// their final playlist not yet written, so the sync loop must not stop.
+    private var streamsEnding = 0
     private var syncFailureLogged = false
 
     public init(
@@ -115,7 +121,9 @@ public actor LiveHub: PublishHandler {
             }
         }
         var entry = entries[name] ?? Entry()
-        guard entry.publisher == nil else {
+        // A publisher that has gone while its last media is still being packaged does not hold
+        // the name: one that reconnects at once is taken, and continues after that media.
+        guard entry.publisher == nil || entry.queue?.isFinished == true else {
             return .refuse(PublishRefusal(.alreadyPublishing, "\(name) is already being published"))
         }
         do {
@@ -130,6 +138,7 @@ public actor LiveHub: PublishHandler {
         entry.idleTimer = nil
         entry.playlistLeftOpen = nil
         let queue = LiveMediaQueue()
+        entry.queue = queue
         let previous = entry.pump
         entry.pump = Task { [logger] in
             await previous?.value
@@ -282,7 +291,7 @@ public actor LiveHub: PublishHandler {
             do { try await Task.sleep(for: configuration.syncInterval) } catch { break }
             endedSinceSyncStarted = false
             await syncOutput()
-            if entries.isEmpty, !endedSinceSyncStarted { break }
+            if entries.isEmpty, streamsEnding == 0, !endedSinceSyncStarted { break }
         }
         syncLoop = nil
     }
@@ -312,7 +321,11 @@ public actor LiveHub: PublishHandler {
     }
 
     private func publisherEnded(name: String, publisher: UInt64, reason: String?) {
-        guard var entry = entries[name], entry.publisher == publisher else { return }
+        guard var entry = entries[name], entry.publisher == publisher else {
+            // A new publisher took over while this one's last media was packaged.
+            if let reason { logger.warning("live \(name): publisher gone: \(reason)") }
+            return
+        }
         entry.publisher = nil
         let ending = "ending the playlist in \(configuration.idleTimeout) unless it comes back"
         if let reason {
@@ -385,6 +398,8 @@ public actor LiveHub: PublishHandler {
     }
 
     private func end(name: String, entry: Entry) async {
+        streamsEnding += 1
+        defer { streamsEnding -= 1 }
         entry.idleTimer?.cancel()
         guard let packager = entry.packager else { return endLeftOpen(name: name, entry: entry) }
         do {
@@ -405,11 +420,13 @@ public actor LiveHub: PublishHandler {
     /// Server shutdown: every stream ends now (ENDLIST), after its queued media is written.
     public func finishAll() async {
         shutDown = true
-        let all = entries
-        entries = [:]
-        for (name, entry) in all {
-            entry.idleTimer?.cancel()
-            await entry.pump?.value
+        let hadStreams = !entries.isEmpty
+        for name in entries.keys.sorted() {
+            entries[name]?.idleTimer?.cancel()
+            // The entry stays while its pump drains: a pump that has not made the stream's
+            // packager yet makes it there.
+            await entries[name]?.pump?.value
+            guard let entry = entries.removeValue(forKey: name) else { continue }  // ended meanwhile
             await end(name: name, entry: entry)
         }
         // Every playlist has its ENDLIST: make it all durable before the process exits. Also
@@ -419,6 +436,6 @@ public actor LiveHub: PublishHandler {
             syncLoop.cancel()
             await syncLoop.value
         }
-        if configuration.fileSync == .periodic, !all.isEmpty || loopWasRunning { await syncOutput() }
+        if configuration.fileSync == .periodic, hadStreams || loopWasRunning { await syncOutput() }
     }
 }

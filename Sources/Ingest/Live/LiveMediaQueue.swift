@@ -173,6 +173,9 @@ public final class LiveMediaQueue: Sendable {
     /// Why the publisher ended (nil: it disconnected); meaningful once `next` returned nil.
     public var endReason: String? { state.withLock { $0.endReason } }
 
+    /// The publisher has finished (`finish(reason:)`); what it sent may still be waiting.
+    public var isFinished: Bool { state.withLock { $0.ended } }
+
     private func shouldWake(_ state: State) -> Bool {
         state.wake == .everyEvent || state.hasWakeItem || state.items.count >= limits.wakeAfterEvents
             || state.bytes * 2 > limits.pauseAboveBytes
