@@ -126,6 +126,6 @@ let package = Package(
             swiftSettings: strictSettings),
         // Runs the built `hlsseg` binary against fixtures made by Debian's ffmpeg and checks
         // the output with ffmpeg/ffprobe as independent decoders.
-        .testTarget(name: "IntegrationTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["Playlist", "Segmenter", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -124,7 +124,7 @@ struct SegmentOutputTests {
     @Test("tfdt of every fragment = previous tfdt + its sample durations", arguments: SegmentCase.all)
     func decodeTimelineIsContinuous(_ testCase: SegmentCase) async throws {
         let run = try await SegmentRuns.shared.run(testCase)
-        let timeline = try FragmentTimeline(contentsOf: run.concatenated)
+        let timeline = try FragmentTimeline(initSegment: run.initURL, segments: run.segmentURLs)
         for kind in StreamKind.allCases {
             guard let track = timeline.track(kind) else { continue }
             for (previous, next) in zip(track.fragments, track.fragments.dropFirst()) {
@@ -141,7 +141,7 @@ struct SegmentOutputTests {
         arguments: SegmentCase.all.filter(\.sourcesHaveTimestamps))
     func timestampsKeepSync(_ testCase: SegmentCase) async throws {
         let run = try await SegmentRuns.shared.run(testCase)
-        let timeline = try FragmentTimeline(contentsOf: run.concatenated)
+        let timeline = try FragmentTimeline(initSegment: run.initURL, segments: run.segmentURLs)
         let streams: [(StreamKind, Fixture)] =
             [testCase.video.map { (.video, $0.fixture) }, testCase.audio.map { (.audio, $0.fixture) }]
             .compactMap { $0 }

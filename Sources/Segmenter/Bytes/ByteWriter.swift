@@ -27,6 +27,8 @@ public struct ByteWriter: Sendable {
         for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
+    public mutating func write(_ value: Int16) { write(UInt16(bitPattern: value)) }
+
     public mutating func write(_ value: Int32) { write(UInt32(bitPattern: value)) }
 
     public mutating func write(_ value: UInt64) {
@@ -52,10 +54,10 @@ public struct ByteWriter: Sendable {
 
     /// Writes an ISO-BMFF box: a size placeholder, the type, whatever `body` writes, then the
     /// real size patched in. Boxes over 4 GiB are not something a segmenter writes.
-    public mutating func box(_ type: StaticString, _ body: (inout ByteWriter) -> Void) {
+    public mutating func box(_ type: FourCC, _ body: (inout ByteWriter) -> Void) {
         let start = bytes.count
         write(UInt32(0))
-        writeFourCC(type)
+        write(type)
         body(&self)
         guard let size = UInt32(exactly: bytes.count - start) else {
             preconditionFailure("box \(type) is larger than 4 GiB")
@@ -64,7 +66,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// A FullBox: a box whose body starts with an 8-bit version and 24-bit flags.
-    public mutating func fullBox(_ type: StaticString, version: UInt8, flags: UInt32, _ body: (inout ByteWriter) -> Void) {
+    public mutating func fullBox(_ type: FourCC, version: UInt8, flags: UInt32, _ body: (inout ByteWriter) -> Void) {
         box(type) { writer in
             writer.write(version)
             writer.write24(flags)

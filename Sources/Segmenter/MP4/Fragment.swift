@@ -29,24 +29,16 @@ public struct FragmentBytes: Sendable {
 }
 
 public enum Fragment {
-    // tfhd flags
-    static let defaultBaseIsMoof: UInt32 = 0x02_0000
-    // trun flags
-    static let dataOffsetPresent: UInt32 = 0x000001
-    static let sampleDurationPresent: UInt32 = 0x000100
-    static let sampleSizePresent: UInt32 = 0x000200
-    static let sampleFlagsPresent: UInt32 = 0x000400
-    static let sampleCompositionOffsetPresent: UInt32 = 0x000800
-    // sample_flags: sample_depends_on = 2 (an I-frame), or 1 plus sample_is_non_sync_sample.
-    static let syncSampleFlags: UInt32 = 0x0200_0000
-    static let nonSyncSampleFlags: UInt32 = 0x0101_0000
-
+    /// Writes the fragment from the box values of `Boxes/`: mfhd, tfhd and tfdt as values; each
+    /// trun through `TrackFragmentRunBox`'s serializer over a lazy view of the track's samples,
+    /// so no per-sample array is built on this live path.
     public static func bytes(sequenceNumber: UInt32, tracks: [TrackFragment]) -> FragmentBytes {
         let tracks = tracks.filter { !$0.samples.isEmpty }
         var writer = ByteWriter(capacity: 64 + tracks.reduce(0) { $0 + 40 + 16 * $1.samples.count })
         var dataOffsetPositions: [Int] = []
-        writer.box("moof") { moof in
-            moof.fullBox("mfhd", version: 0, flags: 0) { $0.write(sequenceNumber) }
+        dataOffsetPositions.reserveCapacity(tracks.count)
+        writer.box(MovieFragmentBox.boxType) { moof in
+            MovieFragmentHeaderBox(sequenceNumber: sequenceNumber).write(into: &moof)
             for track in tracks {
                 dataOffsetPositions.append(writeTrackFragment(&moof, track))
             }
@@ -55,15 +47,13 @@ public enum Fragment {
         let mdatHeaderSize = 8
         var dataOffset = writer.count + mdatHeaderSize
         for (position, track) in zip(dataOffsetPositions, tracks) {
-            writer.set(UInt32(dataOffset), at: position)
+            guard let offset = Int32(exactly: dataOffset) else {
+                preconditionFailure("a fragment over 2 GiB")  // a segment is seconds of media, never this large
+            }
+            writer.set(UInt32(bitPattern: offset), at: position)
             dataOffset += track.dataSize
         }
-        let mdatSize = mdatHeaderSize + tracks.reduce(0) { $0 + $1.dataSize }
-        guard let mdatSize32 = UInt32(exactly: mdatSize) else {
-            preconditionFailure("a fragment over 4 GiB")  // a segment is seconds of media, never this large
-        }
-        writer.write(mdatSize32)
-        writer.writeFourCC("mdat")
+        MediaDataBox.writeHeader(into: &writer, payloadSize: tracks.reduce(0) { $0 + $1.dataSize })
         return FragmentBytes(header: writer.bytes, payloads: tracks.flatMap { $0.samples.map(\.data) })
     }
 
@@ -71,24 +61,24 @@ public enum Fragment {
     static func writeTrackFragment(_ writer: inout ByteWriter, _ track: TrackFragment) -> Int {
         let hasNonSync = track.samples.contains { !$0.isSync }
         let hasCompositionOffsets = track.samples.contains { $0.compositionOffset != 0 }
+        var fields: TrackFragmentRunBox.SampleFields = [.duration, .size]
+        // Tracks whose samples are all sync samples rely on trex's default flags (0 = sync).
+        if hasNonSync { fields.insert(.flags) }
+        if hasCompositionOffsets { fields.insert(.compositionTimeOffset) }
         var dataOffsetPosition = 0
-        writer.box("traf") { traf in
-            traf.fullBox("tfhd", version: 0, flags: defaultBaseIsMoof) { $0.write(track.trackID) }
-            traf.fullBox("tfdt", version: 1, flags: 0) { $0.write(track.baseMediaDecodeTime) }
-            var flags = dataOffsetPresent | sampleDurationPresent | sampleSizePresent
-            // Tracks whose samples are all sync samples rely on trex's default flags (0 = sync).
-            if hasNonSync { flags |= sampleFlagsPresent }
-            if hasCompositionOffsets { flags |= sampleCompositionOffsetPresent }
-            traf.fullBox("trun", version: 1, flags: flags) { trun in
-                trun.write(UInt32(track.samples.count))
-                dataOffsetPosition = trun.count
-                trun.write(UInt32(0))  // data_offset, patched once the moof size is known
-                for sample in track.samples {
-                    trun.write(sample.duration)
-                    trun.write(UInt32(sample.data.count))
-                    if hasNonSync { trun.write(sample.isSync ? syncSampleFlags : nonSyncSampleFlags) }
-                    if hasCompositionOffsets { trun.write(sample.compositionOffset) }
+        writer.box(TrackFragmentBox.boxType) { traf in
+            TrackFragmentHeaderBox(trackID: track.trackID, defaultBaseIsMoof: true).write(into: &traf)
+            TrackFragmentBaseMediaDecodeTimeBox(version: 1, baseMediaDecodeTime: track.baseMediaDecodeTime).write(into: &traf)
+            traf.box(TrackFragmentRunBox.boxType) { trun in
+                let entries = track.samples.lazy.map { sample in
+                    TrackFragmentRunBox.Entry(
+                        duration: sample.duration, size: UInt32(sample.data.count), flags: sample.isSync ? .sync : .nonSync,
+                        compositionTimeOffset: Int64(sample.compositionOffset))
                 }
+                // data_offset: a placeholder, patched once the moof size is known.
+                dataOffsetPosition =
+                    TrackFragmentRunBox.writeBody(
+                        version: 1, dataOffset: 0, firstSampleFlags: nil, sampleFields: fields, samples: entries, into: &trun) ?? 0
             }
         }
         return dataOffsetPosition

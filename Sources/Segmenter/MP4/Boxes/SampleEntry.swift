@@ -1,0 +1,75 @@
+/// One entry of `stsd`: `avc1`/`avc3` + `avcC` for H.264, `mp4a` + `esds` for AAC, and any
+/// other codec kept as the box it is (so a file with, say, HEVC or Opus still parses).
+public enum SampleEntry: Sendable, Equatable {
+    case avc(AVCSampleEntry)
+    case mp4a(MP4AudioSampleEntry)
+    case other(RawBox)
+
+    public init(parsing box: RawBox) throws {
+        switch box.type {
+        case AVCSampleEntry.avc1, AVCSampleEntry.avc3: self = .avc(try AVCSampleEntry(parsing: box))
+        case MP4AudioSampleEntry.boxType: self = .mp4a(try MP4AudioSampleEntry(parsing: box))
+        default: self = .other(box)
+        }
+    }
+
+    public func write(into writer: inout ByteWriter) {
+        switch self {
+        case .avc(let entry): entry.write(into: &writer)
+        case .mp4a(let entry): entry.write(into: &writer)
+        case .other(let box): box.write(into: &writer)
+        }
+    }
+
+    /// The entry that describes `format` as we write it.
+    public init(format: TrackFormat) {
+        switch format {
+        case .video(.h264(let avcC), let width, let height, _):
+            self = .avc(AVCSampleEntry(width: UInt16(clamping: width), height: UInt16(clamping: height), configuration: avcC))
+        case .audio(.aac(let asc), let sampleRate, let channels, _):
+            // 16.16 fixed point; rates above 65535 Hz do not fit, and the ASC in esds is authoritative.
+            self = .mp4a(
+                MP4AudioSampleEntry(
+                    channelCount: UInt16(clamping: channels), sampleRate: sampleRate <= 0xffff ? UInt32(sampleRate) << 16 : 0,
+                    descriptor: ElementaryStreamDescriptorBox(audioSpecificConfig: asc)))
+        }
+    }
+
+    /// The track format this entry describes, with `timescale` from `mdhd`; nil for codecs we do
+    /// not carry and for `mp4a` entries that are not MPEG-4 Audio. An AAC configuration that
+    /// does not parse is an error.
+    public func format(timescale: UInt32) throws -> TrackFormat? {
+        switch self {
+        case .avc(let entry):
+            return .video(
+                codec: .h264(entry.configuration), width: Int(entry.width), height: Int(entry.height), timescale: timescale)
+        case .mp4a(let entry):
+            let config = entry.descriptor.decoderConfig
+            guard config.objectTypeIndication == DecoderConfigDescriptor.mpeg4Audio, let info = config.decoderSpecificInfo else {
+                return nil
+            }
+            let asc = try AudioSpecificConfig(parsing: info)
+            let channels: Int
+            switch asc.channelConfiguration {
+            case 0: channels = Int(entry.channelCount)
+            case 7: channels = 8
+            default: channels = Int(asc.channelConfiguration)
+            }
+            return .audio(codec: .aac(asc), sampleRate: asc.sampleRate, channels: channels, timescale: timescale)
+        case .other:
+            return nil
+        }
+    }
+
+    /// Writes the sample entry of `format`.
+    static func write(_ writer: inout ByteWriter, _ format: TrackFormat) {
+        SampleEntry(format: format).write(into: &writer)
+    }
+}
+
+extension SampleEntry {
+    /// A descriptor of `esds`: tag, size in 7-bit groups, body.
+    static func writeDescriptor(_ writer: inout ByteWriter, tag: UInt8, body: [UInt8]) {
+        ElementaryStreamDescriptorBox.writeDescriptor(&writer, tag: tag, body: body)
+    }
+}

@@ -1,0 +1,81 @@
+import TestSupport
+import Testing
+
+@testable import Segmenter
+
+/// The box golden table (`boxGoldenCases`) in both directions, then the hostile-input checks
+/// seeded from the same rows.
+@Suite("ISO-BMFF boxes: golden table, both directions")
+struct BoxGoldenTests {
+    @Test("value → exact bytes", arguments: boxGoldenCases)
+    func writes(_ row: BoxGoldenCase) {
+        #expect(hexString(row.write()) == hexString(row.bytes))
+    }
+
+    @Test("bytes → value", arguments: boxGoldenCases)
+    func parses(_ row: BoxGoldenCase) throws {
+        let mismatch = try row.parseMismatch(row.bytes[...])
+        #expect(mismatch == nil, "parsed as \(mismatch ?? "")")
+    }
+
+    @Test("bytes → value → the same bytes", arguments: boxGoldenCases)
+    func roundTrips(_ row: BoxGoldenCase) throws {
+        #expect(try row.reparsesEqual(row.bytes[...]))
+    }
+
+    /// Every proper prefix is cut short: `.truncated`, never a crash or a partial value.
+    @Test("every proper prefix fails with .truncated", arguments: boxGoldenCases)
+    func truncationSweep(_ row: BoxGoldenCase) {
+        for length in 0..<row.bytes.count {
+            let code = boxErrorCode { _ = try row.parseMismatch(row.bytes[..<length]) }
+            #expect(code == .truncated, "prefix of \(length) bytes: \(code.map { "\($0)" } ?? "parsed")")
+        }
+    }
+
+    /// A full box's fields account for every byte of its body: one more byte is
+    /// `.trailingBytes`; in a container it is a cut-short child header.
+    @Test("one byte more inside the box", arguments: boxGoldenCases)
+    func appendedByte(_ row: BoxGoldenCase) {
+        var writer = ByteWriter()
+        writer.write(row.bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } + 1)
+        let bytes = writer.bytes + row.bytes[4...] + [0]
+        let code = boxErrorCode { _ = try row.parseMismatch(bytes[...]) }
+        #expect(code == row.appendedByte)
+    }
+
+    /// One more box after the one expected is `.trailingBytes`.
+    @Test func boxAfterTheBoxIsRejected() {
+        let bytes = hex("00000010 6d666864 00000000 00000007 00000008 66726565")
+        #expect(boxErrorCode { _ = try MovieFragmentHeaderBox(parsing: bytes) } == .trailingBytes)
+    }
+
+    /// Seeded random byte changes to every row never crash; whatever still parses writes out
+    /// and parses again to the same value.
+    @Test("seeded mutations never crash", arguments: boxGoldenCases)
+    func mutations(_ row: BoxGoldenCase) {
+        var random = SeededRandom(seed: 0x6d70_3462_6f78 ^ UInt64(row.bytes.count))
+        for round in 0..<300 {
+            var bytes = row.bytes
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
+            _ = boxErrorCode {
+                let survives = try row.reparsesEqual(bytes[...])
+                #expect(survives, "round \(round): a parsed mutant does not survive writing")
+            }
+        }
+    }
+}
+
+/// The SegmenterError code `body` threw, or nil if it did not throw. Other errors fail the test.
+func boxErrorCode(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SegmenterError.Code? {
+    do {
+        try body()
+        return nil
+    } catch let error as SegmenterError {
+        return error.code
+    } catch {
+        Issue.record("threw \(error), not a SegmenterError", sourceLocation: sourceLocation)
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TestSupport
+
+/// Segments written by Debian's ffmpeg, made once per test run into the run's scratch folder
+/// (`TestScratch`): the parse-only side of the box tests. Two seconds of 160x120 H.264 at 25 fps
+/// with B-frames and a keyframe every second, plus mono AAC at 48 kHz:
+///
+/// - `hls/`: `-f hls -hls_segment_type fmp4 -hls_time 1` → `init.mp4`, `seg0.m4s`, `seg1.m4s`
+/// - `frag.mp4`: `-movflags frag_keyframe+empty_moov+default_base_moof` → ftyp, moov, then one
+///   moof + mdat per keyframe
+actor FFmpegSegmentFixtures {
+    static let shared = FFmpegSegmentFixtures()
+
+    static let frameRate = 25
+    static let seconds = 2
+
+    private var folder: URL?
+
+    /// The folder holding `hls/` and `frag.mp4`.
+    func directory() async throws -> URL {
+        if let folder { return folder }
+        let folder = try TestScratch.directory("segmenter-ffmpeg")
+        let inputs = [
+            "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=\(Self.frameRate)",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", "\(Self.seconds)", "-c:v", "libx264", "-g", "\(Self.frameRate)", "-bf", "2", "-c:a", "aac", "-ac", "1",
+        ]
+        let hls = folder.appendingPathComponent("hls", isDirectory: true)
+        try FileManager.default.createDirectory(at: hls, withIntermediateDirectories: true)
+        try await Self.ffmpeg(
+            inputs + [
+                "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "1", "-hls_playlist_type", "vod",
+                "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", hls.appendingPathComponent("seg%d.m4s").path,
+                hls.appendingPathComponent("index.m3u8").path,
+            ], in: folder)
+        try await Self.ffmpeg(
+            inputs + ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path],
+            in: folder)
+        self.folder = folder
+        return folder
+    }
+
+    /// Runs ffmpeg with no stdin and its output in files, killed after two minutes.
+    static func ffmpeg(_ arguments: [String], in folder: URL) async throws {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { "\($0)/ffmpeg" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else { throw FixtureError("ffmpeg not found: run scripts/setup.sh (installs Debian's ffmpeg)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-nostdin", "-y", "-v", "error"] + arguments
+        process.standardInput = FileHandle.nullDevice
+        let log = folder.appendingPathComponent("ffmpeg-\(UUID().uuidString).log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw FixtureError("cannot create \(log.path)") }
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(120)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw FixtureError("ffmpeg did not finish in 120 s: \(arguments.joined(separator: " "))")
+        }
+        guard process.terminationStatus == 0 else {
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw FixtureError("ffmpeg exited \(process.terminationStatus): \(arguments.joined(separator: " "))\n\(output)")
+        }
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
