@@ -67,11 +67,13 @@ struct RTMPPendingLimitTests {
         try await Self.waitUntil { server.pending.current == 2 }
 
         // Five more while two are pending: each closed by the server at once.
+        let refusalsStarted = ContinuousClock.now
         var refused: [any Channel] = []
         for _ in 0..<5 { refused.append(try await connect()) }
         for channel in refused {
             try await Self.waitUntil { !channel.isActive }
         }
+        let refusalSpan = ContinuousClock.now - refusalsStarted
         #expect(observer.refused(.pendingLimit) == 5)
         #expect(publisher.isActive && idle.isActive)
 
@@ -92,12 +94,13 @@ struct RTMPPendingLimitTests {
         try await Self.waitUntil { server.pending.current == 0 }
         #expect(observer.pending == 0)
 
-        // The five refusals: the first logged at once, the others together a second later.
+        // The five refusals: the first logged at once, the others together a second later (one
+        // more line for every further second the five took on a loaded machine).
         try await Self.waitUntil(seconds: 5) {
             log.all.filter { $0.message.contains("refused") }.compactMap(Self.refusedCount).reduce(0, +) == 5
         }
         let lines = log.all.filter { $0.message.contains("refused") }
-        #expect(lines.count <= 2, "\(lines)")
+        #expect(lines.count <= 2 + Int(refusalSpan.components.seconds), "\(lines) in \(refusalSpan)")
         #expect(lines.allSatisfy { $0.level == .warning && $0.message.contains("--rtmp-max-pending-connections") && $0.message.contains("code=serverBusy") })
         // Connections that close before publishing are abnormal ends: a warning each.
         let closedBeforePublishing = log.all.filter { $0.message.contains("connection closed") }

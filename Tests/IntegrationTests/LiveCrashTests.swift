@@ -42,8 +42,8 @@ struct LiveCrashTests {
 
         let second = try ServeProcess.start(arguments, log: directory.appendingPathComponent("second.log"))
         defer { second.stop() }
-        let restarted = ContinuousClock.now
         try await waitUntil("the second server listens", seconds: 30) { canConnect(port: httpPort) }
+        let restarted = ContinuousClock.now
         // Idle timeout (2 s) + 1 s, from the restart.
         try await waitUntil("EXT-X-ENDLIST after the restart", seconds: 3) {
             ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").contains("#EXT-X-ENDLIST")
