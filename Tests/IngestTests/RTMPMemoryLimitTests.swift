@@ -1,32 +1,9 @@
 import Segmenter
+import TestSupport
 import Testing
 
 @testable import Ingest
 
-/// What the memory attack on an RTMP server sends: Set Chunk Size, then the first `sent` bytes
-/// of `streams` video messages of `length` bytes each, on chunk streams 6, 7, …, interleaved
-/// chunk by chunk. The messages are never finished.
-enum PartialMessages {
-    static func bytes(chunkSize: Int, length: Int, sent: Int, streams: Int) -> [UInt8] {
-        var encoder = RTMPChunkEncoder()
-        var bytes = encoder.setChunkSize(chunkSize)
-        var offset = 0
-        while offset < sent {
-            let count = min(chunkSize, sent - offset)
-            for stream in 0..<streams {
-                let id = UInt8(6 + stream)
-                if offset == 0 {  // fmt 0: timestamp 0, length, type 9 (video), message stream 1
-                    bytes += [id, 0, 0, 0, UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), 9, 1, 0, 0, 0]
-                } else {
-                    bytes.append(0xC0 | id)  // fmt 3: the next chunk of the same message
-                }
-                bytes += [UInt8](repeating: 0x27, count: count)
-            }
-            offset += count
-        }
-        return bytes
-    }
-}
 
 /// A session as the server makes one, fed in reads of `batch` bytes like a socket delivers.
 struct FedSession {
@@ -80,7 +57,7 @@ struct RTMPMemoryLimitTests {
     func boundBeforePublish(connected: Bool, batch: Int) {
         let prefix = Self.handshake + (connected ? Self.commandsBeforePublish : [])
         // Chunk size 1 MiB, most of two 4 MiB messages (the largest a publisher may send).
-        let attack = PartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 3 << 20, streams: 2)
+        let attack = RTMPPartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 3 << 20, streams: 2)
         var connection = FedSession()
         do {
             try connection.feed(prefix + attack, batch: batch)
@@ -141,7 +118,7 @@ struct RTMPMemoryLimitTests {
         let budget = RTMPBufferBudget(capacity: 5 * chunk)
         // Three 64 KiB chunks of a 4 MiB video message: 192 KiB held, under the 256 KiB each may hold.
         let prefix = Self.handshake + Self.commandsBeforePublish
-        let partial = PartialMessages.bytes(chunkSize: chunk, length: 4 << 20, sent: 3 * chunk, streams: 1)
+        let partial = RTMPPartialMessages.bytes(chunkSize: chunk, length: 4 << 20, sent: 3 * chunk, streams: 1)
 
         var first = FedSession(budget: budget)
         try first.feed(prefix + partial, batch: chunk + 1)

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Ingest
@@ -116,7 +117,7 @@ struct RTMPPendingLimitTests {
         let serverTask = Task { try await listener.run() }
         defer { serverTask.cancel() }
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: listener.port).get()
-        let attack = PartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 1 << 20, streams: 2)
+        let attack = RTMPPartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 1 << 20, streams: 2)
         channel.writeAndFlush(ByteBuffer(bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + attack), promise: nil)
         try await Self.waitUntil { !channel.isActive }
         try await Self.waitUntil { server.pending.current == 0 }

@@ -21,22 +21,13 @@ struct LiveServeTests {
         let log = directory.appendingPathComponent("serve.log")
         let (httpPort, rtmpPort) = (try freeLoopbackPort(), try freeLoopbackPort())
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: try Tools.hlsseg())
-        server.arguments = [
-            "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
-            "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info", "--fsync", fsync,
-            "--rtmp-threads", "\(rtmpThreads)",
-        ]
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw HarnessError("cannot create \(log.path)") }
-        let logHandle = try FileHandle(forWritingTo: log)
-        server.standardOutput = logHandle
-        server.standardError = logHandle
-        try server.run()
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        let server = try ServeProcess.start(
+            [
+                "serve", "--root", root.path, "--http-port", "\(httpPort)", "--rtmp-host", "127.0.0.1",
+                "--rtmp-port", "\(rtmpPort)", "--idle-timeout", "2", "--log-level", "info", "--fsync", fsync,
+                "--rtmp-threads", "\(rtmpThreads)",
+            ], log: log)
+        defer { server.stop() }
         try await waitUntil("the RTMP and HTTP ports accept connections", seconds: 30) {
             canConnect(port: rtmpPort) && canConnect(port: httpPort)
         }

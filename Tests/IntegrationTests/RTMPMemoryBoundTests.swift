@@ -133,27 +133,10 @@ final class HostileConnection {
 
     deinit { close(descriptor) }
 
-    /// C0 C1 C2, Set Chunk Size, then the first `sent` bytes of `streams` video messages of
-    /// `messageLength` bytes on chunk streams 6, 7, …, interleaved chunk by chunk; never finished.
+    /// C0 C1 C2, then `RTMPPartialMessages`: large video messages never finished.
     static func attack(chunkSize: Int, messageLength length: Int, sent: Int, streams: Int) -> [UInt8] {
-        var bytes: [UInt8] = [3] + [UInt8](repeating: 0, count: 1536) + [UInt8](repeating: 0x5A, count: 1536)
-        // Set Chunk Size: chunk stream 2, fmt 0, length 4, type 1, message stream 0.
-        bytes += [0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0] + withUnsafeBytes(of: UInt32(chunkSize).bigEndian, Array.init)
-        var offset = 0
-        while offset < sent {
-            let count = min(chunkSize, sent - offset)
-            for stream in 0..<streams {
-                let id = UInt8(6 + stream)
-                if offset == 0 {  // fmt 0: timestamp 0, length, type 9 (video), message stream 1
-                    bytes += [id, 0, 0, 0, UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), 9, 1, 0, 0, 0]
-                } else {
-                    bytes.append(0xC0 | id)
-                }
-                bytes += [UInt8](repeating: 0x27, count: count)
-            }
-            offset += count
-        }
-        return bytes
+        [3] + [UInt8](repeating: 0, count: 1536) + [UInt8](repeating: 0x5A, count: 1536)
+            + RTMPPartialMessages.bytes(chunkSize: chunkSize, length: length, sent: sent, streams: streams)
     }
 
     /// Sends what the socket takes now; true while there is more to send and the server has not
