@@ -23,6 +23,9 @@ let package = Package(
         // Already in the graph through Hummingbird; named because HTTPServe's fast path uses them.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // Already in the graph through hummingbird-websocket; HTTPServe gzips playlists with it
+        // (zlib, which libavformat-dev already brings in as zlib1g-dev).
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // libavformat / libavcodec / libavutil, found with pkg-config (Debian: libavformat-dev).
@@ -80,6 +83,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -68,6 +68,9 @@ final class CachedFile: Sendable {
         case notMade
         /// Above `Gzip.maxInputSize`: sent as it is.
         case tooBig
+        /// zlib could not set up its state (out of memory): sent as it is this time, tried
+        /// again on the next request.
+        case failed
     }
 
     /// The gzip encoding, made on first use (unless `makeIfMissing` is false) and kept with
@@ -76,7 +79,7 @@ final class CachedFile: Sendable {
         guard bytes.readableBytes <= Gzip.maxInputSize else { return .tooBig }
         if let done = gzipped.withLockedValue({ $0 }) { return .made(done) }
         guard makeIfMissing else { return .notMade }
-        let compressed = ByteBuffer(bytes: Gzip.compress(Array(bytes.readableBytesView)))
+        guard let compressed = try? Gzip.compress(bytes) else { return .failed }
         gzipped.withLockedValue { $0 = compressed }
         return .made(compressed)
     }

@@ -86,7 +86,7 @@ struct FileResponder: Sendable {
                     etag = String(etag.dropLast()) + "-gz\""
                     headers[.contentEncoding] = "gzip"
                 case .notMade: return nil
-                case .tooBig: break
+                case .tooBig, .failed: break
                 }
             }
         }
