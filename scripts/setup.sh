@@ -19,9 +19,9 @@ for arg in "$@"; do
     esac
 done
 
-# Building: the CLibAV system-library target finds libavformat with pkg-config; the hlsseg
-# executable links mimalloc (CMimalloc).
-BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev)
+# Building: the CLibAV system-library target finds libavformat with pkg-config; CompressNIO
+# (gzip) links the system zlib; the hlsseg executable links mimalloc (CMimalloc).
+BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev zlib1g-dev)
 # Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
