@@ -20,10 +20,18 @@ struct ClientFrameCheckingChannel<Base: ServerChildChannel>: ServerChildChannel 
     /// The largest message, whole or fragmented (`ClientFrameCheckHandler.maximumMessageLength`).
     let maximumMessageLength: Int
 
+    /// The base's value is returned even when the installer cannot be added (the connection is
+    /// then closed, so no frame goes unchecked): a value dropped here would end in an
+    /// `NIOAsyncChannel` nobody finishes, which NIO traps on.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let maximumMessageLength = maximumMessageLength
-        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try channel.pipeline.syncOperations.addHandler(ClientFrameCheckInstaller(maximumMessageLength: maximumMessageLength))
+        return base.setup(channel: channel, logger: logger).map { value in
+            do {
+                try channel.pipeline.syncOperations.addHandler(ClientFrameCheckInstaller(maximumMessageLength: maximumMessageLength))
+            } catch {
+                logger.debug("connection closed at setup: \(error)")
+                channel.close(promise: nil)
+            }
             return value
         }
     }

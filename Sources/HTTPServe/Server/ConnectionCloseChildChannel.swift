@@ -12,14 +12,22 @@ struct ConnectionCloseChildChannel<Base: ServerChildChannel>: ServerChildChannel
 
     let base: Base
 
+    /// The base's value is returned even when the handler cannot be added (the connection is
+    /// then closed): a value dropped here would hold an `NIOAsyncChannel` nobody finishes, which
+    /// NIO traps on; Hummingbird's `handle` finishes it on the closed connection.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        base.setup(channel: channel, logger: logger).map { value in
             let pipeline = channel.pipeline.syncOperations
             let handler = ConnectionCloseHandler()
-            if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
-                try pipeline.addHandler(handler, position: .before(codec))
-            } else {
-                try pipeline.addHandler(handler)
+            do {
+                if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+                    try pipeline.addHandler(handler, position: .before(codec))
+                } else {
+                    try pipeline.addHandler(handler)
+                }
+            } catch {
+                logger.debug("connection closed at setup: \(error)")
+                channel.close(promise: nil)
             }
             return value
         }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Ends HTTP/1 connections where RFC 9112 says they end, for every request NIO's HTTP/1 decoder
 /// reads (all of them without the fast path; with it, those it hands over):
@@ -19,6 +20,13 @@ import NIOHTTP1
 /// after an HTTP/1.0 request and leaves it open, and in the WebSocket-upgrade variant leaves a
 /// head refused before the first request without any answer (NIO's upgrade handler passes the
 /// error on and keeps waiting for a request).
+///
+/// - A graceful shutdown (`ChannelShouldQuiesceEvent`) closes a connection of the
+///   WebSocket-upgrade variant that has not passed on its first request yet. Until NIO's upgrade
+///   handler has decided on that request, nothing of Hummingbird's is in the pipeline to close
+///   the idle connection, and Hummingbird's wait for the upgrade's outcome cannot be cancelled:
+///   a client that connected and sent nothing would hold the shutdown. (With the fast path, its
+///   handler closes such connections itself; in the HTTP/1 variant, Hummingbird's does.)
 ///
 /// A body the decoder refuses midway (a bad chunk size) makes its request the last one: the
 /// route answers it as without this handler, and the connection closes after that answer.
@@ -63,7 +71,8 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var droppingInput = false
     /// The status for a refused head, waiting for the responses `owed` before it.
     private var refusal: HTTPResponseStatus?
-    /// The output is shut; the connection closes when the client closes or `lingerTime` passes.
+    /// This handler is ending the connection: the output is shut and the connection closes when
+    /// the client closes or `lingerTime` passes, or (graceful shutdown) it is closed outright.
     private var closing = false
     private var lingerTimer: Scheduled<Void>?
     /// The end of input (`ChannelEvent.inputClosed`) went by.
@@ -148,6 +157,15 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             return
         }
+        if event is ChannelShouldQuiesceEvent, owed.isEmpty, !requestBeingRead, !hasHTTPCodec(context) {
+            // Closed as the upgrade handler would see a client leave: the input ends first
+            // (`channelInactive`), so the upgrade's outcome fails quietly.
+            closing = true
+            lastRequestRead = true
+            droppingInput = true
+            context.close(promise: nil)
+            return
+        }
         if event as? ChannelEvent == .inputClosed {
             inputClosed = true
             if closing { context.close(promise: nil) }
@@ -179,6 +197,12 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .head, .body:
             context.write(data, promise: promise)
         }
+    }
+
+    /// Whether Hummingbird's HTTP/1 codec is behind this handler: always in the HTTP/1 variant; in
+    /// the WebSocket-upgrade variant once a request asked for no upgrade.
+    private func hasHTTPCodec(_ context: ChannelHandlerContext) -> Bool {
+        (try? context.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)) != nil
     }
 
     /// 431 for the decoder's limits (`RequestLimits`), 505 for a version other than 1.x, 400 otherwise.

@@ -156,13 +156,15 @@ public struct HLSServer: Sendable {
         let webSocketResponder = extensions.contains(where: \.usesWebSocket) ? buildWebSocketRouter().buildResponder() : nil
         // What `HTTPServerBuilder.http1` and `.http1WebSocketUpgrade` build, with RFC 9112's
         // closing rules (`ConnectionCloseHandler`) in front of Hummingbird and the fast path in
-        // front of everything.
+        // front of everything; connections accepted but never served while the server stops are
+        // closed (`UnservedClosingChildChannel`).
         let fastPath = self.fastPath
         let server = HTTPServerBuilder { responder -> any ServerChildChannel in
             func wrapped(_ base: some ServerChildChannel) -> any ServerChildChannel {
                 let closing = ConnectionCloseChildChannel(base: base)
-                guard let fastPath else { return closing }
-                return StreamFileChildChannel(base: closing, fastPath: fastPath, idleTimeout: idleTimeout)
+                guard let fastPath else { return UnservedClosingChildChannel(base: closing) }
+                return UnservedClosingChildChannel(
+                    base: StreamFileChildChannel(base: closing, fastPath: fastPath, idleTimeout: idleTimeout))
             }
             if let webSocketResponder {
                 // Frames and messages up to the ingest's message limit (hummingbird-websocket's
