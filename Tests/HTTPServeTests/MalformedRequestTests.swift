@@ -51,15 +51,36 @@ struct MalformedRequestTests {
         Case(name: "HTTP/2.0 as HTTP/1 text", bytes: head("GET /hls/live/index.m3u8 HTTP/2.0\r\nHost: x\r\n\r\n"), status: 505),
     ]
 
-    /// Sends `bytes` on a fresh connection whose reads time out after one second; the answer
-    /// and whether the server closed the connection right after it.
-    static func answer(port: Int, _ bytes: [UInt8]) async throws -> (response: RawResponse, closed: Bool) {
-        try await RawHTTPClient.run {
-            let connection = try RawHTTPConnection(port: port, timeoutSeconds: 1)
-            try connection.send(bytes: bytes)
-            let response = try connection.readResponse(to: RawRequest(target: "/"))
-            return (response, connection.closedByPeer())
+    /// Runs `exchange` (on a fresh connection whose reads time out after a second) until it is
+    /// done within a second, at most three times; returns the last run and how long it took.
+    /// The answers must come at once: on a loaded machine one run can be held up by scheduling
+    /// alone, while a server that answers only at its 60-s idle timeout fails every run.
+    static func prompt<T: Sendable>(_ exchange: @escaping @Sendable () throws -> T) async throws -> (value: T, elapsed: Duration) {
+        for attempt in 1... {
+            let started = ContinuousClock.now
+            do {
+                let value = try await RawHTTPClient.run(exchange)
+                let elapsed = ContinuousClock.now - started
+                if elapsed < .seconds(1) || attempt == 3 { return (value, elapsed) }
+            } catch {
+                if attempt == 3 { throw error }
+            }
         }
+        fatalError("unreachable")
+    }
+
+    /// Sends `bytes` on a fresh connection whose reads time out after one second; the answer
+    /// and whether the server closed the connection right after it (on the calling thread).
+    static func exchange(port: Int, _ bytes: [UInt8]) throws -> (response: RawResponse, closed: Bool) {
+        let connection = try RawHTTPConnection(port: port, timeoutSeconds: 1)
+        try connection.send(bytes: bytes)
+        let response = try connection.readResponse(to: RawRequest(target: "/"))
+        return (response, connection.closedByPeer())
+    }
+
+    /// `exchange` on a thread of its own.
+    static func answer(port: Int, _ bytes: [UInt8]) async throws -> (response: RawResponse, closed: Bool) {
+        try await RawHTTPClient.run { try exchange(port: port, bytes) }
     }
 
     @Test("each malformed head: its status within a second, Connection: close, then EOF", arguments: cases, [false, true])
@@ -67,14 +88,14 @@ struct MalformedRequestTests {
         try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
             try await fast.warmUp()
             for server in [fast, router] {
-                let started = ContinuousClock.now
-                let (response, closed) = try await Self.answer(port: server.port, item.bytes)
+                let port = server.port
+                let ((response, closed), elapsed) = try await Self.prompt { try Self.exchange(port: port, item.bytes) }
                 #expect(
                     response.status == item.status, "\(item) (fast path \(server.server.fastPath != nil), WebSocket \(webSocket))")
                 #expect(response.header("connection") == "close", "\(item): \(response)")
                 #expect(response.header("content-length") == "0", "\(item): \(response)")
                 #expect(closed, "\(item): the connection stays open after \(response.status)")
-                #expect(ContinuousClock.now - started < .seconds(1), "\(item)")
+                #expect(elapsed < .seconds(1), "\(item)")
             }
         }
     }
@@ -124,9 +145,9 @@ extension MalformedRequestTests {
             try await fast.warmUp()
             for server in [fast, router] {
                 for request in Self.lastRequests {
-                    let started = ContinuousClock.now
-                    let (answer, closed) = try await RawHTTPClient.run {
-                        let connection = try RawHTTPConnection(port: server.port, timeoutSeconds: 1)
+                    let port = server.port
+                    let ((answer, closed), elapsed) = try await Self.prompt {
+                        let connection = try RawHTTPConnection(port: port, timeoutSeconds: 1)
                         try connection.send([request, Self.healthz])
                         return (try connection.readResponse(to: request), connection.closedByPeer())
                     }
@@ -134,7 +155,7 @@ extension MalformedRequestTests {
                     #expect(answer.status == 200, "\(label)")
                     #expect(answer.header("connection") == "close", "\(label): \(answer)")
                     #expect(closed, "\(label)")
-                    #expect(ContinuousClock.now - started < .seconds(1), "\(label)")
+                    #expect(elapsed < .seconds(1), "\(label)")
                 }
             }
         }
@@ -194,14 +215,14 @@ extension MalformedRequestTests {
         try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
             let bytes = Self.head("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nZZ\r\n")
             for server in [fast, router] {
-                let started = ContinuousClock.now
-                let (response, closed) = try await Self.answer(port: server.port, bytes)
+                let port = server.port
+                let ((response, closed), elapsed) = try await Self.prompt { try Self.exchange(port: port, bytes) }
                 let label = "fast path \(server.server.fastPath != nil), WebSocket \(webSocket)"
                 // POST /healthz has no route: Hummingbird answers 404 without reading the body.
                 #expect(response.status == 404, "\(label): \(response)")
                 #expect(response.header("connection") == "close", "\(label): \(response)")
                 #expect(closed, "\(label)")
-                #expect(ContinuousClock.now - started < .seconds(1), "\(label)")
+                #expect(elapsed < .seconds(1), "\(label)")
                 // The same body cut short later, after the route answered without reading it.
                 let closedLater = try await RawHTTPClient.run {
                     let connection = try RawHTTPConnection(port: server.port, timeoutSeconds: 1)
