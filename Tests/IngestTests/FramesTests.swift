@@ -54,6 +54,17 @@ struct FramesTests {
         #expect(packets[1].dts == 0 && packets[2].dts == 1024 && packets[2].data == [0x21, 0x10])
     }
 
+    @Test("garbage in a video frame (a NAL unit with the forbidden bit set) is dropped, the frame kept")
+    func forbiddenBitUnitDropped() throws {
+        var session = FrameIngestSession()
+        var events = try session.receive(FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(), arrivalMicroseconds: 0)
+        let frame = Self.annexB([[0x65, 1, 2], [0xE5, 0xEE, 0xEE]]) + [0, 0, 1, 0x41, 7]
+        events += try session.receive(FrameMessage(kind: .video, isKeyframe: true, timestamps: (0, 0), payload: frame[...]).serialized(), arrivalMicroseconds: 5)
+        events += session.finish()
+        let packets = events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
+        #expect(packets.map(\.data) == [[0, 0, 0, 3, 0x65, 1, 2, 0, 0, 0, 2, 0x41, 7]])
+    }
+
     @Test("without timestamps the arrival time is used, and equal times still rise")
     func arrival() throws {
         var session = FrameIngestSession()

@@ -45,8 +45,9 @@ struct AMF0Tests {
         var nested: [UInt8] = []
         for _ in 0...RTMPLimits.maximumAMFDepth { nested += deep }
         nested.append(0x05)
-        #expect(throws: IngestError.self) { _ = try AMF0.decodeAll(nested) }
-        #expect(throws: IngestError.self) { _ = try AMF0.decodeAll([0x07, 0, 1]) }
-        #expect(throws: IngestError.self) { _ = try AMF0.decodeAll([0x0A, 0xFF, 0xFF, 0xFF, 0xFF]) }
+        #expect(ingestErrorCode { _ = try AMF0.decodeAll(nested) } == .limitExceeded)
+        #expect(ingestErrorCode { _ = try AMF0.decodeAll([0x07, 0, 1]) } == .invalidStream)
+        #expect(ingestErrorCode { _ = try AMF0.decodeAll([0x0A, 0xFF, 0xFF, 0xFF, 0xFF]) } == .limitExceeded)
+        #expect(ingestErrorCode { _ = try AMF0.decodeAll([0x02, 0x00, 0x05, 0x61]) } == .invalidStream)  // string cut off
     }
 }

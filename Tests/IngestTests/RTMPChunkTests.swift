@@ -109,19 +109,19 @@ struct RTMPChunkTests {
         #expect(messages.last?.payload == [0x42])
     }
 
-    @Test("hostile input is refused with a reason", arguments: [
-        ([0x46, 0, 0, 0, 0, 0, 1, 9], "before any full header"),
-        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF], "Set Chunk Size"),
-        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0], "Set Chunk Size 0"),
-        ([0x06, 0, 0, 0, 0xFF, 0xFF, 0xFF, 9, 1, 0, 0, 0], "exceeds the limit"),
-    ] as [([UInt8], String)])
-    func hostile(bytes: [UInt8], reason: String) {
-        var decoder = RTMPChunkDecoder()
-        #expect {
-            _ = try decoder.receive(bytes)
-        } throws: { error in
-            (error as? IngestError)?.reason.contains(reason) == true
-        }
+    @Test("hostile input is refused with its code, whole and one byte at a time", arguments: [
+        ([0x46, 0, 0, 0, 0, 0, 1, 9], .invalidStream),  // type 1 header before any full header
+        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF], .limitExceeded),  // Set Chunk Size 2^31 - 1
+        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0], .invalidStream),  // Set Chunk Size 0
+        ([0x02, 0, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0x80], .invalidStream),  // Set Chunk Size of 3 bytes
+        ([0x02, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 6], .invalidStream),  // Abort of 2 bytes
+        ([0x06, 0, 0, 0, 0xFF, 0xFF, 0xFF, 9, 1, 0, 0, 0], .limitExceeded),  // a message longer than allowed
+    ] as [([UInt8], IngestError.Code)])
+    func hostile(bytes: [UInt8], code: IngestError.Code) {
+        var whole = RTMPChunkDecoder()
+        #expect(ingestErrorCode { _ = try whole.receive(bytes) } == code)
+        var byByte = RTMPChunkDecoder()
+        #expect(ingestErrorCode { for byte in bytes { _ = try byByte.receive([byte]) } } == code)
     }
 
     @Test("too many chunk streams in flight")
@@ -131,7 +131,7 @@ struct RTMPChunkTests {
         for id in 0..<(RTMPLimits.maximumChunkStreams + 1) {
             bytes += [0x00, UInt8(id), 0, 0, 0, 0, 0, 200, 9, 1, 0, 0, 0] + [UInt8](repeating: 0xAB, count: 128)  // each unfinished
         }
-        #expect(throws: IngestError.self) { _ = try decoder.receive(bytes) }
+        #expect(ingestErrorCode { _ = try decoder.receive(bytes) } == .limitExceeded)
     }
 
     @Test("every proper prefix of a valid stream decodes to a prefix of its messages, without errors")
@@ -177,8 +177,8 @@ struct RTMPHandshakeTests {
     @Test("a version other than 3 is refused")
     func wrongVersion() {
         var handshake = RTMPHandshake()
-        #expect(throws: IngestError.self) { _ = try handshake.receive([0x06]) }
+        #expect(ingestErrorCode { _ = try handshake.receive([0x06]) } == .invalidStream)
         var http = RTMPHandshake()
-        #expect(throws: IngestError.self) { _ = try http.receive(Array("GET / HTTP/1.1\r\n".utf8)) }
+        #expect(ingestErrorCode { _ = try http.receive(Array("GET / HTTP/1.1\r\n".utf8)) } == .invalidStream)
     }
 }

@@ -107,16 +107,16 @@ struct RTMPSessionTests {
     func protocolErrors() {
         let client = RTMPTestClient()
         let start = RTMPTestClient.handshake() + RTMPTestClient.c2
-        #expect(throws: IngestError.self) { _ = try run(start + client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader), batch: 10_000) }
-        #expect(throws: IngestError.self) {
+        #expect(ingestErrorCode { _ = try run(start + client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader), batch: 10_000) } == .invalidStream)
+        #expect(ingestErrorCode {
             _ = try run(start + client.command([.string("publish"), .number(5), .null, .string("x")]), batch: 10_000)
-        }
-        #expect(throws: IngestError.self) {
+        } == .invalidStream)
+        #expect(ingestErrorCode {
             _ = try run(start + client.publishCommands() + client.media(9, timestamp: 0, [0x17, 0, 0, 0, 0, 1, 0x64]), batch: 10_000)
-        }
-        #expect(throws: IngestError.self) {
+        } == .invalidStream)
+        #expect(ingestErrorCode {
             _ = try run(start + client.publishCommands() + client.media(8, timestamp: 0, [0x2E, 0, 1]), batch: 10_000)
-        }
+        } == .unsupportedCodec)
     }
 
     @Test("Window Acknowledgement Size from the client makes the server acknowledge")

@@ -3,30 +3,8 @@ import CLibAV
 import Segmenter
 import Testing
 
-@Suite("Conversion and timing helpers")
+@Suite("Timing helpers")
 struct HelperTests {
-    @Test func annexBToLengthPrefixed() {
-        let input: [UInt8] = [0xde, 0xad, 0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5, 0]
-        let output = input.withUnsafeBytes { AnnexBConverter.convert($0, collectParameterSets: true) }
-        #expect(output.data == [0, 0, 0, 3, 0x67, 1, 2, 0, 0, 0, 2, 0x68, 3, 0, 0, 0, 3, 0x65, 4, 5])
-        #expect(output.skippedBytes == 2)
-        #expect(output.sequenceParameterSets == [[0x67, 1, 2]])
-        #expect(output.pictureParameterSets == [[0x68, 3]])
-    }
-
-    @Test func annexBDropsForbiddenBitUnits() {
-        let input: [UInt8] = [0, 0, 1, 0x41, 9, 0, 0, 1, 0xff, 0xee, 0xee, 0, 0, 1, 0x01, 7]
-        let output = input.withUnsafeBytes { AnnexBConverter.convert($0) }
-        #expect(output.data == [0, 0, 0, 2, 0x41, 9, 0, 0, 0, 2, 0x01, 7])
-        #expect(output.skippedBytes == 6)
-    }
-
-    @Test func lengthPrefixWidening() {
-        let input: [UInt8] = [0, 2, 0x65, 1, 0, 1, 0x06]
-        #expect(input.withUnsafeBytes { LengthPrefixConverter.widen($0, from: 2) } == [0, 0, 0, 2, 0x65, 1, 0, 0, 0, 1, 0x06])
-        #expect([UInt8]([0, 5, 1]).withUnsafeBytes { LengthPrefixConverter.widen($0, from: 2) } == nil)
-    }
-
     @Test func audioSmootherKeepsExactFrames() {
         // 1024-sample frames at 48 kHz stamped in milliseconds: 0, 21, 43, 64 ms.
         var smoother = AudioTimestampSmoother(tolerance: 48)

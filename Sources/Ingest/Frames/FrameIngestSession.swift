@@ -4,7 +4,9 @@ import Segmenter
 /// their arrival times in, `LiveMediaEvent`s out).
 ///
 /// - Video: SPS/PPS come from config messages or from the first keyframe's in-band parameter
-///   sets; access units are converted from Annex-B to 4-byte length prefixes; timescale 90 kHz.
+///   sets; access units are converted from Annex-B to 4-byte length prefixes by
+///   `AnnexB.toLengthPrefixed` (garbage and NAL units with the forbidden bit set are dropped);
+///   timescale 90 kHz.
 /// - Audio: ADTS frames; the first header gives the AudioSpecificConfig; timescale = sample rate,
 ///   frames of one message follow each other by 1024 samples.
 /// - Without timestamps, the arrival time (microseconds since the connection opened) is used.
@@ -40,7 +42,7 @@ public struct FrameIngestSession: Sendable {
     }
 
     private mutating func receiveVideo(_ message: FrameMessage, pts: Int64, dts: Int64) throws(IngestError) -> [LiveMediaEvent] {
-        let unit = H264AccessUnit(annexB: Array(message.payload))
+        let unit = H264AccessUnit(message.payload.withUnsafeBytes { AnnexB.toLengthPrefixed($0) })
         var events: [LiveMediaEvent] = []
         if let sps = unit.sequenceParameterSets.last, !unit.pictureParameterSets.isEmpty {
             let record: AVCDecoderConfigurationRecord

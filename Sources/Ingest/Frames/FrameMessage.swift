@@ -1,3 +1,5 @@
+import Segmenter
+
 /// One WebSocket ingest message: a 20-byte header, then an Annex-B H.264 access unit (or just
 /// SPS/PPS) or one or more ADTS AAC frames. All integers big-endian. See docs/ingest.md.
 ///
@@ -53,15 +55,15 @@ public struct FrameMessage: Sendable, Equatable {
         guard let kind = Kind(rawValue: bytes[1]) else { throw IngestError(.invalidStream, "frame message track \(bytes[1]) is neither 0 (video) nor 1 (audio)") }
         let flags = bytes[2]
         guard flags & ~0x07 == 0, bytes[3] == 0 else { throw IngestError(.invalidStream, "frame message has unknown flags or reserved bits set") }
-        func int64(at offset: Int) -> Int64 {
-            var value: UInt64 = 0
-            for byte in bytes[offset..<(offset + 8)] { value = value << 8 | UInt64(byte) }
-            return Int64(bitPattern: value)
-        }
         self.kind = kind
         isKeyframe = flags & 0x01 != 0
         isConfig = flags & 0x02 != 0
-        timestamps = flags & 0x04 != 0 ? (int64(at: 4), int64(at: 12)) : nil
+        let header = ByteReader(bytes)
+        if flags & 0x04 != 0, let pts = header.getUInt64(at: 4), let dts = header.getUInt64(at: 12) {  // within the header checked above
+            timestamps = (Int64(bitPattern: pts), Int64(bitPattern: dts))
+        } else {
+            timestamps = nil
+        }
         if let timestamps, timestamps.pts.magnitude > Self.maximumTimestamp.magnitude || timestamps.dts.magnitude > Self.maximumTimestamp.magnitude {
             throw IngestError(.invalidStream, "frame message timestamp beyond ±2^50 µs")
         }

@@ -191,8 +191,8 @@ extension LibAVInput {
             }
             return
         }
-        let units = extradata.withUnsafeBytes { AnnexBConverter.convert($0, collectParameterSets: true) }
-        try adoptParameterSets(sps: units.sequenceParameterSets, pps: units.pictureParameterSets)
+        let unit = H264AccessUnit(annexB: extradata)
+        try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
     }
 
     /// Makes the decoder configuration from the first SPS and the PPSs seen with it.

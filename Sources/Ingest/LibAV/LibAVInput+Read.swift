@@ -55,21 +55,23 @@ extension LibAVInput {
         case .lengthPrefixed(4):
             payload = copyBytes(bytes)
         case .lengthPrefixed(let size):
-            guard let widened = LengthPrefixConverter.widen(bytes, from: size) else {
-                stopAtDamage("an H.264 NAL unit length runs past the end of its packet")
+            do {
+                payload = try LengthPrefixed.convertToFourByteLengths(bytes, from: size)
+            } catch {
+                stopAtDamage("an H.264 NAL unit length does not fit its packet: \(error)")
                 return
             }
-            payload = widened
         case .annexB:
-            let output = AnnexBConverter.convert(bytes, collectParameterSets: state.decoderConfiguration == nil)
+            let output = AnnexB.toLengthPrefixed(bytes)
             if output.skippedBytes > 0 { noteGarbage(output.skippedBytes) }
             if state.decoderConfiguration == nil {
-                try adoptParameterSets(sps: output.sequenceParameterSets, pps: output.pictureParameterSets)
+                let unit = H264AccessUnit(output)
+                try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
                 state.decoderConfiguration = video?.decoderConfiguration
             }
-            guard !output.data.isEmpty else { return }
-            if output.skippedBytes > 0 && output.data.count < 8 { return }
-            payload = output.data
+            guard !output.lengthPrefixed.isEmpty else { return }
+            if output.skippedBytes > 0 && output.lengthPrefixed.count < 8 { return }
+            payload = output.lengthPrefixed
         }
         let timeBase = state.timeBase
         let timescale = state.timescale

@@ -71,7 +71,7 @@ public enum AMF0 {
         return values
     }
 
-    static func decodeValue(_ reader: inout ByteReader, depth: Int) throws(IngestError) -> AMF0Value {
+    static func decodeValue(_ reader: inout ByteReader<[UInt8]>, depth: Int) throws(IngestError) -> AMF0Value {
         guard depth < RTMPLimits.maximumAMFDepth else {
             throw IngestError(.limitExceeded, "AMF0: nesting deeper than \(RTMPLimits.maximumAMFDepth)")
         }
@@ -108,12 +108,12 @@ public enum AMF0 {
 
     private static var truncated: IngestError { IngestError(.invalidStream, "AMF0: value cut off") }
 
-    private static func readDouble(_ reader: inout ByteReader) throws(IngestError) -> Double {
+    private static func readDouble(_ reader: inout ByteReader<[UInt8]>) throws(IngestError) -> Double {
         guard let bits = reader.readUInt64() else { throw truncated }
         return Double(bitPattern: bits)
     }
 
-    private static func readString(_ reader: inout ByteReader, longLength: Bool) throws(IngestError) -> String {
+    private static func readString(_ reader: inout ByteReader<[UInt8]>, longLength: Bool) throws(IngestError) -> String {
         let length: Int
         if longLength {
             guard let value = reader.readUInt32() else { throw truncated }
@@ -126,7 +126,7 @@ public enum AMF0 {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func readProperties(_ reader: inout ByteReader, depth: Int) throws(IngestError) -> [(String, AMF0Value)] {
+    private static func readProperties(_ reader: inout ByteReader<[UInt8]>, depth: Int) throws(IngestError) -> [(String, AMF0Value)] {
         var entries: [(String, AMF0Value)] = []
         while true {
             let key = try readString(&reader, longLength: false)

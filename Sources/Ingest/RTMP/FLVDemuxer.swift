@@ -47,19 +47,27 @@ public struct FLVDemuxer: Sendable {
     public mutating func video(
         timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
     ) throws(IngestError) {
-        guard payload.count >= 1 else { return }
-        let frameType = payload[0] >> 4
-        let codecID = payload[0] & 0x0F
-        if payload[0] & 0x80 != 0 && codecID != 7 {
-            throw IngestError(.unsupportedCodec, "FLV: enhanced RTMP video (HEVC/AV1/VP9 FourCC) is not supported; send H.264")
+        let frameType: UInt8
+        let packetType: UInt8
+        let cts: Int32
+        do {  // the reader shares the payload's storage only in here: `body` below is then its sole owner
+            var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
+            guard let first = header.readUInt8() else { return }
+            frameType = first >> 4
+            let codecID = first & 0x0F
+            if first & 0x80 != 0 && codecID != 7 {
+                throw IngestError(.unsupportedCodec, "FLV: enhanced RTMP video (HEVC/AV1/VP9 FourCC) is not supported; send H.264")
+            }
+            guard codecID == 7 else {
+                throw IngestError(.unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7)")
+            }
+            if frameType == 5 { return }  // video info / command frame
+            guard let type = header.readUInt8(), let time = header.readUInt24() else {
+                throw IngestError(.invalidStream, "FLV: AVC video tag shorter than its 5-byte header")
+            }
+            packetType = type
+            cts = Int32(bitPattern: time << 8) >> 8  // CompositionTime is signed (SI24)
         }
-        guard codecID == 7 else {
-            throw IngestError(.unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7)")
-        }
-        if frameType == 5 { return }  // video info / command frame
-        guard payload.count >= 5 else { throw IngestError(.invalidStream, "FLV: AVC video tag shorter than its 5-byte header") }
-        let cts = Int32(bitPattern: (UInt32(payload[2]) << 16 | UInt32(payload[3]) << 8 | UInt32(payload[4])) << 8) >> 8
-        let packetType = payload[1]
         var body = consume payload
         body.removeFirst(5)
         switch packetType {
@@ -100,13 +108,19 @@ public struct FLVDemuxer: Sendable {
     public mutating func audio(
         timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
     ) throws(IngestError) {
-        guard payload.count >= 1 else { return }
-        let format = payload[0] >> 4
-        guard format == 10 else {
-            throw IngestError(.unsupportedCodec, "FLV: audio format \(format) is not supported; send AAC (sound format 10)")
+        let packetType: UInt8
+        do {  // as in `video`: the reader is gone before `body` takes the payload
+            var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
+            guard let first = header.readUInt8() else { return }
+            let format = first >> 4
+            guard format == 10 else {
+                throw IngestError(.unsupportedCodec, "FLV: audio format \(format) is not supported; send AAC (sound format 10)")
+            }
+            guard let type = header.readUInt8() else {
+                throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header")
+            }
+            packetType = type
         }
-        guard payload.count >= 2 else { throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header") }
-        let packetType = payload[1]
         var body = consume payload
         body.removeFirst(2)
         if packetType == 0 {

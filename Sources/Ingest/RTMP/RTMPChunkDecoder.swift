@@ -1,3 +1,5 @@
+import Segmenter
+
 /// Reassembles RTMP messages from the chunk stream (RTMP specification §5.3), a plain state
 /// machine: bytes in (any split, one byte at a time included), complete messages out.
 ///
@@ -145,33 +147,28 @@ public struct RTMPChunkDecoder: Sendable {
     }
 
     /// Reads one chunk at `start` if it is all there, moving `start` past it: `nil` when more
-    /// bytes are needed, `.some(nil)` for a chunk that did not complete a message.
+    /// bytes are needed, `.some(nil)` for a chunk that did not complete a message. The fields
+    /// are read in place from the caller's buffer (a `ByteReader` over it copies nothing).
     private mutating func nextChunk(
         in buffer: UnsafeBufferPointer<UInt8>, at start: inout Int
     ) throws(IngestError) -> RTMPMessage?? {
-        var position = start
-        func byte(_ index: Int) -> UInt32 { UInt32(buffer[index]) }
-        func available(_ count: Int) -> Bool { buffer.count - position >= count }
+        var reader = ByteReader(UnsafeBufferPointer(rebasing: buffer[start...]))
 
-        guard available(1) else { return nil }
-        let first = buffer[position]
+        guard let first = reader.readUInt8() else { return nil }
         let format = first >> 6
         var chunkStreamID = UInt32(first & 0x3F)
-        position += 1
         switch chunkStreamID {
         case 0:
-            guard available(1) else { return nil }
-            chunkStreamID = 64 + byte(position)
-            position += 1
+            guard let byte = reader.readUInt8() else { return nil }
+            chunkStreamID = 64 + UInt32(byte)
         case 1:
-            guard available(2) else { return nil }
-            chunkStreamID = 64 + byte(position) + byte(position + 1) << 8
-            position += 2
+            guard let id = reader.readUInt16LittleEndian() else { return nil }
+            chunkStreamID = 64 + UInt32(id)
         default: break
         }
 
         let headerLength = [11, 7, 3, 0][Int(format)]
-        guard available(headerLength) else { return nil }
+        guard reader.remaining >= headerLength else { return nil }
         let known = slot(of: chunkStreamID)
         guard format == 0 || known != nil else {
             throw IngestError(.invalidStream, "RTMP: chunk of type \(format) on chunk stream \(chunkStreamID) before any full header")
@@ -184,22 +181,24 @@ public struct RTMPChunkDecoder: Sendable {
         var newLength = stream.length
         var newType = stream.typeID
         var newStreamID = stream.messageStreamID
+        // The whole message header is here (checked above): these reads cannot come up short.
         if format <= 2 {
-            field = byte(position) << 16 | byte(position + 1) << 8 | byte(position + 2)
+            guard let timestamp = reader.readUInt24() else { return nil }
+            field = timestamp
         }
         if format <= 1 {
-            newLength = Int(byte(position + 3) << 16 | byte(position + 4) << 8 | byte(position + 5))
-            newType = buffer[position + 6]
+            guard let length = reader.readUInt24(), let type = reader.readUInt8() else { return nil }
+            newLength = Int(length)
+            newType = type
         }
         if format == 0 {
-            newStreamID = byte(position + 7) | byte(position + 8) << 8 | byte(position + 9) << 16 | byte(position + 10) << 24
+            guard let id = reader.readUInt32LittleEndian() else { return nil }
+            newStreamID = id
         }
-        position += headerLength
         var fullField = field
         if field == 0xFFFFFF {
-            guard available(4) else { return nil }
-            fullField = byte(position) << 24 | byte(position + 1) << 16 | byte(position + 2) << 8 | byte(position + 3)
-            position += 4
+            guard let extended = reader.readUInt32() else { return nil }
+            fullField = extended
         }
 
         let continuing = format == 3 && stream.received != nil
@@ -211,7 +210,7 @@ public struct RTMPChunkDecoder: Sendable {
         }
         let have = continuing ? stream.received! : 0
         let payloadLength = min(chunkSize, newLength - have)
-        guard available(payloadLength) else { return nil }
+        guard let chunkBytes = reader.readBytes(payloadLength) else { return nil }
 
         // The whole chunk is here: commit.
         let index = known ?? add(stream)
@@ -235,9 +234,8 @@ public struct RTMPChunkDecoder: Sendable {
             stream.typeID = newType
             stream.messageStreamID = newStreamID
         }
-        let chunkPayload = UnsafeBufferPointer(rebasing: buffer[position..<(position + payloadLength)])
-        position += payloadLength
-        start = position
+        let chunkPayload = UnsafeBufferPointer(rebasing: chunkBytes)
+        start += reader.readerIndex
         let received = have + payloadLength
         let payload: [UInt8]
         if received == stream.length {
@@ -279,16 +277,17 @@ public struct RTMPChunkDecoder: Sendable {
     private mutating func apply(_ message: RTMPMessage) throws(IngestError) {
         switch message.typeID {
         case RTMPMessage.TypeID.setChunkSize:
-            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Set Chunk Size shorter than 4 bytes") }
-            let size = Int(UInt32(message.payload[0] & 0x7F) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3]))
+            guard let field = ByteReader(message.payload).getUInt32(at: 0) else {
+                throw IngestError(.invalidStream, "RTMP: Set Chunk Size shorter than 4 bytes")
+            }
+            let size = Int(field & 0x7FFF_FFFF)  // the top bit is reserved (0)
             guard size >= 1 else { throw IngestError(.invalidStream, "RTMP: Set Chunk Size 0") }
             guard size <= RTMPLimits.maximumChunkSize else {
                 throw IngestError(.limitExceeded, "RTMP: Set Chunk Size \(size) outside 1…\(RTMPLimits.maximumChunkSize)")
             }
             chunkSize = size
         case RTMPMessage.TypeID.abort:
-            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
-            let id = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
+            guard let id = ByteReader(message.payload).getUInt32(at: 0) else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
             if let index = slot(of: id), let dropped = streams[index].received {
                 bufferedMessageBytes -= dropped
                 partials[index] = []

@@ -1,3 +1,5 @@
+import Segmenter
+
 /// One publishing client, from the first handshake byte to `deleteStream`: a plain state machine
 /// (bytes in; bytes to send, publish requests and media out), tested without sockets.
 ///
@@ -169,8 +171,10 @@ public struct RTMPServerSession: Sendable {
         }
         switch message.typeID {
         case RTMPMessage.TypeID.windowAcknowledgementSize:
-            guard message.payload.count >= 4 else { throw IngestError(.invalidStream, "RTMP: Window Acknowledgement Size shorter than 4 bytes") }
-            peerWindow = UInt32(message.payload[0]) << 24 | UInt32(message.payload[1]) << 16 | UInt32(message.payload[2]) << 8 | UInt32(message.payload[3])
+            guard let size = ByteReader(message.payload).getUInt32(at: 0) else {
+                throw IngestError(.invalidStream, "RTMP: Window Acknowledgement Size shorter than 4 bytes")
+            }
+            peerWindow = size
         case RTMPMessage.TypeID.commandAMF0, RTMPMessage.TypeID.commandAMF3:
             let body = message.typeID == RTMPMessage.TypeID.commandAMF3 ? Array(message.payload.dropFirst()) : message.payload
             outputs += try command(AMF0.decodeAll(body), message: message)

@@ -3,54 +3,144 @@ import Testing
 
 @testable import Segmenter
 
+/// `AnnexB.toLengthPrefixed`, the one Annex-B conversion: a golden table (input → output and
+/// what was dropped), then sweeps of prefixes and seeded mutations against a plain reference.
 @Suite struct AnnexBTests {
-    @Test func splitsOnThreeAndFourByteStartCodes() {
-        let stream = hex("00000001 6742 000001 68ce 00000001 6588 84 000001 4101")
-        let (units, skipped) = AnnexB.nalUnits(in: stream)
-        #expect(units.map(Array.init) == [[0x67, 0x42], [0x68, 0xce], [0x65, 0x88, 0x84], [0x41, 0x01]])
-        #expect(skipped == 0)
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var annexB: String
+        var lengthPrefixed: String
+        var skippedBytes = 0
+        var droppedNALUnits = 0
+        var testDescription: String { name }
     }
 
-    @Test func leadingGarbageIsCountedLeadingZerosAreNot() {
-        let garbage = hex("aabbcc 00000001 0901")
-        #expect(AnnexB.nalUnits(in: garbage).skippedLeadingBytes == 3)
-        #expect(AnnexB.nalUnits(in: garbage).units.map(Array.init) == [[0x09, 0x01]])
-        let zeros = hex("0000 00000001 0901")
-        #expect(AnnexB.nalUnits(in: zeros).skippedLeadingBytes == 0)
-        let garbageThenZeros = hex("ff00 00 000001 0901")
-        #expect(AnnexB.nalUnits(in: garbageThenZeros).skippedLeadingBytes == 1)
+    static let goldenCases: [Case] = [
+        Case(name: "empty input", annexB: "", lengthPrefixed: ""),
+        Case(
+            name: "3- and 4-byte start codes", annexB: "00000001 6742 000001 68ce 00000001 658884 000001 4101",
+            lengthPrefixed: "00000002 6742 00000002 68ce 00000003 658884 00000002 4101"),
+        Case(name: "zeros before a 4-byte start code", annexB: "0000 00000001 0901", lengthPrefixed: "00000002 0901"),
+        Case(name: "leading garbage", annexB: "aabbcc 00000001 0901", lengthPrefixed: "00000002 0901", skippedBytes: 3),
+        Case(name: "leading garbage, then zeros", annexB: "ff00 00 000001 0901", lengthPrefixed: "00000002 0901", skippedBytes: 1),
+        Case(
+            name: "leading garbage and SPS, PPS, IDR", annexB: "dead 00000001 670102 000001 6803 00000001 65040500",
+            lengthPrefixed: "00000003 670102 00000002 6803 00000003 650405", skippedBytes: 2),
+        Case(name: "no start code: all garbage", annexB: "0102030000", lengthPrefixed: "", skippedBytes: 3),
+        Case(name: "only zeros", annexB: "00000000", lengthPrefixed: ""),
+        Case(name: "a start code alone", annexB: "000001", lengthPrefixed: ""),
+        Case(
+            name: "trailing zeros belong to the next start code or the end",
+            annexB: "000001 0910 0000 00000001 6500 00 0000", lengthPrefixed: "00000002 0910 00000001 65"),
+        Case(name: "empty units", annexB: "000001 000001 00000001 0901 000001", lengthPrefixed: "00000002 0901"),
+        Case(name: "a unit of zeros is empty", annexB: "000001 0000 000001 0901", lengthPrefixed: "00000002 0901"),
+        Case(
+            name: "forbidden bit between two slices", annexB: "000001 4109 000001 ffeeee 000001 0107",
+            lengthPrefixed: "00000002 4109 00000002 0107", skippedBytes: 6, droppedNALUnits: 1),
+        Case(
+            name: "forbidden bit first, after garbage, before a 4-byte start code", annexB: "ee 000001 80 00000001 0901",
+            lengthPrefixed: "00000002 0901", skippedBytes: 1 + 4, droppedNALUnits: 1),
+        Case(
+            name: "forbidden bit last, with trailing zeros", annexB: "000001 0901 000001 f1f2 0000",
+            lengthPrefixed: "00000002 0901", skippedBytes: 5, droppedNALUnits: 1),
+        Case(
+            name: "only forbidden units", annexB: "00000001 81 00000001 c2c3",
+            lengthPrefixed: "", skippedBytes: 4 + 5, droppedNALUnits: 2),
+        Case(
+            name: "00 00 02 and 00 00 03 are not start codes; emulation prevention stays",
+            annexB: "000001 41000002 000001 65000003 01", lengthPrefixed: "00000004 41000002 00000005 6500000301"),
+    ]
+
+    @Test(arguments: goldenCases)
+    func golden(_ entry: Case) {
+        let conversion = AnnexB.toLengthPrefixed(hex(entry.annexB))
+        #expect(hexString(conversion.lengthPrefixed) == hexString(hex(entry.lengthPrefixed)))
+        #expect(conversion.skippedBytes == entry.skippedBytes)
+        #expect(conversion.droppedNALUnits == entry.droppedNALUnits)
+        // The array and the raw-buffer entry points are one conversion.
+        #expect(hex(entry.annexB).withUnsafeBytes { AnnexB.toLengthPrefixed($0) } == conversion)
+        #expect(Self.reference(hex(entry.annexB)) == conversion)
     }
 
-    @Test func trailingZerosBelongToTheNextStartCode() {
-        let stream = hex("000001 0910 0000 00000001 6500 00 0000")
-        let units = AnnexB.nalUnits(in: stream).units.map(Array.init)
-        #expect(units == [[0x09, 0x10], [0x65]])
-    }
-
-    @Test func noStartCodeEmptyUnitsAndEmptyInput() {
-        #expect(AnnexB.nalUnits(in: []).units.isEmpty)
-        #expect(AnnexB.nalUnits(in: []).skippedLeadingBytes == 0)
-        let noStart = hex("0102030000")
-        #expect(AnnexB.nalUnits(in: noStart).units.isEmpty)
-        #expect(AnnexB.nalUnits(in: noStart).skippedLeadingBytes == 3)
-        let empties = hex("000001 000001 00000001 0901 000001")
-        #expect(AnnexB.nalUnits(in: empties).units.map(Array.init) == [[0x09, 0x01]])
-    }
-
-    @Test func startCodeSplitAcrossTheFastSkip() {
-        // Start codes at every alignment relative to the scanner's three-byte stride.
+    @Test func startCodeAtEveryAlignmentOfTheFastSkip() {
         for padding in 0..<4 {
-            let stream = [UInt8](repeating: 0x55, count: padding) + hex("000001 41aa 000001 41bb")
-            let (units, skipped) = AnnexB.nalUnits(in: stream)
-            #expect(units.map(Array.init) == [[0x41, 0xaa], [0x41, 0xbb]])
-            #expect(skipped == padding)
+            let stream = [UInt8](repeating: 0x55, count: padding) + hex("000001 41aa 00000001 41bb 000001 41cc")
+            let conversion = AnnexB.toLengthPrefixed(stream)
+            #expect(conversion.lengthPrefixed == hex("00000002 41aa 00000002 41bb 00000002 41cc"))
+            #expect(conversion.skippedBytes == padding)
         }
     }
 
-    @Test func toLengthPrefixed() {
-        let stream = hex("ee 00000001 0910 000001 6588 8400")
-        #expect(AnnexB.toLengthPrefixed(stream) == hex("00000002 0910 00000003 658884"))
-        #expect(AnnexB.toLengthPrefixed([]) == [])
+    /// Every prefix of a real access unit, and seeded mutations of it and of start-code-dense
+    /// random bytes: the conversion agrees with the plain reference below, and its output is
+    /// well formed (lengths fit, no empty unit, no forbidden bit, no trailing zero byte).
+    @Test func prefixesAndMutationsAgreeWithTheReference() throws {
+        let stream = CodecFixtures.h264Streams[0]
+        let accessUnit = hex("ab 00000001 0910 00000001") + hex(stream.sps) + hex("000001") + hex(stream.pps)
+            + hex("000001 0605ff80 00000001 6588840021aa00 000001 e1e2e3")
+        for length in 0...accessUnit.count {
+            try Self.check(Array(accessUnit.prefix(length)))
+        }
+        var rng = SeededRandom(seed: 0xA11E_B)
+        let alphabet: [UInt8] = [0, 0, 0, 0, 1, 1, 3, 0x65, 0x80, 0xff]
+        for round in 0..<3_000 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = accessUnit
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let index = Int.random(in: 0..<bytes.count, using: &rng)
+                    bytes[index] = Bool.random(using: &rng) ? alphabet.randomElement(using: &rng)! : bytes[index] ^ 0x80
+                }
+                if Bool.random(using: &rng) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng))) }
+            } else {
+                bytes = (0..<Int.random(in: 0..<48, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            }
+            try Self.check(bytes)
+        }
+    }
+
+    private static func check(_ input: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let conversion = AnnexB.toLengthPrefixed(input)
+        #expect(conversion == reference(input), "input \(hexString(input))", sourceLocation: sourceLocation)
+        let units = try LengthPrefixed.nalUnits(in: conversion.lengthPrefixed)
+        #expect(units.count * 4 + units.map(\.count).reduce(0, +) == conversion.lengthPrefixed.count, sourceLocation: sourceLocation)
+        #expect(
+            units.allSatisfy { !$0.isEmpty && $0.first! & 0x80 == 0 && $0.last != 0 }, "input \(hexString(input))",
+            sourceLocation: sourceLocation)
+        #expect(units.map(\.count).reduce(0, +) + conversion.skippedBytes <= input.count, sourceLocation: sourceLocation)
+    }
+
+    /// The conversion written as plainly as possible: find every `00 00 01` one byte at a time,
+    /// cut the units between them, trim zero bytes, drop empty and forbidden-bit units.
+    static func reference(_ bytes: [UInt8]) -> AnnexBConversion {
+        var starts: [Int] = []
+        var index = 0
+        while index + 3 <= bytes.count {
+            if bytes[index] == 0 && bytes[index + 1] == 0 && bytes[index + 2] == 1 {
+                starts.append(index)
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        var leading = starts.first ?? bytes.count
+        while leading > 0 && bytes[leading - 1] == 0 { leading -= 1 }
+        var result = AnnexBConversion(lengthPrefixed: [], skippedBytes: leading, droppedNALUnits: 0)
+        for (number, start) in starts.enumerated() {
+            let begin = start + 3
+            var end = number + 1 < starts.count ? starts[number + 1] : bytes.count
+            while end > begin && bytes[end - 1] == 0 { end -= 1 }
+            guard end > begin else { continue }
+            if bytes[begin] & 0x80 != 0 {
+                result.skippedBytes += end - begin + 3
+                result.droppedNALUnits += 1
+                continue
+            }
+            let length = end - begin
+            result.lengthPrefixed += [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
+            result.lengthPrefixed += bytes[begin..<end]
+        }
+        return result
     }
 
     @Test func removesEmulationPrevention() {
@@ -85,6 +175,13 @@ import Testing
         #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("ffffffff 65")) } == .limitExceeded)
         #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: [0, 1, 0x65], lengthSize: 3) } == .invalidValue)
         #expect(codecErrorCode { _ = try LengthPrefixed.convertToFourByteLengths([0x05, 0x65], from: 1) } == .truncated)
+    }
+
+    @Test func convertsStraightFromARawBuffer() throws {
+        let twoByte: [UInt8] = [0, 2, 0x65, 1, 0, 1, 0x06]
+        #expect(try twoByte.withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } == hex("00000002 6501 00000001 06"))
+        #expect(codecErrorCode { _ = try [UInt8]([0, 5, 1]).withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } } == .truncated)
+        #expect(try [UInt8]().withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 4) } == [])
     }
 
     @Test func zeroLengthUnitsAreSkipped() throws {
@@ -132,6 +229,14 @@ import Testing
         #expect(again?.skippedBytes == 0)
     }
 
+    @Test func garbageIsDroppedAndCounted() {
+        let unit = H264AccessUnit(annexB: hex("00000001 0930 000001 ff0102 00000001 419a0102"))
+        #expect(unit.lengthPrefixed == hex("00000002 0930 00000004 419a0102"))
+        #expect(unit.nalUnitTypes == [9, 1])
+        #expect(unit.skippedBytes == 6)
+        #expect(unit == H264AccessUnit(AnnexB.toLengthPrefixed(hex("00000001 0930 000001 ff0102 00000001 419a0102"))))
+    }
+
     @Test func nonKeyframe() throws {
         let unit = H264AccessUnit(annexB: hex("00000001 0930 00000001 419a0102"))
         #expect(!unit.containsIDR)
@@ -140,20 +245,5 @@ import Testing
         #expect(twoByte.lengthPrefixed == unit.lengthPrefixed)
         #expect(!twoByte.containsIDR)
         #expect(codecErrorCode { _ = try H264AccessUnit(lengthPrefixed: hex("00000009 65")) } == .truncated)
-    }
-}
-
-@Suite("AnnexB ranges over a raw buffer")
-struct AnnexBRangeTests {
-    /// The pointer-based split (used by ingest on libav's buffers) and the array one agree, and
-    /// joining the ranges gives the same bytes as `toLengthPrefixed`.
-    @Test func rangesAgreeWithNalUnitsAndJoin() {
-        let stream: [UInt8] = [0xAB, 0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 4, 5, 6, 0]
-        let (ranges, skipped) = stream.withUnsafeBytes { AnnexB.nalUnitRanges(in: $0) }
-        #expect(skipped == 1)
-        #expect(ranges.map { Array(stream[$0]) } == AnnexB.nalUnits(in: stream).units.map(Array.init))
-        let joined = stream.withUnsafeBytes { LengthPrefixed.join(ranges, of: $0) }
-        #expect(joined == AnnexB.toLengthPrefixed(stream))
-        #expect(joined == [0, 0, 0, 3, 0x67, 1, 2, 0, 0, 0, 2, 0x68, 3, 0, 0, 0, 4, 0x65, 4, 5, 6])
     }
 }

@@ -44,6 +44,35 @@ import Testing
         #expect(reader.remainingBytes == [0x11, 0x22, 0x33, 0x44])
     }
 
+    @Test func littleEndianReads() {
+        var reader = ByteReader([0x01, 0x02, 0x03, 0x04, 0x05, 0x06])
+        #expect(reader.readUInt16LittleEndian() == 0x0201)
+        #expect(reader.peekUInt32LittleEndian() == 0x0605_0403)
+        #expect(reader.getUInt16LittleEndian(at: 4) == 0x0605)
+        #expect(reader.getUInt32LittleEndian(at: 3) == nil)
+        #expect(reader.readUInt32LittleEndian() == 0x0605_0403)
+        #expect(reader.readUInt16LittleEndian() == nil)
+        #expect(reader.isAtEnd)
+    }
+
+    /// The same reads over a caller's buffer, read in place (how the RTMP chunk decoder uses it).
+    @Test func readsAnUnsafeBufferInPlace() {
+        let bytes: [UInt8] = [0xee, 0x03, 0x00, 0x01, 0x02, 0xff, 0xff, 0xff, 0x14, 0x01, 0x00, 0x00, 0x00, 0xaa]
+        bytes.withUnsafeBufferPointer { whole in
+            var reader = ByteReader(UnsafeBufferPointer(rebasing: whole[1...]))
+            #expect(reader.readUInt8() == 0x03)
+            #expect(reader.readUInt24() == 0x00_0102)
+            #expect(reader.readUInt24() == 0xff_ffff)
+            #expect(reader.readUInt8() == 0x14)
+            #expect(reader.readUInt32LittleEndian() == 1)
+            let payload = reader.readBytes(1)
+            #expect(payload.map(Array.init) == [0xaa])
+            #expect(payload?.base.baseAddress == whole.baseAddress.map { $0 + 1 }, "a slice of the caller's buffer, not a copy")
+            #expect(reader.readerIndex == 13 && reader.isAtEnd)
+            #expect(reader.readUInt8() == nil)
+        }
+    }
+
     @Test func offsetsCountFromTheStartOfASlice() {
         let whole: [UInt8] = [9, 9, 9, 0x01, 0x02]
         var reader = ByteReader(whole[3...])

@@ -63,7 +63,7 @@ import Testing
 
     @Test func lengthPrefixedPrefixes() throws {
         let annexB = hex("00000001 0910 00000001") + Self.spsFixtures[0] + hex("00000001 68ebe3cb22c0 00000001 65888400aabbcc")
-        let data = AnnexB.toLengthPrefixed(annexB)
+        let data = AnnexB.toLengthPrefixed(annexB).lengthPrefixed
         #expect(try LengthPrefixed.nalUnits(in: data).count == 4)
         let boundaries: Set<Int> = [0, 6, 6 + 4 + Self.spsFixtures[0].count, 6 + 4 + Self.spsFixtures[0].count + 10]
         for length in 0..<data.count {
@@ -97,9 +97,11 @@ import Testing
             Self.survive { _ = try LengthPrefixed.nalUnits(in: input, lengthSize: [1, 2, 4][Int.random(in: 0..<3, using: &rng)]) }
             let (frames, skipped) = ADTS.frames(in: input)
             #expect(frames.map { $0.header.frameLength }.reduce(0, +) + skipped == input.count)
-            let (units, garbage) = AnnexB.nalUnits(in: input)
-            #expect(units.map(\.count).reduce(0, +) + garbage <= input.count)
-            #expect(units.allSatisfy { !$0.isEmpty && $0.last != 0 })
+            let conversion = AnnexB.toLengthPrefixed(input)
+            let units = (try? LengthPrefixed.nalUnits(in: conversion.lengthPrefixed)) ?? []
+            #expect(units.count * 4 + units.map(\.count).reduce(0, +) == conversion.lengthPrefixed.count)
+            #expect(units.map(\.count).reduce(0, +) + conversion.skippedBytes <= input.count)
+            #expect(units.allSatisfy { !$0.isEmpty && $0.last != 0 && $0.first! & 0x80 == 0 })
         }
     }
 

@@ -180,7 +180,7 @@ extension AVCDecoderConfigurationRecord {
         return try H264SPS.parse(sps)
     }
 
-    private static func readParameterSets(_ reader: inout ByteReader, count: Int, type: H264NALUnitType) throws -> [[UInt8]] {
+    private static func readParameterSets(_ reader: inout ByteReader<[UInt8]>, count: Int, type: H264NALUnitType) throws -> [[UInt8]] {
         var units: [[UInt8]] = []
         for index in 0..<count {
             let length = Int(try reader.readUInt16().orTruncated("avcC record ends before the length of \(type) \(index)"))

@@ -14,43 +14,73 @@
 /// }
 /// ```
 public enum AnnexB {
-    /// Splits a byte stream into NAL units (without start codes).
+    /// Converts Annex-B bytes to NAL units with 4-byte big-endian length prefixes (the avcC /
+    /// ISO 14496-15 sample layout `MediaPacket` carries). This is the one conversion every
+    /// Annex-B source uses (MPEG-TS and raw `.h264` through libavformat, WebSocket frames).
     ///
-    /// Zero bytes before a start code (the fourth byte of `00 00 00 01`, `trailing_zero_8bits`)
-    /// are not part of the NAL unit before it and are dropped. Any other bytes before the first
-    /// start code are garbage (a stream joined mid-unit) and are counted in `skippedLeadingBytes`.
-    /// Empty units (two start codes in a row) are dropped.
-    public static func nalUnits(in bytes: [UInt8]) -> (units: [ArraySlice<UInt8>], skippedLeadingBytes: Int) {
-        let (ranges, skipped) = bytes.withUnsafeBytes { nalUnitRanges(in: $0) }
-        return (ranges.map { bytes[$0] }, skipped)
+    /// - Splits on 3- and 4-byte start codes; zero bytes before a start code
+    ///   (`trailing_zero_8bits`, the first byte of `00 00 00 01`) and at the end are not part of
+    ///   the NAL unit before them.
+    /// - Drops empty NAL units (two start codes in a row).
+    /// - Drops, as garbage, the bytes before the first start code (zero padding excepted: a
+    ///   stream joined mid-unit) and every NAL unit whose forbidden_zero_bit is set (what random
+    ///   bytes holding `00 00 01` look like); `AnnexBConversion` counts both so the caller can
+    ///   warn.
+    ///
+    /// Reads straight from `bytes` (a demuxer's packet needs no copy first) and allocates the
+    /// output once at its exact size; besides it, only the list of kept units is allocated.
+    public static func toLengthPrefixed(_ bytes: UnsafeRawBufferPointer) -> AnnexBConversion {
+        var kept: [Range<Int>] = []
+        kept.reserveCapacity(8)  // AUD, SPS, PPS, SEI and a few slices: one allocation per access unit
+        var skippedBytes = 0
+        var droppedNALUnits = 0
+
+        // The unit that began at `start` (just past its start code) ends before `end`.
+        func close(_ start: Int, _ end: Int) {
+            var end = end
+            while end > start && bytes[end &- 1] == 0 { end &-= 1 }
+            guard end > start else { return }
+            if bytes[start] & 0x80 != 0 {
+                skippedBytes += end - start + 3
+                droppedNALUnits += 1
+                return
+            }
+            kept.append(start..<end)
+        }
+
+        var unitStart: Int? = nil
+        let count = bytes.count
+        var index = 0
+        while index &+ 2 < count {
+            let third = bytes[index &+ 2]
+            if third > 1 {
+                // No start code can begin at index, index+1 or index+2.
+                index &+= 3
+            } else if third == 1 && bytes[index &+ 1] == 0 && bytes[index] == 0 {
+                if let start = unitStart {
+                    close(start, index)
+                } else {
+                    skippedBytes += leadingGarbage(bytes, before: index)
+                }
+                index &+= 3
+                unitStart = index
+            } else {
+                index &+= 1
+            }
+        }
+        if let start = unitStart {
+            close(start, count)
+        } else {
+            skippedBytes += leadingGarbage(bytes, before: count)
+        }
+
+        let data = LengthPrefixed.join(kept, of: bytes)
+        return AnnexBConversion(lengthPrefixed: data, skippedBytes: skippedBytes, droppedNALUnits: droppedNALUnits)
     }
 
-    /// Where each NAL unit lies in `bytes` (start codes and trailing zero bytes excluded, empty
-    /// units dropped), and how many bytes before the first start code are garbage. Works on a
-    /// raw buffer so a demuxer's packet can be converted without copying it first.
-    public static func nalUnitRanges(in bytes: UnsafeRawBufferPointer) -> (ranges: [Range<Int>], skippedLeadingBytes: Int) {
-        let starts = startCodeOffsets(in: bytes)
-        guard let first = starts.first else { return ([], leadingGarbage(bytes, before: bytes.count)) }
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(starts.count)
-        for (index, start) in starts.enumerated() {
-            var end = index + 1 < starts.count ? starts[index + 1] : bytes.count
-            while end > start + 3 && bytes[end - 1] == 0 { end -= 1 }
-            if end > start + 3 { ranges.append((start + 3)..<end) }
-        }
-        return (ranges, leadingGarbage(bytes, before: first))
-    }
-
-    /// Converts an Annex-B buffer to NAL units with 4-byte big-endian length prefixes (the
-    /// avcC / ISO 14496-15 sample layout). Leading garbage is dropped.
-    public static func toLengthPrefixed(_ annexB: [UInt8]) -> [UInt8] {
-        let units = nalUnits(in: annexB).units
-        var writer = ByteWriter(capacity: annexB.count + 4 * units.count)
-        for unit in units {
-            writer.write(lengthPrefix(unit.count))
-            writer.write(unit)
-        }
-        return writer.bytes
+    /// `toLengthPrefixed(_:)` for bytes in an array.
+    public static func toLengthPrefixed(_ bytes: [UInt8]) -> AnnexBConversion {
+        bytes.withUnsafeBytes { toLengthPrefixed($0) }
     }
 
     /// Removes emulation-prevention bytes (§7.4.1): every `03` that follows two zero bytes
@@ -70,27 +100,7 @@ public enum AnnexB {
         return rbsp
     }
 
-    /// Offsets of every `00 00 01` in `bytes`.
-    static func startCodeOffsets(in bytes: UnsafeRawBufferPointer) -> [Int] {
-        var offsets: [Int] = []
-        let count = bytes.count
-        var index = 0
-        while index + 2 < count {
-            let third = bytes[index + 2]
-            if third > 1 {
-                // No start code can begin at index, index+1 or index+2.
-                index += 3
-            } else if third == 1 && bytes[index + 1] == 0 && bytes[index] == 0 {
-                offsets.append(index)
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        return offsets
-    }
-
-    /// Bytes before `end` (the first start code) that are not zero padding.
+    /// Bytes before `end` (the first start code, or the end) that are not zero padding.
     private static func leadingGarbage(_ bytes: UnsafeRawBufferPointer, before end: Int) -> Int {
         var count = end
         while count > 0 && bytes[count - 1] == 0 { count -= 1 }

@@ -10,20 +10,24 @@ public struct H264AccessUnit: Sendable, Equatable {
     public var pictureParameterSets: [[UInt8]]
     /// True when the access unit holds a slice of an IDR picture (nal_unit_type 5).
     public var containsIDR: Bool
-    /// Garbage before the first start code (Annex-B input only).
+    /// Bytes dropped as garbage (Annex-B input only; see `AnnexBConversion.skippedBytes`).
     public var skippedBytes: Int
     /// The nal_unit_type of each NAL unit, in order (raw values, reserved types included).
     public var nalUnitTypes: [UInt8]
 
-    /// From Annex-B bytes (start codes). Bytes before the first start code are dropped and counted.
+    /// From Annex-B bytes (start codes), converted by `AnnexB.toLengthPrefixed(_:)`.
     public init(annexB: [UInt8]) {
-        let (units, skipped) = AnnexB.nalUnits(in: annexB)
-        var writer = ByteWriter(capacity: annexB.count + 4 * units.count)
-        for unit in units {
-            writer.write(lengthPrefix(unit.count))
-            writer.write(unit)
+        self.init(AnnexB.toLengthPrefixed(annexB))
+    }
+
+    /// From the output of `AnnexB.toLengthPrefixed(_:)`: its NAL units are read in place.
+    public init(_ conversion: AnnexBConversion) {
+        self.init(lengthPrefixed: conversion.lengthPrefixed, skippedBytes: conversion.skippedBytes)
+        var reader = ByteReader(conversion.lengthPrefixed)
+        // Well formed by construction: every length is followed by that many bytes.
+        while let length = reader.readUInt32(), let unit = reader.readBytes(Int(length)) {
+            classify(unit)
         }
-        self.init(lengthPrefixed: writer.bytes, units: units, skippedBytes: skipped)
     }
 
     /// From NAL units with `lengthSize`-byte lengths (MP4/FLV samples); rewritten with 4-byte
@@ -31,26 +35,29 @@ public struct H264AccessUnit: Sendable, Equatable {
     public init(lengthPrefixed data: [UInt8], lengthSize: Int = 4) throws {
         let units = try LengthPrefixed.nalUnits(in: data, lengthSize: lengthSize)
         let fourByte = lengthSize == 4 ? data : try LengthPrefixed.convertToFourByteLengths(data, from: lengthSize)
-        self.init(lengthPrefixed: fourByte, units: units, skippedBytes: 0)
+        self.init(lengthPrefixed: fourByte, skippedBytes: 0)
+        nalUnitTypes.reserveCapacity(units.count)
+        for unit in units { classify(unit) }
     }
 
-    private init(lengthPrefixed: [UInt8], units: [ArraySlice<UInt8>], skippedBytes: Int) {
+    private init(lengthPrefixed: [UInt8], skippedBytes: Int) {
         self.lengthPrefixed = lengthPrefixed
         self.skippedBytes = skippedBytes
         sequenceParameterSets = []
         pictureParameterSets = []
         containsIDR = false
         nalUnitTypes = []
-        nalUnitTypes.reserveCapacity(units.count)
-        for unit in units {
-            guard let header = unit.first else { continue }
-            nalUnitTypes.append(header & 0x1f)
-            switch H264NALUnitType(headerByte: header) {
-            case .sps: sequenceParameterSets.append(Array(unit))
-            case .pps: pictureParameterSets.append(Array(unit))
-            case .idr: containsIDR = true
-            default: break
-            }
+    }
+
+    /// Notes one NAL unit's type; keeps a copy of parameter sets.
+    private mutating func classify(_ unit: ArraySlice<UInt8>) {
+        guard let header = unit.first else { return }
+        nalUnitTypes.append(header & 0x1f)
+        switch H264NALUnitType(headerByte: header) {
+        case .sps: sequenceParameterSets.append(Array(unit))
+        case .pps: pictureParameterSets.append(Array(unit))
+        case .idr: containsIDR = true
+        default: break
         }
     }
 }

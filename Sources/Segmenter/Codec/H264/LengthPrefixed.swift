@@ -14,10 +14,28 @@ public enum LengthPrefixed {
     /// runs past the end, `.limitExceeded` over `CodecLimits.maxNALUnitSize`, and `.invalidValue`
     /// for a length size other than 1, 2 or 4.
     public static func nalUnits(in data: [UInt8], lengthSize: Int = 4) throws -> [ArraySlice<UInt8>] {
+        try data.withUnsafeBytes { try nalUnitRanges(in: $0, lengthSize: lengthSize) }.map { data[$0] }
+    }
+
+    /// Rewrites NAL units with `lengthSize`-byte prefixes as 4-byte prefixes (what `MediaPacket`
+    /// carries). Validates like `nalUnits(in:lengthSize:)`; zero-length units are dropped.
+    public static func convertToFourByteLengths(_ data: [UInt8], from lengthSize: Int) throws -> [UInt8] {
+        try data.withUnsafeBytes { try convertToFourByteLengths($0, from: lengthSize) }
+    }
+
+    /// `convertToFourByteLengths(_:from:)` straight from a demuxer's buffer: the units are
+    /// copied once, into an output allocated at its exact size.
+    public static func convertToFourByteLengths(_ data: UnsafeRawBufferPointer, from lengthSize: Int) throws -> [UInt8] {
+        join(try nalUnitRanges(in: data, lengthSize: lengthSize), of: data)
+    }
+
+    /// Where each non-empty NAL unit lies in `data` (prefixes excluded); throws like
+    /// `nalUnits(in:lengthSize:)`.
+    static func nalUnitRanges(in data: UnsafeRawBufferPointer, lengthSize: Int) throws -> [Range<Int>] {
         guard lengthSize == 1 || lengthSize == 2 || lengthSize == 4 else {
             throw SegmenterError(.invalidValue, "NAL length size \(lengthSize); only 1, 2 and 4 are allowed")
         }
-        var units: [ArraySlice<UInt8>] = []
+        var ranges: [Range<Int>] = []
         var offset = 0
         while offset < data.count {
             guard data.count - offset >= lengthSize else {
@@ -32,39 +50,26 @@ public enum LengthPrefixed {
             guard length <= data.count - offset else {
                 throw SegmenterError(.truncated, "NAL unit announces \(length) bytes but only \(data.count - offset) remain")
             }
-            if length > 0 { units.append(data[offset..<(offset + length)]) }
+            if length > 0 { ranges.append(offset..<(offset + length)) }
             offset += length
         }
-        return units
-    }
-
-    /// Rewrites NAL units with `lengthSize`-byte prefixes as 4-byte prefixes (what `MediaPacket`
-    /// carries). Validates like `nalUnits(in:lengthSize:)`; zero-length units are dropped.
-    public static func convertToFourByteLengths(_ data: [UInt8], from lengthSize: Int) throws -> [UInt8] {
-        let units = try nalUnits(in: data, lengthSize: lengthSize)
-        var writer = ByteWriter(capacity: data.count + (4 - min(lengthSize, 4)) * units.count)
-        for unit in units {
-            writer.write(lengthPrefix(unit.count))
-            writer.write(unit)
-        }
-        return writer.bytes
+        return ranges
     }
 
     /// The NAL units at `ranges` of `bytes`, each behind a 4-byte big-endian length: one
-    /// allocation, one copy per unit, straight from a demuxer's buffer.
-    public static func join(_ ranges: [Range<Int>], of bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        let total = ranges.reduce(0) { $0 + 4 + $1.count }
+    /// allocation of the exact size, one copy per unit. Every conversion to the `MediaPacket`
+    /// layout ends here.
+    static func join(_ ranges: [Range<Int>], of bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var total = 0
+        for range in ranges { total += 4 + range.count }
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard let output = UnsafeMutableRawPointer(buffer.baseAddress), let input = bytes.baseAddress else { return }
             var offset = 0
             for range in ranges {
-                let length = lengthPrefix(range.count)
-                buffer[offset] = UInt8(truncatingIfNeeded: length >> 24)
-                buffer[offset + 1] = UInt8(truncatingIfNeeded: length >> 16)
-                buffer[offset + 2] = UInt8(truncatingIfNeeded: length >> 8)
-                buffer[offset + 3] = UInt8(truncatingIfNeeded: length)
+                output.storeBytes(of: lengthPrefix(range.count).bigEndian, toByteOffset: offset, as: UInt32.self)
                 offset += 4
-                UnsafeMutableRawPointer(buffer.baseAddress! + offset)
-                    .copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
+                (output + offset).copyMemory(from: input + range.lowerBound, byteCount: range.count)
                 offset += range.count
             }
             initialized = total

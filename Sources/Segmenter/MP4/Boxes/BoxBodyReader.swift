@@ -6,7 +6,7 @@ public struct BoxBodyReader: Sendable {
     public let type: FourCC
     /// The box's depth; its children are one deeper.
     public let depth: Int
-    private var reader: ByteReader
+    private var reader: ByteReader<ArraySlice<UInt8>>
 
     public init(_ box: RawBox) {
         type = box.type

@@ -121,7 +121,7 @@ public struct ElementaryStreamDescriptorBox: MP4Box {
     }
 
     /// A descriptor's tag, size (one to four 7-bit groups) and body.
-    static func readDescriptor(_ reader: inout ByteReader) throws -> (tag: UInt8, body: ArraySlice<UInt8>) {
+    static func readDescriptor(_ reader: inout ByteReader<ArraySlice<UInt8>>) throws -> (tag: UInt8, body: ArraySlice<UInt8>) {
         let tag = try reader.readUInt8().orTruncated("a descriptor tag is cut short")
         var size = 0
         for _ in 0..<4 {
