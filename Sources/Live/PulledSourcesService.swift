@@ -2,7 +2,9 @@ import Ingest
 import Logging
 import ServiceLifecycle
 
-/// The pulled sources of the configuration, each retried with backoff until shutdown.
+/// The pulled sources of the configuration, each retried with backoff until graceful
+/// shutdown. Each source's queue ends when it stops; ending the playlists is
+/// `LiveHubService`'s, which shuts down after this service.
 public struct PulledSourcesService: Service {
     public let sources: [PulledSource]
     public let hub: LiveHub
@@ -22,6 +24,5 @@ public struct PulledSourcesService: Service {
                 }
             }
         }
-        await hub.finishAll()
     }
 }

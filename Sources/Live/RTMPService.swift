@@ -1,25 +1,20 @@
 import Ingest
 import Logging
-import Hummingbird
-import NIOCore
 import NIOPosix
-import Prometheus
 import ServiceLifecycle
-import Synchronization
 
 /// The RTMP listener of `hlsseg serve` as a ServiceLifecycle service: on graceful shutdown it
-/// stops accepting and closes connections, then ends every live playlist.
+/// stops accepting and closes connections (which ends each publisher's queue), then stops its
+/// own event loops. Ending the playlists is `LiveHubService`'s, which shuts down after it.
 public struct RTMPService: Service {
     public let server: RTMPServer
-    public let hub: LiveHub
     private let onBound: @Sendable (Int) -> Void
     /// Event loops made for this service alone, shut down when it ends (nil: the server's
     /// group belongs to someone else).
     let ownedGroup: MultiThreadedEventLoopGroup?
 
-    public init(server: RTMPServer, hub: LiveHub, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(server: RTMPServer, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.server = server
-        self.hub = hub
         self.onBound = onBound
         ownedGroup = nil
     }
@@ -38,7 +33,6 @@ public struct RTMPService: Service {
     ) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         self.server = RTMPServer(host: host, port: port, handler: hub, logger: logger, limits: limits, observer: hub.metrics, group: group)
-        self.hub = hub
         self.onBound = onBound
         ownedGroup = group
     }
@@ -56,10 +50,8 @@ public struct RTMPService: Service {
         await end()
     }
 
-    /// Every live playlist ends; then the service's own loops stop (every connection is closed
-    /// by now).
+    /// The service's own loops stop (every connection is closed by now).
     private func end() async {
-        await hub.finishAll()
         try? await ownedGroup?.shutdownGracefully()
     }
 }
