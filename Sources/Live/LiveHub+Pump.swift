@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import Logging
 import Packager
