@@ -63,11 +63,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The HTTP side: playlists, segments, www/, JSON API, /metrics, WebSocket ingest.
+        // Live orchestration: admission of publishers, the pump to each stream's packager, stream
+        // lifecycle, the periodic sync loop, live configuration and metrics, the demo stream.
+        .target(
+            name: "Live",
+            dependencies: [
+                "Ingest", "Packager", "Segmenter", "Playlist",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP side: playlists, segments, www/, JSON API, /metrics, the WebSocket ingest
+        // route (into any `PublishHandler`). Live gives it the metric-name helper only.
         .target(
             name: "HTTPServe",
             dependencies: [
-                "Packager", "Ingest", "Playlist", "Segmenter",
+                "Live", "Ingest", "Playlist", "Segmenter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -90,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "hlsseg",
             dependencies: [
-                "Segmenter", "Playlist", "Packager", "Ingest", "HTTPServe", "CMimalloc",
+                "Segmenter", "Playlist", "Packager", "Ingest", "Live", "HTTPServe", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,8 +113,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Helpers more than one test target uses (a seeded random generator); not shipped.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // Helpers more than one test target uses (a seeded random generator, polling, a log
+        // recorder); not shipped.
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
+            swiftSettings: strictSettings),
         .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "PlaylistTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -115,7 +133,8 @@ let package = Package(
         .testTarget(
             name: "HTTPServeTests",
             dependencies: [
-                "HTTPServe", "Packager", "Playlist", "TestSupport",
+                // Live: the demo clip, the fixture of real streams; Ingest: the WebSocket ingest's types.
+                "HTTPServe", "Live", "Ingest", "Packager", "Playlist", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -125,6 +144,20 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
+        // Live ingest end to end in-process: ffmpeg, GStreamer and WebSocket publishers, pulled
+        // URLs, the hub's lifecycle, sync loop and metrics, the live services.
+        .testTarget(
+            name: "LiveTests",
+            dependencies: [
+                "Live", "HTTPServe", "Ingest", "Packager", "Segmenter", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPServe
+import Live
 import Logging
 import ServiceLifecycle
 
@@ -62,10 +63,16 @@ struct ServeCommand: AsyncParsableCommand {
             root: root, www: www ?? Self.defaultWWW(), host: host, port: httpPort,
             corsOrigin: corsOrigin == "none" ? nil : corsOrigin)
         let server: HLSServer
+        let liveServices: LiveServices
         do {
-            // RTMP publishers, WebSocket frame senders and pulled URLs (hlsseg.yml / --rtmp-port …).
-            let liveIngest = try live.makeExtension()
-            server = try HLSServer(configuration: configuration, extensions: [liveIngest], logger: logger)
+            // RTMP publishers, WebSocket frame senders and pulled URLs (hlsseg.yml / --rtmp-port …)
+            // go to the live hub, which writes into the root the server serves.
+            let (liveConfiguration, rtmp) = try live.liveSettings()
+            let root = try HLSServer.canonicalRoot(configuration.root)
+            let metrics = ServeMetrics()
+            liveServices = LiveServices(
+                configuration: liveConfiguration, root: root, rtmp: rtmp, registry: metrics.registry, logger: logger)
+            server = try HLSServer(configuration: configuration, ingest: liveServices.hub, metrics: metrics, logger: logger)
         } catch {
             printError("hlsseg: error: \(error)")
             throw ExitCode.failure
@@ -76,8 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(
                 DemoStream(
                     name: demoName, directory: server.environment.root + "/" + demoName, cacheDirectory: cache,
-                    metrics: server.environment.metrics, logger: logger))
+                    playlistUpdateLatency: server.environment.metrics.playlistUpdateLatency, logger: logger))
         }
+        // One ServiceGroup: the demo, then the live services (the hub first, so it ends the
+        // playlists after its listeners stopped), then the HTTP server; shut down in reverse.
+        services += liveServices.services
         let host = self.host
         try await server.run(services: services) { channel in
             let port = channel.localAddress?.port ?? 0

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Live
 import Testing
 
 @testable import HTTPServe

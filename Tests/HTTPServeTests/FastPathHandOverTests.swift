@@ -182,7 +182,7 @@ struct FastPathHandOverTests {
 
     @Test("a WebSocket upgrade is left to Hummingbird: it opens, even after fast-path answers, and outlives the idle timeout")
     func webSocketUpgrade() async throws {
-        try await ServePair.run(configure: { $0.idleTimeoutSeconds = 1 }, extensions: [EchoWebSocket()]) { fast, router, _ in
+        try await ServePair.run(configure: { $0.idleTimeoutSeconds = 1 }, webSocketRoutes: EchoWebSocket.routes) { fast, router, _ in
             _ = try await RawHTTPClient.fetch(port: fast.port, Self.get(Self.segment))
             let upgrade = Self.get(
                 "/echo",
@@ -212,10 +212,8 @@ struct FastPathHandOverTests {
 }
 
 /// A WebSocket route that sends every text message back.
-struct EchoWebSocket: ServeExtension {
-    var usesWebSocket: Bool { true }
-
-    func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {
+enum EchoWebSocket {
+    static let routes: WebSocketRoutes = { router in
         router.ws("/echo") { inbound, outbound, _ in
             for try await message in inbound.messages(maxSize: 1024) {
                 if case .text(let text) = message { try await outbound.write(.text(text)) }
@@ -257,8 +255,8 @@ struct FastPathCloseLogTests {
         let recorder = Recorder()
         let logger = Logger(label: "fast-path-close", factory: { _ in recorder })
         let server = try HLSServer(
-            configuration: ServeConfiguration(root: fixture.root, port: 0, idleTimeoutSeconds: 1), extensions: [WebSocketUpgradesOn()],
-            logger: logger)
+            configuration: ServeConfiguration(root: fixture.root, port: 0, idleTimeoutSeconds: 1), logger: logger,
+            webSocketRoutes: WebSocketUpgradesOn.routes)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)

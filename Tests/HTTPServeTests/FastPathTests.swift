@@ -271,7 +271,7 @@ struct FastPathTests {
 
     @Test("the WebSocket-upgrade server variant has the fast path too, from a connection's first request on")
     func webSocketVariant() async throws {
-        try await ServePair.run(extensions: [WebSocketUpgradesOn()]) { fast, router, _ in
+        try await ServePair.run(webSocketRoutes: WebSocketUpgradesOn.routes) { fast, router, _ in
             try await fast.warmUp()
             for request in [Self.get(Self.playlist), Self.head(Self.segment), Self.get(Self.segment, [("Range", "bytes=-3")])] {
                 let before = fast.answered
@@ -292,9 +292,12 @@ struct FastPathTests {
     }
 }
 
-/// Turns on `.http1WebSocketUpgrade` (the live extension's server variant) without any route.
-struct WebSocketUpgradesOn: ServeExtension {
-    var usesWebSocket: Bool { true }
+/// The WebSocket routes of `HLSServer.init(configuration:metrics:logger:webSocketRoutes:)`.
+typealias WebSocketRoutes = @Sendable (Router<ServeRequestContext>) -> Void
+
+/// Turns on `.http1WebSocketUpgrade` (the server variant with the WebSocket ingest) without any route.
+enum WebSocketUpgradesOn {
+    static let routes: WebSocketRoutes = { _ in }
 }
 
 /// Two servers over one fixture: `fast` with the fast path, `router` without.
@@ -313,7 +316,7 @@ enum ServePair {
     /// The fixture: streams `live` (playlist, 1000-byte segment, init, a 10 000-byte segment
     /// above the 4 KiB cache limit) and `done` (ended), plus symlinks in and out of the root.
     static func run(
-        configure: (inout ServeConfiguration) -> Void = { _ in }, extensions: [any ServeExtension] = [],
+        configure: (inout ServeConfiguration) -> Void = { _ in }, webSocketRoutes: WebSocketRoutes? = nil,
         _ body: (_ fast: Running, _ router: Running, _ fixture: Fixture) async throws -> Void
     ) async throws {
         let fixture = try Fixture()
@@ -334,8 +337,8 @@ enum ServePair {
         logger.logLevel = .critical  // Hummingbird logs the test's cancellation as errors
         var routerConfiguration = configuration
         routerConfiguration.streamFastPath = false
-        let fast = try HLSServer(configuration: configuration, extensions: extensions, logger: logger)
-        let router = try HLSServer(configuration: routerConfiguration, extensions: extensions, logger: logger)
+        let fast = try HLSServer(configuration: configuration, logger: logger, webSocketRoutes: webSocketRoutes)
+        let router = try HLSServer(configuration: routerConfiguration, logger: logger, webSocketRoutes: webSocketRoutes)
         var tasks: [Task<Void, any Error>] = []
         defer { for task in tasks { task.cancel() } }
         var ports: [Int] = []

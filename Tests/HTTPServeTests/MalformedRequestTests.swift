@@ -85,7 +85,7 @@ struct MalformedRequestTests {
 
     @Test("each malformed head: its status within a second, Connection: close, then EOF", arguments: cases, [false, true])
     func malformedHead(_ item: Case, webSocket: Bool) async throws {
-        try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
+        try await ServePair.run(webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil) { fast, router, _ in
             try await fast.warmUp()
             for server in [fast, router] {
                 let port = server.port
@@ -106,7 +106,7 @@ extension MalformedRequestTests {
 
     @Test("a head refused behind a good one on the same connection: the good answer, then the refusal, then EOF", arguments: [false, true])
     func refusalAfterPipelinedRequest(webSocket: Bool) async throws {
-        try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
+        try await ServePair.run(webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil) { fast, router, _ in
             try await fast.warmUp()
             let refused = Self.head("GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n")
             // The playlist is answered by the fast path (on `fast`), /healthz by Hummingbird,
@@ -141,7 +141,7 @@ extension MalformedRequestTests {
         "HTTP/1.0 without keep-alive and Connection: close: the answer says close, a request behind it is not answered, EOF",
         arguments: [false, true])
     func lastRequestClosesTheConnection(webSocket: Bool) async throws {
-        try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
+        try await ServePair.run(webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil) { fast, router, _ in
             try await fast.warmUp()
             for server in [fast, router] {
                 for request in Self.lastRequests {
@@ -189,8 +189,8 @@ extension MalformedRequestTests {
         let recorder = FastPathCloseLogTests.Recorder()
         let logger = Logger(label: "malformed", factory: { _ in recorder })
         let server = try HLSServer(
-            configuration: ServeConfiguration(root: fixture.root, port: 0, streamFastPath: fastPath), extensions: [WebSocketUpgradesOn()],
-            logger: logger)
+            configuration: ServeConfiguration(root: fixture.root, port: 0, streamFastPath: fastPath), logger: logger,
+            webSocketRoutes: WebSocketUpgradesOn.routes)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
@@ -212,7 +212,7 @@ extension MalformedRequestTests {
 extension MalformedRequestTests {
     @Test("a body the decoder refuses midway (a bad chunk size): its request is answered, with Connection: close, then EOF", arguments: [false, true])
     func refusedBody(webSocket: Bool) async throws {
-        try await ServePair.run(extensions: webSocket ? [WebSocketUpgradesOn()] : []) { fast, router, _ in
+        try await ServePair.run(webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil) { fast, router, _ in
             let bytes = Self.head("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nZZ\r\n")
             for server in [fast, router] {
                 let port = server.port

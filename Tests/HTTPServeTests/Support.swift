@@ -3,12 +3,14 @@ import HTTPTypes
 import HTTPServe
 import Hummingbird
 import HummingbirdTesting
+import Live
 import Logging
 import Packager
 import TestSupport
 import Testing
 
 @testable import HTTPServe
+@testable import Live
 
 /// A temporary stream root (+ www/) with a stream written by the real packager from the demo
 /// clip (made once by ffmpeg into a shared cache folder).

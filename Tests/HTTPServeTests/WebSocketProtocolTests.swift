@@ -1,13 +1,30 @@
 import Foundation
+import HTTPServe
 import Ingest
 import Logging
-import Synchronization
+import TestSupport
 import Testing
 
 /// The WebSocket ingest against a client on a raw socket: frames exactly as a test writes them
-/// (unmasked, oversized, fragmented), and the close frame and log line each one gets.
+/// (unmasked, oversized, fragmented), and the close frame and log line each one gets. Behind
+/// the route is `AcceptingPublishHandler`: these rules are the route's own, not the hub's.
 @Suite("WebSocket protocol rules of the ingest", .serialized, .timeLimit(.minutes(2)))
 struct WebSocketProtocolTests {
+    /// `hlsseg serve` in-process with the WebSocket ingest into `AcceptingPublishHandler`, on
+    /// a free port; the server logs to `logger`.
+    static func withServer(logger: Logger, _ body: (_ port: Int, _ root: String) async throws -> Void) async throws {
+        let root = try TestScratch.directory("websocket-protocol-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), ingest: AcceptingPublishHandler(), logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        try await body(port, root)
+    }
+
     /// A valid frame message: a video config message (the SPS and PPS of `FramesTests`).
     static let configMessage: [UInt8] = {
         let sps: [UInt8] = [
@@ -22,7 +39,7 @@ struct WebSocketProtocolTests {
     @Test("an unmasked client frame is answered with close 1002 and the connection is closed", arguments: [false, true])
     func unmasked(inTheHandshakeWrite: Bool) async throws {
         let log = RecordingLogHandler.Lines()
-        try await LiveWebSocketTests.withServer(logger: log.logger()) { port, _ in
+        try await Self.withServer(logger: log.logger()) { port, _ in
             let (code, closed) = try await RawHTTPClient.run {
                 let frame = RawWebSocket.frame(opcode: 2, payload: Self.configMessage, mask: nil)
                 let socket = try RawWebSocket(port: port, path: "/ingest/unmasked", sendingAlong: inTheHandshakeWrite ? frame : [])
@@ -40,7 +57,7 @@ struct WebSocketProtocolTests {
     func tooBig() async throws {
         let limit = FrameMessage.maximumMessageLength
         let log = RecordingLogHandler.Lines()
-        try await LiveWebSocketTests.withServer(logger: log.logger()) { port, _ in
+        try await Self.withServer(logger: log.logger()) { port, _ in
             let codes = try await RawHTTPClient.run {
                 // One frame announcing limit + 1 bytes: refused from its header on.
                 let single = try RawWebSocket(port: port, path: "/ingest/big-frame")
@@ -64,7 +81,7 @@ struct WebSocketProtocolTests {
     @Test("other protocol errors are answered with close 1002 and logged with their reason")
     func protocolErrors() async throws {
         let log = RecordingLogHandler.Lines()
-        try await LiveWebSocketTests.withServer(logger: log.logger()) { port, _ in
+        try await Self.withServer(logger: log.logger()) { port, _ in
             let codes = try await RawHTTPClient.run {
                 let key: [UInt8] = [9, 8, 7, 6]
                 var codes: [String: UInt16?] = [:]
@@ -93,7 +110,7 @@ struct WebSocketProtocolTests {
     @Test("every other end but a normal close is logged with its reason; a normal close is not")
     func ends() async throws {
         let log = RecordingLogHandler.Lines()
-        try await LiveWebSocketTests.withServer(logger: log.logger()) { port, _ in
+        try await Self.withServer(logger: log.logger()) { port, _ in
             let codes = try await RawHTTPClient.run {
                 let key: [UInt8] = [9, 8, 7, 6]
                 // Not a frame message (version 2): 1007.
@@ -192,43 +209,13 @@ struct RawWebSocket {
     }
 }
 
-/// A `LogHandler` keeping every message at `.warning` and above, for tests that check what the
-/// server logged.
-struct RecordingLogHandler: LogHandler {
-    /// The messages logged so far, as "level message"; shared by every copy of the handler.
-    final class Lines: Sendable {
-        private let lines = Mutex<[String]>([])
-
-        func append(_ line: String) { lines.withLock { $0.append(line) } }
-        var all: [String] { lines.withLock { $0 } }
-
-        func logger(label: String = "recorded") -> Logger {
-            Logger(label: label) { _ in RecordingLogHandler(lines: self) }
-        }
-
-        /// Waits up to 5 s for a warning (or worse) that starts with `prefix` and contains `text`.
-        func waitFor(_ prefix: String, containing text: String) async -> Bool {
-            await LiveFixtures.waitUntil(seconds: 5) {
-                all.contains { line in
-                    guard let space = line.firstIndex(of: " ") else { return false }
-                    let level = Logger.Level(rawValue: String(line[..<space])) ?? .trace
-                    let message = line[line.index(after: space)...]
-                    return level >= .warning && message.hasPrefix(prefix) && message.contains(text)
-                }
-            }
-        }
-    }
-
-    let lines: Lines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .warning
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lines.append("\(event.level) \(event.message)")
+/// Accepts every publish and drains what the publisher sends, so that a WebSocket ingest test
+/// needs no live hub.
+struct AcceptingPublishHandler: PublishHandler {
+    func publish(_ request: PublishRequest) async -> PublishDecision {
+        let queue = LiveMediaQueue()
+        // Ends when the route finishes the queue (every accepted connection does, however it ends).
+        Task { while await queue.next(wake: .everyEvent) != nil {} }
+        return .accept(queue)
     }
 }

@@ -1,11 +1,12 @@
-import NIOConcurrencyHelpers
 import Hummingbird
+import Live
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The Prometheus registry behind `GET /metrics`.
 ///
 /// Per stream (read from the stream folders at scrape time, so it covers every writer:
-/// the demo, `hlsseg segment` into the root, issue 5's ingest):
+/// the demo, `hlsseg segment` into the root, the live ingest):
 /// - `hlsseg_stream_segments_written{stream}`: media sequence of the last listed segment + 1
 /// - `hlsseg_stream_bytes{stream}`: bytes of the stream's files on disk
 /// - `hlsseg_stream_playlist_age_seconds{stream}`: time since the playlist last changed
@@ -25,7 +26,8 @@ public final class ServeMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.playlistUpdateLatency = registry.makeDurationHistogram(
-            descriptor: Self.descriptor("hlsseg_playlist_update_seconds", "Time from a segment's last packet to its playlist being on disk"),
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_playlist_update_seconds", helpText: "Time from a segment's last packet to its playlist being on disk"),
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)])
     }
 
@@ -50,7 +52,7 @@ public final class ServeMetrics: Sendable {
         let counter = requestCounters.withLockedValue { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(
-                descriptor: Self.descriptor("hlsseg_http_requests_total", "HTTP requests by route and status"),
+                descriptor: MetricNameDescriptor(fullName: "hlsseg_http_requests_total", helpText: "HTTP requests by route and status"),
                 labels: [("route", route), ("status", String(status))])
             counters[key] = counter
             return counter
@@ -58,20 +60,14 @@ public final class ServeMetrics: Sendable {
         let histogram = durationHistograms.withLockedValue { histograms in
             if let histogram = histograms[route] { return histogram }
             let histogram = registry.makeDurationHistogram(
-                descriptor: Self.descriptor("hlsseg_http_request_duration_seconds", "Time to produce the response head"),
+                descriptor: MetricNameDescriptor(
+                    fullName: "hlsseg_http_request_duration_seconds", helpText: "Time to produce the response head"),
                 labels: [("route", route)],
                 buckets: [.microseconds(100), .milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1)])
             histograms[route] = histogram
             return histogram
         }
         return RequestRecorder(counter: counter, histogram: histogram)
-    }
-
-    /// A Prometheus name split the way swift-prometheus wants it: the last `_` part is the unit.
-    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
-        let parts = name.split(separator: "_")
-        return MetricNameDescriptor(
-            metricName: parts.dropLast().joined(separator: "_"), unitName: String(parts.last ?? ""), helpText: help)
     }
 
     static let streamGauges = [
@@ -92,7 +88,7 @@ public final class ServeMetrics: Sendable {
                 info.live ? 1 : 0,
             ]
             for ((metric, help), value) in zip(Self.streamGauges, values) {
-                registry.makeGauge(descriptor: Self.descriptor(metric, help), labels: labels).set(to: value)
+                registry.makeGauge(descriptor: MetricNameDescriptor(fullName: metric, helpText: help), labels: labels).set(to: value)
             }
         }
         let gone = knownStreams.withLockedValue { known in
@@ -103,7 +99,8 @@ public final class ServeMetrics: Sendable {
         for name in gone {
             let labels = [("stream", name)]
             for (metric, help) in Self.streamGauges {
-                registry.unregisterGauge(registry.makeGauge(descriptor: Self.descriptor(metric, help), labels: labels))
+                let descriptor = MetricNameDescriptor(fullName: metric, helpText: help)
+                registry.unregisterGauge(registry.makeGauge(descriptor: descriptor, labels: labels))
             }
         }
         return registry.emitToBuffer()

@@ -2,52 +2,16 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
+import Ingest
 import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Code that adds to `hlsseg serve` without editing it: more routes, WebSocket routes, and
-/// long-lived services (an RTMP listener, ingest pipelines) that run in the same ServiceGroup
-/// and shut down with the HTTP server on SIGINT/SIGTERM.
-///
-/// Issue 5's ingest does, for example:
-/// ```swift
-/// struct LiveIngest: ServeExtension {
-///     func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {
-///         router.post("/ingest/:name") { request, context in … }   // writes into environment.root
-///     }
-///     var usesWebSocket: Bool { true }
-///     func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {
-///         router.ws("/ws/ingest/:name") { inbound, outbound, context in … }
-///     }
-///     func services(environment: ServeEnvironment) -> [any Service] { [RTMPServer(…)] }
-/// }
-/// try await HLSServer(configuration: c, extensions: [LiveIngest()], logger: l).run()
-/// ```
-/// Routes added here must not start with `/hls/`, `/api/streams`, `/healthz` or `/metrics`;
-/// anything not routed falls through to the www/ files.
-public protocol ServeExtension: Sendable {
-    /// Adds HTTP routes to the main router (after the built-in ones, before the www/ fallback).
-    func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment)
-    /// True when `addWebSocketRoutes` adds routes: the server then accepts WebSocket upgrades.
-    var usesWebSocket: Bool { get }
-    /// Adds `router.ws(…)` routes to the router consulted for upgrade requests.
-    func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment)
-    /// Services to run beside the HTTP server in its ServiceGroup (started before it, stopped after).
-    func services(environment: ServeEnvironment) -> [any Service]
-}
-
-extension ServeExtension {
-    public func addRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {}
-    public var usesWebSocket: Bool { false }
-    public func addWebSocketRoutes(to router: Router<ServeRequestContext>, environment: ServeEnvironment) {}
-    public func services(environment: ServeEnvironment) -> [any Service] { [] }
-}
-
-/// What extensions get from the server: where streams live, the metrics registry, a logger.
+/// What the server was made with: where streams live, the metrics registry, a logger.
 public struct ServeEnvironment: Sendable {
     public let configuration: ServeConfiguration
-    /// The stream root, canonical (symlinks resolved): write stream `name` into `root + "/" + name`.
+    /// The stream root, canonical (symlinks resolved, `HLSServer.canonicalRoot(_:)`): stream
+    /// `name` is in `root + "/" + name`.
     public let root: String
     public let metrics: ServeMetrics
     public let logger: Logger
@@ -55,7 +19,7 @@ public struct ServeEnvironment: Sendable {
 
 /// Errors of `hlsseg serve` before it listens.
 public struct HTTPServeError: Error, CustomStringConvertible, Sendable {
-    public enum Code: String, Sendable { case badRoot, badWWW, demoFailed }
+    public enum Code: String, Sendable { case badRoot, badWWW }
     public let code: Code
     public let message: String
     public init(_ code: Code, _ message: String) {
@@ -66,10 +30,12 @@ public struct HTTPServeError: Error, CustomStringConvertible, Sendable {
 }
 
 /// `hlsseg serve`: streams under `/hls/<name>/<file>`, the JSON API, `/healthz`, `/metrics`,
-/// and the www/ page.
+/// the www/ page, and with an ingest handler the WebSocket route `/ingest/<stream>`.
 public struct HLSServer: Sendable {
     public let environment: ServeEnvironment
-    public let extensions: [any ServeExtension]
+    /// Adds the `router.ws(…)` routes to the router consulted for upgrade requests; nil: the
+    /// server takes no WebSocket upgrades (plain HTTP/1.1 channels).
+    let webSocketRoutes: (@Sendable (Router<ServeRequestContext>) -> Void)?
     private let files: FileResponder
     private let catalog: StreamCatalog
     private let wwwRoot: String?
@@ -81,18 +47,28 @@ public struct HLSServer: Sendable {
     /// The `Server` field of every response.
     static let serverName = "hlsseg"
 
-    /// Creates the root folder if it is missing.
+    /// Creates the root folder if it is missing. With `ingest`, WebSocket upgrades are taken
+    /// and `/ingest/<stream>` publishes through it (`WebSocketIngest`); the server reaches live
+    /// state through nothing else.
     public init(
-        configuration: ServeConfiguration, extensions: [any ServeExtension] = [], metrics: ServeMetrics = ServeMetrics(),
+        configuration: ServeConfiguration, ingest: (any PublishHandler)? = nil, metrics: ServeMetrics = ServeMetrics(),
         logger: Logger
     ) throws {
-        try? FileManager.default.createDirectory(atPath: configuration.root, withIntermediateDirectories: true)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: configuration.root, isDirectory: &isFolder), isFolder.boolValue,
-            let root = SafePath.realPath(configuration.root)
-        else {
-            throw HTTPServeError(.badRoot, "--root \(configuration.root) is not a folder that can be created or read")
+        let webSocketRoutes = ingest.map { handler in
+            { @Sendable (router: Router<ServeRequestContext>) in
+                WebSocketIngest(handler: handler, logger: logger).addRoutes(to: router)
+            }
         }
+        try self.init(configuration: configuration, metrics: metrics, logger: logger, webSocketRoutes: webSocketRoutes)
+    }
+
+    /// `webSocketRoutes`: any WebSocket routes (tests add their own, or none, to run the
+    /// WebSocket-upgrade channel variant without the ingest).
+    init(
+        configuration: ServeConfiguration, metrics: ServeMetrics = ServeMetrics(), logger: Logger,
+        webSocketRoutes: (@Sendable (Router<ServeRequestContext>) -> Void)?
+    ) throws {
+        let root = try Self.canonicalRoot(configuration.root)
         var wwwRoot: String?
         if let www = configuration.www {
             guard let real = SafePath.realPath(www), FileManager.default.fileExists(atPath: real + "/index.html") else {
@@ -101,7 +77,7 @@ public struct HLSServer: Sendable {
             wwwRoot = real
         }
         self.environment = ServeEnvironment(configuration: configuration, root: root, metrics: metrics, logger: logger)
-        self.extensions = extensions
+        self.webSocketRoutes = webSocketRoutes
         self.wwwRoot = wwwRoot
         self.files = FileResponder(
             cache: FileCache(maxFileSize: configuration.maxCachedFileSize, capacity: configuration.cacheCapacity),
@@ -112,6 +88,20 @@ public struct HLSServer: Sendable {
             ? StreamFileFastPath(
                 root: root, files: files, metrics: metrics, corsOrigin: configuration.corsOrigin, serverName: Self.serverName)
             : nil
+    }
+
+    /// The stream root `path` made canonical (symbolic links resolved), created first if it is
+    /// missing. What the server serves from (`environment.root`); the live hub that writes into
+    /// the same root is given this path too.
+    public static func canonicalRoot(_ path: String) throws(HTTPServeError) -> String {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue,
+            let root = SafePath.realPath(path)
+        else {
+            throw HTTPServeError(.badRoot, "--root \(path) is not a folder that can be created or read")
+        }
+        return root
     }
 
     /// The router with every route; tests drive it in-process (HummingbirdTesting).
@@ -126,7 +116,6 @@ public struct HLSServer: Sendable {
         router.get(RouterPath(Self.streamFileRoute), use: serveStreamFile)
         router.head(RouterPath(Self.streamFileRoute), use: serveStreamFile)
         addAPIRoutes(to: router)
-        for item in extensions { item.addRoutes(to: router, environment: environment) }
         router.get("/", use: servePage)
         router.head("/", use: servePage)
         router.get("/**", use: servePage)
@@ -134,8 +123,8 @@ public struct HLSServer: Sendable {
         return router
     }
 
-    /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when an extension wants
-    /// them), the extensions' services plus `services` in its ServiceGroup. Both channel kinds
+    /// The Hummingbird application: HTTP/1.1 (with WebSocket upgrades when the server has
+    /// WebSocket routes), `services` in its ServiceGroup. Both channel kinds
     /// get the stream-file fast path in front of NIO's HTTP codec and Hummingbird, and
     /// `ConnectionCloseHandler` (refused heads answered, HTTP/1.0 and `Connection: close` closing).
     public func buildApplication(
@@ -153,7 +142,11 @@ public struct HLSServer: Sendable {
             ? HTTP1Channel.Configuration(idleTimeout: idleTimeout, httpDecoderConfiguration: decoder)
             : HTTP1Channel.Configuration(
                 additionalChannelHandlers: [HandedOverRequestsHandler()], idleTimeout: nil, httpDecoderConfiguration: decoder)
-        let webSocketResponder = extensions.contains(where: \.usesWebSocket) ? buildWebSocketRouter().buildResponder() : nil
+        let webSocketResponder = webSocketRoutes.map { addRoutes in
+            let router = Router(context: ServeRequestContext.self)
+            addRoutes(router)
+            return router.buildResponder()
+        }
         // What `HTTPServerBuilder.http1` and `.http1WebSocketUpgrade` build, with RFC 9112's
         // closing rules (`ConnectionCloseHandler`) in front of Hummingbird and the fast path in
         // front of everything; connections accepted but never served while the server stops are
@@ -178,19 +171,10 @@ public struct HLSServer: Sendable {
             }
             return wrapped(HTTP1Channel(responder: responder, configuration: http1))
         }
-        var all = services
-        for item in extensions { all += item.services(environment: environment) }
         return Application(
             router: buildRouter(), server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
-            services: all, onServerRunning: onServerRunning, logger: environment.logger)
-    }
-
-    /// The router consulted for WebSocket upgrade requests: the extensions' `router.ws(…)` routes.
-    private func buildWebSocketRouter() -> Router<ServeRequestContext> {
-        let router = Router(context: ServeRequestContext.self)
-        for item in extensions { item.addWebSocketRoutes(to: router, environment: environment) }
-        return router
+            services: services, onServerRunning: onServerRunning, logger: environment.logger)
     }
 
     /// Runs until SIGINT or SIGTERM, then stops the server and every service in order.
@@ -268,8 +252,8 @@ public struct HLSServer: Sendable {
 /// Refuses over-long request targets (414) and request bodies on the read-only routes (413
 /// above a small limit): nothing a player sends comes near them.
 struct RequestLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Bodies are never read by the built-in routes; extensions that take uploads route them
-    /// under their own paths and set their own limits.
+    /// Bodies are never read by the read-only routes; a route that took uploads would set its
+    /// own limit.
     static var maxReadOnlyBody: Int { 0 }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HTTPServe
 import Ingest
+import Live
 import Packager
 import Yams
 
@@ -58,8 +58,9 @@ struct LiveOptions: ParsableArguments {
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be ≥ 0") }
     }
 
-    /// Reads the YAML file (if any) and applies the flags over it.
-    func makeExtension() throws -> LiveIngest {
+    /// Reads the YAML file (if any) and applies the flags over it: the live configuration,
+    /// and where the RTMP server listens (nil: `--no-rtmp`).
+    func liveSettings() throws -> (configuration: LiveConfiguration, rtmp: RTMPListenerOptions?) {
         var file = LiveConfigFile()
         let path = config ?? (FileManager.default.fileExists(atPath: "hlsseg.yml") ? "hlsseg.yml" : nil)
         if let path {
@@ -76,10 +77,10 @@ struct LiveOptions: ParsableArguments {
         configuration.publishTokens.formUnion(publishTokens)
         if let fsync { configuration.fileSync = fsync }
         let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
-        let threads = rtmpThreads ?? file.rtmpThreads ?? LiveIngest.defaultRTMPThreads
+        let threads = rtmpThreads ?? file.rtmpThreads ?? RTMPListenerOptions.defaultThreads
         guard (1...256).contains(threads) else { throw ValidationError("rtmp_threads must be 1…256") }
-        return LiveIngest(
-            configuration: configuration, rtmpHost: rtmpHost, rtmpPort: port, rtmpThreads: threads, rtmpLimits: try rtmpLimits(file: file))
+        let limits = try rtmpLimits(file: file)
+        return (configuration, port.map { RTMPListenerOptions(host: rtmpHost, port: $0, threads: threads, limits: limits) })
     }
 
     /// The RTMP limits of the flags, else of the file, else the defaults; each in its range.

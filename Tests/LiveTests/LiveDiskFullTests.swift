@@ -1,6 +1,7 @@
 import Foundation
-import HTTPServe
+import Live
 import Packager
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -71,10 +72,10 @@ struct LiveDiskFullTests {
         defer { Task { await server.stop() } }
 
         async let publish = LiveFixtures.publish(port: server.port, key: "cam", input: try Self.fixture.get())
-        #expect(await LiveFixtures.waitUntil(seconds: 15) { Self.segments(server.playlist("cam")).count >= 2 })
+        #expect(await waitUntil(seconds: 15) { Self.segments(server.playlist("cam")).count >= 2 })
         let listedBefore = try #require(server.playlist("cam"))
         let filler = try disk.fill()
-        #expect(await LiveFixtures.waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.messages)")
+        #expect(await waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.messages)")
         try await Task.sleep(for: .seconds(2.5))  // at least one more segment lost
         try FileManager.default.removeItem(atPath: filler)
         let published = try await publish

@@ -1,9 +1,10 @@
 import Foundation
-import HTTPServe
 import Ingest
+import Live
+import TestSupport
 import Testing
 
-@Suite("Live RTMP ingest with ffmpeg as the publisher", .serialized)
+@Suite("Live RTMP ingest with ffmpeg as the publisher", .serialized, .timeLimit(.minutes(3)))
 struct LiveRTMPTests {
     @Test("ffmpeg publishes; every packet lands in a segment byte for byte; ENDLIST after the idle timeout")
     func publishByteForByte() async throws {
@@ -13,7 +14,7 @@ struct LiveRTMPTests {
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         #expect(server.playlist("cam1") != nil)
         // The publisher has closed its socket; the hub notices it on its own event loop.
-        #expect(await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
+        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
         let playlist = try #require(server.playlist("cam1"))
         #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
@@ -50,7 +51,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         async let first = LiveFixtures.publish(port: server.port, key: "a")
         async let second = LiveFixtures.publish(port: server.port, key: "b")
-        let live = await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "a") == .live }
+        let live = await waitUntil(seconds: 10) { await server.hub.state(of: "a") == .live }
         #expect(live)
         let duplicate = try await LiveFixtures.publish(port: server.port, key: "a", realtime: false)
         #expect(duplicate.status != 0, "a second publisher of a live name must be refused")
@@ -71,7 +72,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         let first = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "cam") == .idle })
+        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam") == .idle })
         let second = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(await server.waitForEnd("cam", seconds: 10))
@@ -94,7 +95,7 @@ struct LiveRTMPTests {
         #expect(await server.waitForEnd("late"))
         let second = try await LiveFixtures.publish(port: server.port, key: "late", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(await LiveFixtures.waitUntil(seconds: 8) { server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true })
+        #expect(await waitUntil(seconds: 8) { server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true })
         let playlist = try #require(server.playlist("late"))
         #expect(playlist.components(separatedBy: "#EXT-X-ENDLIST").count == 2, "\(playlist)")
         let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)

@@ -3,14 +3,15 @@ import Ingest
 import Logging
 import Packager
 import Prometheus
+import TestSupport
 import Testing
 
-@testable import HTTPServe
+@testable import Live
 
 /// `--fsync`: with `periodic` the hub syncs the output file system every interval while a
 /// stream exists and once more at shutdown; with `per-file` it never does (each file was
 /// fsynced before it was listed).
-@Suite("Live file sync", .serialized)
+@Suite("Live file sync", .serialized, .timeLimit(.minutes(3)))
 struct LiveFileSyncTests {
     @Test("periodic: synced every interval while a stream exists, and at shutdown")
     func periodic() async throws {
@@ -18,7 +19,7 @@ struct LiveFileSyncTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try await Self.pullFixture(into: hub)
         // The stream exists until its idle timeout: the loop keeps syncing.
-        let ticking = await LiveFixtures.waitUntil(seconds: 60) { (Self.syncCount(registry) ?? 0) >= 3 }
+        let ticking = await waitUntil(seconds: 60) { (Self.syncCount(registry) ?? 0) >= 3 }
         #expect(ticking, "syncs so far: \(Self.syncCount(registry) ?? 0)")
         let beforeShutdown = Self.syncCount(registry) ?? 0
         await hub.finishAll()
@@ -32,14 +33,14 @@ struct LiveFileSyncTests {
         let (root, hub, registry) = try Self.hub(.periodic, idleTimeout: .milliseconds(200))
         defer { try? FileManager.default.removeItem(atPath: root) }
         try await Self.pullFixture(into: hub)
-        let ended = await LiveFixtures.waitUntil(seconds: 30) {
+        let ended = await waitUntil(seconds: 30) {
             LiveFixtures.read("\(root)/pulled/index.m3u8")?.contains("#EXT-X-ENDLIST") == true
         }
         #expect(ended)
         // No stream left: the loop stops (a hub without streams does not sync every interval),
         // but only after a sync that started after the final playlist was written. Generous:
         // a sync waits for everything dirty on the file system, other programs' writes too.
-        let stopped = await LiveFixtures.waitUntil(seconds: 60) { await !hub.isSyncing }
+        let stopped = await waitUntil(seconds: 60) { await !hub.isSyncing }
         #expect(stopped, "still syncing with no stream left")
         let written = try #require(
             try FileManager.default.attributesOfItem(atPath: "\(root)/pulled/index.m3u8")[.modificationDate] as? Date)

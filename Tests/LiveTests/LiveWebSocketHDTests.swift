@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Live WebSocket ingest of 1080p frames", .serialized, .timeLimit(.minutes(3)))
@@ -14,7 +15,7 @@ struct LiveWebSocketHDTests {
             let result = try await LiveFixtures.run("/usr/bin/python3", [LiveWebSocketTests.sender, fixture, "ws://127.0.0.1:\(port)/ingest/hd"])
             #expect(result.status == 0, "sender: \(result.stderr)")
             let playlist = "\(root)/hd/index.m3u8"
-            #expect(await LiveFixtures.waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
             let sent = try await LiveFixtures.packetHashes(fixture)
             let received = try await LiveFixtures.packetHashes(playlist)
             #expect(received[0]?.count == sent[0]?.count, "video frames: \(received[0]?.count ?? 0) of \(sent[0]?.count ?? 0)")

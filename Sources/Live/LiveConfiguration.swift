@@ -49,20 +49,3 @@ public struct LiveConfiguration: Sendable {
         return publishTokens
     }
 }
-
-public struct LiveStreamSettings: Sendable {
-    public var packager: PackagerConfiguration?
-    public var publishTokens: Set<String>
-    /// A URL the server reads this stream from (`rtsp://`, `srt://`, `http://`, a file), retried
-    /// with backoff; nil: the stream is pushed (RTMP, WebSocket).
-    public var pullURL: String?
-    /// Read `pullURL` at its own pace (`--re`; for files).
-    public var pullRealtime: Bool
-
-    public init(packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false) {
-        self.packager = packager
-        self.publishTokens = publishTokens
-        self.pullURL = pullURL
-        self.pullRealtime = pullRealtime
-    }
-}

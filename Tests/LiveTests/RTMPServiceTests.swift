@@ -4,12 +4,14 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import TestSupport
 import Testing
 
-@testable import HTTPServe
+@testable import Live
 
 /// `RTMPService(host:port:threads:…)`, what `hlsseg serve` runs: publishers are read on event
-/// loops of the service's own, which stop when the service ends.
+/// loops of the service's own, which stop when the service ends; the playlists are ended by
+/// `LiveHubService`, before it in the group.
 @Suite("RTMP service on its own event loops", .timeLimit(.minutes(2)))
 struct RTMPServiceTests {
     @Test("a publish is segmented; at shutdown the playlist ends and the service's loop threads exit")
@@ -28,19 +30,19 @@ struct RTMPServiceTests {
         }
         #expect(loopThreads.count == 2)
 
-        let services = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
+        let services = ServiceGroup(services: [LiveHubService(hub: hub), service], gracefulShutdownSignals: [], logger: logger)
         let running = Task { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let publish = try await LiveFixtures.publish(port: port, key: "cam1", realtime: false)
         #expect(publish.status == 0, "\(publish.stderr)")
-        #expect(await LiveFixtures.waitUntil(seconds: 15) { await hub.state(of: "cam1") == .idle }, "the publisher's end was seen")
+        #expect(await waitUntil(seconds: 15) { await hub.state(of: "cam1") == .idle }, "the publisher's end was seen")
 
         await services.triggerGracefulShutdown()
         try await running.value
-        // Long before the idle timeout: the service ended every playlist on its way out.
+        // Long before the idle timeout: the hub's service ended every playlist after the RTMP service stopped.
         #expect(LiveFixtures.read("\(root)/cam1/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
-        #expect(await LiveFixtures.waitUntil(seconds: 10) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
+        #expect(await waitUntil(seconds: 10) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
     }
 
     /// NIO names a group's threads `NIO-ELT-<group>-#<n>`, unique in the process.

@@ -1,11 +1,12 @@
 import Foundation
-import HTTPServe
+import Live
+import TestSupport
 import Testing
 
 /// RTMP clients other than ffmpeg: GStreamer's `rtmpsink` is built on librtmp, the library OBS's
 /// RTMP output and many cameras' firmware descend from; `rtmp2sink` is GStreamer's own
 /// implementation. Each publishes the fixture; every packet must land in a segment byte for byte.
-@Suite("Live RTMP ingest with GStreamer publishers (librtmp and rtmp2)", .serialized)
+@Suite("Live RTMP ingest with GStreamer publishers (librtmp and rtmp2)", .serialized, .timeLimit(.minutes(3)))
 struct LiveGStreamerTests {
     static let gstLaunch = "/usr/bin/gst-launch-1.0"
 
@@ -37,7 +38,7 @@ struct LiveGStreamerTests {
             """
         let result = try await LiveFixtures.run(Self.gstLaunch, ["-q"] + pipeline.split(separator: " ").map(String.init))
         #expect(result.status == 0, "gst-launch: \(result.stderr)")
-        #expect(await LiveFixtures.waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
+        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
 
         let decode = try await LiveFixtures.run(

@@ -5,7 +5,8 @@ import Logging
 import NIOWebSocket
 
 /// `/ingest/<stream>`: one encoded frame per binary WebSocket message (format: docs/ingest.md,
-/// `FrameMessage`). Auth as for RTMP: `?token=` or `Authorization: Bearer`.
+/// `FrameMessage`), published through `handler` (in `hlsseg serve`, the live hub), which
+/// decides who may publish: `?token=` or `Authorization: Bearer`, as for RTMP.
 ///
 /// How a connection ends, and what is logged (warning level for everything but a normal close):
 ///
@@ -18,7 +19,7 @@ import NIOWebSocket
 /// | anything `ClientFrameCheckHandler` reports: unmasked frame (1002), message above `maximumMessageLength` (1009), other protocol errors, other client close codes, no close frame at all | — | its message |
 /// | a read error (connection reset) | — | the error |
 struct WebSocketIngest: Sendable {
-    let hub: LiveHub
+    let handler: any PublishHandler
     let logger: Logger
 
     /// The largest WebSocket frame and message the server accepts: `FrameMessage.maximumMessageLength`
@@ -47,7 +48,7 @@ struct WebSocketIngest: Sendable {
                 bearer = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             }
             let publish = PublishRequest(app: "ingest", streamName: name, query: query, bearerToken: bearer, remoteAddress: "websocket")
-            switch await hub.publish(publish) {
+            switch await handler.publish(publish) {
             case .refuse(let refusal):
                 logger.warning("websocket ingest: publish of \(name) refused: \(refusal.reason)")
                 try? await outbound.close(.policyViolation, reason: Self.closeReason("publish refused: \(refusal.reason)"))

@@ -36,12 +36,12 @@ public enum DemoClip {
         do {
             try process.run()
         } catch {
-            throw HTTPServeError(.demoFailed, "could not run ffmpeg to make the demo clip (install it: scripts/setup.sh): \(error)")
+            throw LiveError(.demoFailed, "could not run ffmpeg to make the demo clip (install it: scripts/setup.sh): \(error)")
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw HTTPServeError(.demoFailed, "ffmpeg failed to make the demo clip (exit \(process.terminationStatus))")
+            throw LiveError(.demoFailed, "ffmpeg failed to make the demo clip (exit \(process.terminationStatus))")
         }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
         return path
@@ -76,11 +76,11 @@ public enum DemoClip {
         var packets: [MediaPacket] = []
         while let packet = try input.nextPacket() { packets.append(packet) }
         guard let video = input.tracks.first(where: \.format.isVideo) else {
-            throw HTTPServeError(.demoFailed, "the demo clip has no video track")
+            throw LiveError(.demoFailed, "the demo clip has no video track")
         }
         let videoPackets = packets.filter { $0.trackID == video.id }
         guard let first = videoPackets.first, videoPackets.count > 1 else {
-            throw HTTPServeError(.demoFailed, "the demo clip has no video frames")
+            throw LiveError(.demoFailed, "the demo clip has no video frames")
         }
         let frame = videoPackets[1].dts - first.dts
         let videoPeriod = Int64(videoPackets.count) * frame

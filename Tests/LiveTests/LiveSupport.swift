@@ -1,10 +1,10 @@
 import Foundation
-import HTTPServe
 import Ingest
+import Live
 import Logging
-import Synchronization
 import Packager
 import Prometheus
+import Synchronization
 import TestSupport
 
 /// Helpers of the live tests: fixtures made by ffmpeg, child processes, a running hub + RTMP server.
@@ -104,16 +104,6 @@ enum LiveFixtures {
         return hashes
     }
 
-    /// Polls `condition` every 50 ms for at most `seconds`.
-    static func waitUntil(seconds: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
-    }
-
     static func read(_ path: String) -> String? {
         try? String(contentsOfFile: path, encoding: .utf8)
     }
@@ -197,7 +187,7 @@ struct LiveTestServer {
     func playlist(_ stream: String) -> String? { LiveFixtures.read("\(root)/\(stream)/index.m3u8") }
 
     func waitForEnd(_ stream: String, seconds: Double = 8) async -> Bool {
-        await LiveFixtures.waitUntil(seconds: seconds) { playlist(stream)?.contains("#EXT-X-ENDLIST") == true }
+        await waitUntil(seconds: seconds) { playlist(stream)?.contains("#EXT-X-ENDLIST") == true }
     }
 
     func stop() async {

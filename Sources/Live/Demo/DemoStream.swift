@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Packager
 import Playlist
+import Prometheus
 import Segmenter
 import ServiceLifecycle
 
@@ -13,19 +14,21 @@ public struct DemoStream: Service {
     public let directory: String
     public let cacheDirectory: String
     public let hlsTime: Double
-    public let metrics: ServeMetrics?
+    /// Where the time each playlist update took is recorded (the server's
+    /// `hlsseg_playlist_update_seconds`); nil: nowhere.
+    public let playlistUpdateLatency: DurationHistogram?
     public let logger: Logger
 
     /// `directory` is emptied first: each run is a new stream.
     public init(
-        name: String = "demo", directory: String, cacheDirectory: String, hlsTime: Double = 2, metrics: ServeMetrics? = nil,
-        logger: Logger
+        name: String = "demo", directory: String, cacheDirectory: String, hlsTime: Double = 2,
+        playlistUpdateLatency: DurationHistogram? = nil, logger: Logger
     ) {
         self.name = name
         self.directory = directory
         self.cacheDirectory = cacheDirectory
         self.hlsTime = hlsTime
-        self.metrics = metrics
+        self.playlistUpdateLatency = playlistUpdateLatency
         self.logger = logger
     }
 
@@ -47,7 +50,7 @@ public struct DemoStream: Service {
         let origins = Dictionary(grouping: loop.packets, by: \.trackID).mapValues { $0.map(\.dts).min() ?? 0 }
         let clock = ContinuousClock()
         let start = clock.now
-        let metrics = self.metrics
+        let playlistUpdateLatency = self.playlistUpdateLatency
         do {
             // Cancelled on SIGINT/SIGTERM (graceful shutdown), then the playlist is ended below.
             try await cancelWhenGracefulShutdown {
@@ -62,7 +65,7 @@ public struct DemoStream: Service {
                         let before = await packager.duration
                         let began = clock.now
                         try await packager.write(packet)
-                        if await packager.duration != before { metrics?.playlistUpdateLatency.record(clock.now - began) }
+                        if await packager.duration != before { playlistUpdateLatency?.record(clock.now - began) }
                     }
                     pass += 1
                 }

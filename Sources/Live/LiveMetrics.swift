@@ -47,42 +47,42 @@ public final class LiveMetrics: Sendable {
         .map { .milliseconds($0) }
 
     public init(registry: PrometheusCollectorRegistry) {
-        let publish = ServeMetrics.descriptor(
-            "hlsseg_live_segment_publish_seconds", "Live segment publish latency: arrival to playlist renamed")
+        let publish = MetricNameDescriptor(
+            fullName: "hlsseg_live_segment_publish_seconds", helpText: "Live segment publish latency: arrival to playlist renamed")
         publishFromKeyframe = registry.makeDurationHistogram(
             descriptor: publish, labels: [("from", "keyframe")], buckets: Self.latencyBuckets)
         publishFromCompletingPacket = registry.makeDurationHistogram(
             descriptor: publish, labels: [("from", "completing_packet")], buckets: Self.latencyBuckets)
         framesReceived = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor("hlsseg_live_frames_received_total", "Frames handed to live packagers"))
+            descriptor: MetricNameDescriptor(fullName: "hlsseg_live_frames_received_total", helpText: "Frames handed to live packagers"))
         framesSegmented = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor("hlsseg_live_frames_segmented_total", "Frames in segments of ended live streams"))
+            descriptor: MetricNameDescriptor(fullName: "hlsseg_live_frames_segmented_total", helpText: "Frames in segments of ended live streams"))
         framesDropped = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_frames_dropped_total", "Video frames before a live stream's first keyframe (ended streams)"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_frames_dropped_total", helpText: "Video frames before a live stream's first keyframe (ended streams)"))
         framesLost = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_frames_lost_total", "Frames in live segments that could not be written (disk full, I/O error)"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_frames_lost_total", helpText: "Frames in live segments that could not be written (disk full, I/O error)"))
         mediaSecondsLost = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_media_lost_seconds_total", "Seconds of media in live segments that could not be written"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_media_lost_seconds_total", helpText: "Seconds of media in live segments that could not be written"))
         fileSystemSync = registry.makeDurationHistogram(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_file_system_sync_seconds", "Periodic syncs of the output file system (--fsync periodic)"),
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_file_system_sync_seconds", helpText: "Periodic syncs of the output file system (--fsync periodic)"),
             buckets: Self.latencyBuckets)
         fileSystemSyncFailures = registry.makeCounter(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_file_system_sync_failures_total", "Periodic syncs of the output file system that failed"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_file_system_sync_failures_total", helpText: "Periodic syncs of the output file system that failed"))
         fileSystemSyncedThrough = registry.makeGauge(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_file_system_synced_through_timestamp_seconds",
-                "Unix time at which the last successful sync of the output file system started"))
-        let refused = ServeMetrics.descriptor(
-            "hlsseg_live_rtmp_connections_refused_total", "RTMP connections turned away before publishing because a shared limit ran out")
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_file_system_synced_through_timestamp_seconds",
+                helpText: "Unix time at which the last successful sync of the output file system started"))
+        let refused = MetricNameDescriptor(
+            fullName: "hlsseg_live_rtmp_connections_refused_total", helpText: "RTMP connections turned away before publishing because a shared limit ran out")
         rtmpRefusedPendingLimit = registry.makeCounter(descriptor: refused, labels: [("reason", "pending_limit")])
         rtmpRefusedBufferBudget = registry.makeCounter(descriptor: refused, labels: [("reason", "buffer_budget")])
         rtmpPendingConnections = registry.makeGauge(
-            descriptor: ServeMetrics.descriptor(
-                "hlsseg_live_rtmp_pending_connections", "RTMP connections that have not had a publish accepted yet"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_rtmp_pending_connections", helpText: "RTMP connections that have not had a publish accepted yet"))
     }
 }

@@ -2,18 +2,20 @@ import Foundation
 import HTTPServe
 import Hummingbird
 import Ingest
+import Live
 import Logging
 import NIOCore
+import TestSupport
 import Testing
 
-@Suite("Live WebSocket ingest", .serialized)
+@Suite("Live WebSocket ingest", .serialized, .timeLimit(.minutes(3)))
 struct LiveWebSocketTests {
     static let sender = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tools/ws-frame-sender.py").path
 
-    /// `hlsseg serve` in-process with the live extension (no RTMP), on a free port; the server
-    /// logs to `logger`, by default nothing below `.critical` (Hummingbird logs the test's
-    /// cancellation as errors).
+    /// `hlsseg serve` in-process with the live services (no RTMP) composed as the executable
+    /// does, on a free port; the server logs to `logger`, by default nothing below `.critical`
+    /// (Hummingbird logs the test's cancellation as errors).
     static func withServer(
         tokens: Set<String> = [], logger: Logger? = nil, _ body: (_ port: Int, _ root: String) async throws -> Void
     ) async throws {
@@ -26,10 +28,13 @@ struct LiveWebSocketTests {
                 quiet.logLevel = .critical
                 return quiet
             }()
-        let live = LiveIngest(configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens), rtmpPort: nil)
-        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), extensions: [live], logger: logger)
+        let metrics = ServeMetrics()
+        let live = LiveServices(
+            configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens), root: try HLSServer.canonicalRoot(root),
+            rtmp: nil, registry: metrics.registry, logger: logger)
+        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), ingest: live.hub, metrics: metrics, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        let app = server.buildApplication(services: live.services) { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
@@ -43,7 +48,7 @@ struct LiveWebSocketTests {
             let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/ws1", "--token", "tok"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/ws1/index.m3u8"
-            #expect(await LiveFixtures.waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
             let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
             let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
@@ -62,7 +67,7 @@ struct LiveWebSocketTests {
             let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots?token=tok", "--no-timestamps"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/nots/index.m3u8"
-            #expect(await LiveFixtures.waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
             let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0, "decode: \(decode.stderr)")
             let duration = try await LiveFixtures.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])

@@ -1,6 +1,6 @@
 import Foundation
-import HTTPServe
 import Ingest
+import Live
 import Logging
 import Segmenter
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServe
+import Live
 import Packager
 import Testing
 

@@ -1,10 +1,11 @@
 import Foundation
-import HTTPServe
 import Ingest
+import Live
 import Logging
+import TestSupport
 import Testing
 
-@Suite("Live pulled sources", .serialized)
+@Suite("Live pulled sources", .serialized, .timeLimit(.minutes(3)))
 struct LivePullTests {
     @Test("backoff doubles to its maximum and starts over after a long run")
     func backoff() {

@@ -1,7 +1,7 @@
 import Packager
 import Testing
 
-@testable import HTTPServe
+@testable import Live
 
 /// A run of write failures is said once when it starts and once when writes recover, with
 /// what the whole run lost; never once per segment.

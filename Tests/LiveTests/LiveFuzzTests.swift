@@ -1,6 +1,6 @@
 import Foundation
-import HTTPServe
 import Ingest
+import Live
 import NIOCore
 import NIOPosix
 import TestSupport
@@ -59,7 +59,7 @@ enum FuzzSeed {
     }
 }
 
-@Suite("Live RTMP fuzz", .serialized)
+@Suite("Live RTMP fuzz", .serialized, .timeLimit(.minutes(3)))
 struct LiveFuzzTests {
     @Test("thousands of random and mutated RTMP streams; the server stays up and a healthy publisher is unharmed")
     func fuzz() async throws {

@@ -1,0 +1,38 @@
+import Ingest
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The live side of `hlsseg serve`: one hub for the stream root and the services that run it,
+/// for the executable to put into its ServiceGroup beside the HTTP server (which takes `hub`
+/// as its WebSocket ingest's `PublishHandler`).
+///
+/// `services` are in ServiceGroup order: `LiveHubService` first, so that it shuts down last,
+/// after everything that feeds the hub; it alone ends the live playlists (`LiveHub.finishAll`).
+/// Then the pulled sources, then the RTMP listener.
+public struct LiveServices: Sendable {
+    public let hub: LiveHub
+    public let services: [any Service]
+
+    /// - Parameters:
+    ///   - root: the canonical stream root: stream `name` is written into `root + "/" + name`.
+    ///   - rtmp: nil: no RTMP listener.
+    ///   - registry: where `LiveMetrics` registers (the server's, so `GET /metrics` shows them).
+    public init(
+        configuration: LiveConfiguration, root: String, rtmp: RTMPListenerOptions?, registry: PrometheusCollectorRegistry,
+        logger: Logger
+    ) {
+        let hub = LiveHub(root: root, configuration: configuration, logger: logger, metrics: LiveMetrics(registry: registry))
+        var services: [any Service] = [LiveHubService(hub: hub)]
+        let pulled = configuration.streams.sorted { $0.key < $1.key }.compactMap { name, settings in
+            settings.pullURL.map { PulledSource(streamName: name, url: $0, options: InputOptions(realtime: settings.pullRealtime)) }
+        }
+        if !pulled.isEmpty { services.append(PulledSourcesService(sources: pulled, hub: hub, logger: logger)) }
+        if let rtmp {
+            services.append(
+                RTMPService(host: rtmp.host, port: rtmp.port, threads: rtmp.threads, hub: hub, logger: logger, limits: rtmp.limits))
+        }
+        self.hub = hub
+        self.services = services
+    }
+}
