@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @testable import HTTPServe
@@ -256,15 +257,10 @@ enum Gunzip {
         let path = FileManager.default.temporaryDirectory.path + "/hlsseg-gz-\(UUID().uuidString).gz"
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-dc", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return Array(data)
+        let output = path + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try Subprocess.runBlocking("/bin/sh", ["-c", "gzip -dc \(shellQuoted(path)) > \(shellQuoted(output))"])
+        #expect(result.succeeded, "\(result.summary)")
+        return Array((try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data())
     }
 }

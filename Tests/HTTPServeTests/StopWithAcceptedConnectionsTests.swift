@@ -44,7 +44,7 @@ struct StopWithAcceptedConnectionsTests {
                 var configuration = ServeConfiguration(root: fixture.root, port: 0)
                 configuration.streamFastPath = fastPath
                 let server = try HLSServer(
-                    configuration: configuration, extensions: webSocket ? [WebSocketUpgradesOn()] : [], logger: logger)
+                    configuration: configuration, logger: logger, webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil)
                 let (open, run) = try await Self.burstThenStop(server: server, stop: stop, logger: logger)
                 let stillOpen = try await RawHTTPClient.run { Self.stillOpen(open, deadlineSeconds: Self.closeDeadlineSeconds) }
                 for fd in open { close(fd) }

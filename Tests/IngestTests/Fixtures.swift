@@ -67,20 +67,11 @@ enum Fixtures {
     }
 
     static func capture(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Missing(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))")
+        let result = try Subprocess.runBlocking(tool, arguments, in: directory)
+        guard result.succeeded else {
+            throw Missing(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(result.status))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 
     /// A copy of `name` cut to `fraction` of its size.

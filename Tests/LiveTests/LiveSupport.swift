@@ -50,41 +50,19 @@ enum LiveFixtures {
         try TestScratch.directory("live-\(UUID().uuidString.prefix(8))").path
     }
 
-    struct Output: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    /// `Subprocess.runBlocking` (for fixtures made in a `static let`).
+    static func runSync(_ tool: String, _ arguments: [String]) throws -> ProcessOutput {
+        try Subprocess.runBlocking(tool, arguments)
     }
 
-    static func runSync(_ tool: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so neither fills up.
-        let errData = CapturedData(Data())
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errData.done { usleep(1000) }
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.value, as: UTF8.self))
-    }
-
-    /// Runs a tool off the cooperative pool.
-    static func run(_ tool: String, _ arguments: [String]) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try runSync(tool, arguments) }) }.start()
-        }
+    /// `Subprocess.run`, not limited to one process per core: live tests run publishers beside
+    /// their servers and watch them while they run.
+    static func run(_ tool: String, _ arguments: [String]) async throws -> ProcessOutput {
+        try await Subprocess.run(tool, arguments, limited: false)
     }
 
     /// `ffmpeg -re -i fixture -c copy -f flv rtmp://127.0.0.1:port/live/<key>`.
-    static func publish(port: Int, key: String, realtime: Bool = true, input: String? = nil) async throws -> Output {
+    static func publish(port: Int, key: String, realtime: Bool = true, input: String? = nil) async throws -> ProcessOutput {
         var arguments = ["-hide_banner", "-loglevel", "error", "-nostdin"]
         if realtime { arguments.append("-re") }
         arguments += ["-i", try input ?? fixture, "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:\(port)/live/\(key)"]
@@ -135,17 +113,6 @@ final class LogCapture: Sendable {
     }
 }
 
-/// A value set once from another thread (the stderr reader).
-final class CapturedData: @unchecked Sendable {
-    // @unchecked: `value` and `done` are only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Data
-    private var finished = false
-    init(_ value: Data) { stored = value }
-    func set(_ value: Data) { lock.withLock { stored = value; finished = true } }
-    var value: Data { lock.withLock { stored } }
-    var done: Bool { lock.withLock { finished } }
-}
 
 /// A hub and an RTMP server on an ephemeral 127.0.0.1 port, for one test.
 struct LiveTestServer {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Segmenter
 
 /// The sample timeline of hlsseg's output (init + each `moof`/`mdat` segment), read by the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A media playlist read line by line, independently of the product's own `Playlist` module,
 /// so a bug shared by its writer and parser cannot hide here.

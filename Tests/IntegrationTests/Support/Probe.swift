@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A stream kind as ffmpeg's `-map 0:v` / ffprobe's `codec_type` name it.
 enum StreamKind: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Where the programs the integration tests drive live.
 enum Tools {

@@ -32,41 +32,20 @@ actor FFmpegSegmentFixtures {
                 "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "1", "-hls_playlist_type", "vod",
                 "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", hls.appendingPathComponent("seg%d.m4s").path,
                 hls.appendingPathComponent("index.m3u8").path,
-            ], in: folder)
+            ])
         try await Self.ffmpeg(
-            inputs + ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path],
-            in: folder)
+            inputs + ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path])
         self.folder = folder
         return folder
     }
 
-    /// Runs ffmpeg with no stdin and its output in files, killed after two minutes.
-    static func ffmpeg(_ arguments: [String], in folder: URL) async throws {
+    /// Runs ffmpeg (`Subprocess`: no stdin, killed after two minutes).
+    static func ffmpeg(_ arguments: [String]) async throws {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/ffmpeg" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else { throw FixtureError("ffmpeg not found: run scripts/setup.sh (installs Debian's ffmpeg)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-nostdin", "-y", "-v", "error"] + arguments
-        process.standardInput = FileHandle.nullDevice
-        let log = folder.appendingPathComponent("ffmpeg-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw FixtureError("cannot create \(log.path)") }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(120)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw FixtureError("ffmpeg did not finish in 120 s: \(arguments.joined(separator: " "))")
-        }
-        guard process.terminationStatus == 0 else {
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw FixtureError("ffmpeg exited \(process.terminationStatus): \(arguments.joined(separator: " "))\n\(output)")
-        }
+        let result = try await Subprocess.run(path, ["-nostdin", "-y", "-v", "error"] + arguments)
+        guard result.succeeded else { throw FixtureError("ffmpeg failed:\n\(result.summary)") }
     }
 }
 

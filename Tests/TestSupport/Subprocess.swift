@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -7,36 +6,36 @@ import TestSupport
 
 /// A failure of the test harness itself (missing tool, fixture that could not be made, a
 /// command that did not finish). Swift Testing records the description as the issue.
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }
 
 /// What a finished (or killed) child process left behind.
-struct ProcessOutput: Sendable {
-    var command: [String]
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var timedOut: Bool
+public struct ProcessOutput: Sendable {
+    public var command: [String]
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var timedOut: Bool
 
-    var succeeded: Bool { status == 0 && !timedOut }
+    public var succeeded: Bool { status == 0 && !timedOut }
 
     /// The non-empty lines of stderr, trimmed.
-    var stderrLines: [String] {
+    public var stderrLines: [String] {
         stderr.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }
 
     /// The command as it could be pasted into a shell, for failure messages.
-    var commandLine: String { command.map(shellQuoted).joined(separator: " ") }
+    public var commandLine: String { command.map(shellQuoted).joined(separator: " ") }
 
     /// A short account of the run for an `#expect` comment.
-    var summary: String {
+    public var summary: String {
         var text = "$ \(commandLine)\nexit \(status)\(timedOut ? " (killed after timeout)" : "")"
         if !stderr.isEmpty { text += "\nstderr:\n\(stderr.suffix(2_000))" }
         return text
@@ -44,21 +43,21 @@ struct ProcessOutput: Sendable {
 }
 
 /// Quotes `word` for a POSIX shell when it needs it.
-func shellQuoted(_ word: String) -> String {
+public func shellQuoted(_ word: String) -> String {
     let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,%+@".contains($0) }
     return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// A counting semaphore for async code: at most `limit` holders at once.
-actor AsyncSemaphore {
+public actor AsyncSemaphore {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
+    public init(limit: Int) {
         available = limit
     }
 
-    func acquire() async {
+    public func acquire() async {
         if available > 0 {
             available -= 1
             return
@@ -66,7 +65,7 @@ actor AsyncSemaphore {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             available += 1
         } else {
@@ -75,35 +74,37 @@ actor AsyncSemaphore {
     }
 }
 
-/// Runs child processes with no stdin, output captured to files (no pipe deadlocks on large
-/// output) and a hard time limit. Swift Testing runs tests concurrently; `slots` keeps the
-/// number of encoders/decoders running at once to the number of cores (CI has 2).
-enum Subprocess {
-    static let slots = AsyncSemaphore(limit: max(1, ProcessInfo.processInfo.activeProcessorCount))
+/// The one way tests run child processes (ffmpeg, ffprobe, python, the hlsseg binary): no
+/// stdin, output captured to files (no pipe deadlocks on large output), and a hard time limit
+/// per process, after which it is terminated, then killed. Each process is waited for on a
+/// thread of its own, never on Swift's cooperative pool.
+///
+/// Swift Testing runs tests concurrently; `run(…, limited: true)` (the default) holds one of
+/// `slots`, so that at most one encoder or decoder per core runs at once (CI has 2). Processes
+/// that must run beside others (a publisher feeding a server while the test watches) pass
+/// `limited: false`.
+public enum Subprocess {
+    public static let slots = AsyncSemaphore(limit: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Runs `executable` with `arguments`; never throws for a non-zero exit (callers check
     /// `status`), only when the process cannot be started.
-    static func run(
-        _ executable: String,
-        _ arguments: [String],
-        timeout: Duration = .seconds(120)
+    public static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Duration = .seconds(120),
+        limited: Bool = true
     ) async throws -> ProcessOutput {
-        await slots.acquire()
-        do {
-            let output = try await runHoldingSlot(executable, arguments, timeout: timeout)
-            await slots.release()
-            return output
-        } catch {
-            await slots.release()
-            throw error
+        if limited { await slots.acquire() }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ProcessOutput, any Error>, Never>) in
+            Thread { continuation.resume(returning: Result { try runBlocking(executable, arguments, in: directory, timeout: timeout) }) }.start()
         }
+        if limited { await slots.release() }
+        return try result.get()
     }
 
-    private static func runHoldingSlot(
-        _ executable: String,
-        _ arguments: [String],
-        timeout: Duration
-    ) async throws -> ProcessOutput {
+    /// `run` on the calling thread, which it blocks until the process ends (for fixtures made
+    /// in a `static let`). `directory`: the working directory (default: the test's).
+    public static func runBlocking(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Duration = .seconds(120)
+    ) throws -> ProcessOutput {
         let captureDir = TestScratch.root.appendingPathComponent("capture", isDirectory: true)
         try FileManager.default.createDirectory(at: captureDir, withIntermediateDirectories: true)
         let token = UUID().uuidString
@@ -124,6 +125,7 @@ enum Subprocess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
@@ -143,15 +145,11 @@ enum Subprocess {
                 timedOut = true
                 process.terminate()
                 let killAt = clock.now.advanced(by: .seconds(3))
-                while process.isRunning && clock.now < killAt {
-                    try? await Task.sleep(for: .milliseconds(50))
-                }
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                }
+                while process.isRunning && clock.now < killAt { usleep(50_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            usleep(10_000)
         }
         process.waitUntilExit()
         try? outHandle.close()
