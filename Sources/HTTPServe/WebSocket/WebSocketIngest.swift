@@ -23,7 +23,7 @@ struct WebSocketIngest: Sendable {
     let logger: Logger
 
     /// The largest WebSocket frame and message the server accepts: `FrameMessage.maximumMessageLength`
-    /// (8 MiB, as RTMP's message limit): a 4K keyframe of several hundred KB fits many times
+    /// (8 MiB): a 4K keyframe of several hundred KB fits many times
     /// over, and a connection cannot make the server buffer more than this for one message.
     static let maximumMessageLength = FrameMessage.maximumMessageLength
 
