@@ -47,6 +47,12 @@ struct WebSocketIngest: Sendable {
             if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
                 bearer = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             }
+            // The one stream-name rule, whatever handler the route publishes to.
+            if let reason = StreamName.refusalReason(name) {
+                logger.warning("websocket ingest: publish of \(name.prefix(80)) refused: \(reason)")
+                try? await outbound.close(.policyViolation, reason: Self.closeReason("publish refused: \(reason)"))
+                return
+            }
             let publish = PublishRequest(app: "ingest", streamName: name, query: query, bearerToken: bearer, remoteAddress: "websocket")
             switch await handler.publish(publish) {
             case .refuse(let refusal):
