@@ -93,12 +93,13 @@ struct WebSocketIngest: Sendable {
                     sink.finish(reason: reason)
                     try? await outbound.close(code, reason: Self.closeReason(reason))
                 case .failed(let error):
-                    let reason = error is WebSocketConnectionError ? "\(error)" : "the connection failed: \(error)"
+                    let reportedEnd = (error as? HTTPServeError)?.isWebSocketEnd == true
+                    let reason = reportedEnd ? "\(error)" : "the connection failed: \(error)"
                     logger.warning("websocket ingest \(name): \(reason)")
                     sink.finish(reason: reason)
                     // hummingbird-websocket's own protocol errors close with their code only when
                     // rethrown; the others have been answered already or the connection is gone.
-                    if !(error is WebSocketConnectionError) { throw error }
+                    if !reportedEnd { throw error }
                 }
             }
         }
