@@ -1,3 +1,4 @@
+import Ingest
 import Packager
 import Playlist
 
@@ -128,8 +129,8 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
         }
         if let defaults { result.packager = try defaults.applied(to: result.packager, context: "defaults") }
         for (name, stream) in streams ?? [:] {
-            guard LiveHub.isValidStreamName(name) else {
-                throw PackagerError(.invalidConfiguration, "streams: '\(name)' is not a valid stream name (letters, digits, . _ -)")
+            guard StreamName.isValid(name) else {
+                throw PackagerError(.invalidConfiguration, "streams: '\(name)' is not a valid stream name (\(StreamName.rule))")
             }
             let packager = try stream.hls.applied(to: result.packager, context: "streams.\(name)")
             var tokens = Set(stream.tokens ?? [])

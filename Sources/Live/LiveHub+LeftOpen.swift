@@ -1,3 +1,4 @@
+import Ingest
 import Packager
 
 extension LiveHub {
@@ -9,7 +10,7 @@ extension LiveHub {
     public func adoptStreamsLeftOpen() {
         let names: [String]
         do {
-            names = try openedRoot().fileNames().filter(Self.isValidStreamName).sorted()
+            names = try openedRoot().fileNames().filter(StreamName.isValid).sorted()
         } catch {
             logger.warning("live: cannot look for streams a previous run left open: \(error)")
             return

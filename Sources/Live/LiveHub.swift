@@ -23,9 +23,6 @@ import Segmenter
 public actor LiveHub: PublishHandler {
     public enum StreamState: Sendable, Equatable { case live, idle }
 
-    /// Stream names become folder names: letters, digits, `.`, `_`, `-`; no leading dot.
-    public static let maximumStreamNameLength = 64
-
     struct Entry {
         /// The stream's folder, opened when its publisher was accepted (see `OutputDirectory`).
         var directory: OutputDirectory?
@@ -91,21 +88,13 @@ public actor LiveHub: PublishHandler {
         return entry.publisher == nil ? .idle : .live
     }
 
-    public static func isValidStreamName(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= maximumStreamNameLength, !name.hasPrefix(".") else { return false }
-        return name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-    }
-
     // MARK: PublishHandler
 
     public func publish(_ request: PublishRequest) async -> PublishDecision {
         let name = request.streamName
         guard !shutDown else { return .refuse(PublishRefusal(.badName, "the server is shutting down")) }
-        guard Self.isValidStreamName(name) else {
-            return .refuse(PublishRefusal(.badName, "stream name \"\(name.prefix(80))\" is not allowed (letters, digits, . _ -; at most \(Self.maximumStreamNameLength))"))
+        if let reason = StreamName.refusalReason(name) {
+            return .refuse(PublishRefusal(.badName, reason))
         }
         let tokens = configuration.tokens(for: name)
         if !tokens.isEmpty, !request.trusted {

@@ -21,10 +21,9 @@ public struct RTMPService: Service {
 
     /// A listener on `threads` event loops of its own, not the HTTP server's (one per core).
     /// Publishers send small messages all the time, and a loop thread that serves more of them
-    /// finds more sockets ready per wait: at 500 publishers on 2 cores, one thread for all of
-    /// them used 6–15 % less CPU per frame than two, with the same publish latency (fewer
-    /// wake-ups and context switches; docs/benchmarks.md). It was about half busy there, so
-    /// one thread reads about 1,000 such publishers.
+    /// finds more sockets ready per wait, so fewer threads than cores means fewer wake-ups and
+    /// context switches for the same publish latency (measurements and the number of
+    /// publishers one thread keeps up with: docs/benchmarks.md).
     /// `limits` bound what publishers, and connections that have not published yet, may make
     /// the server hold; refusals and pending connections are counted in the hub's metrics.
     public init(

@@ -22,7 +22,7 @@ struct AttributeList {
             rest = rest.drop(while: { $0 == " " || $0 == "\t" })
             if rest.isEmpty { return }
             guard let equals = rest.firstIndex(of: "=") else { return nil }
-            let name = rest[..<equals].trimmingSpaces()
+            let name = rest[..<equals].trimmingWhitespace()
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte) else { return nil }
             rest = rest[rest.index(after: equals)...].drop(while: { $0 == " " || $0 == "\t" })
             let value: Value
@@ -33,7 +33,7 @@ struct AttributeList {
                 rest = body[body.index(after: close)...].drop(while: { $0 == " " || $0 == "\t" })
             } else {
                 let end = rest.firstIndex(of: ",") ?? rest.endIndex
-                value = Value(text: rest[..<end].trimmingSpaces(), quoted: false)
+                value = Value(text: rest[..<end].trimmingWhitespace(), quoted: false)
                 rest = rest[end...]
             }
             guard entries.count < Self.maxAttributes else { return nil }
@@ -61,14 +61,5 @@ struct AttributeList {
             }
         }
         return out + "\""
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return self[first...last]
     }
 }

@@ -72,7 +72,7 @@ public enum PlaylistParser {
             case "#EXT-X-DISCONTINUITY-SEQUENCE":
                 playlist.discontinuitySequence = try Tag.integer(value, tag: name, line: number)
             case "#EXT-X-PLAYLIST-TYPE":
-                guard let type = PlaylistType(rawValue: String(value?.trimmingSpaces() ?? "")) else {
+                guard let type = PlaylistType(rawValue: String(value?.trimmingWhitespace() ?? "")) else {
                     throw PlaylistError(
                         .invalidTag, "#EXT-X-PLAYLIST-TYPE must be EVENT or VOD, not \"\(value ?? "")\"",
                         line: number)
@@ -89,7 +89,7 @@ public enum PlaylistParser {
                 currentMap = try Tag.map(value, line: number)
                 inSegment = true
             case "#EXT-X-PROGRAM-DATE-TIME":
-                guard let value, let date = ProgramDateTime(iso8601: value.trimmingSpaces()) else {
+                guard let value, let date = ProgramDateTime(iso8601: value.trimmingWhitespace()) else {
                     throw PlaylistError(
                         .invalidDate,
                         "#EXT-X-PROGRAM-DATE-TIME needs an ISO 8601 date-time such as 2026-11-21T19:35:55.123Z, "
@@ -140,7 +140,7 @@ enum Tag {
     }
 
     static func integer(_ value: Substring?, tag: Substring, line: Int) throws(PlaylistError) -> Int {
-        let text = value?.trimmingSpaces() ?? ""
+        let text = value?.trimmingWhitespace() ?? ""
         guard let number = DecimalText.integer(text) else {
             throw PlaylistError(
                 .invalidNumber, "\(tag) needs a whole number of at most \(DecimalText.maxIntegerDigits) digits, "
@@ -155,7 +155,7 @@ enum Tag {
     ) {
         let value = value ?? ""
         let comma = value.firstIndex(of: ",")
-        let durationText = value[..<(comma ?? value.endIndex)].trimmingSpaces()
+        let durationText = value[..<(comma ?? value.endIndex)].trimmingWhitespace()
         guard let duration = DecimalText.floatingPoint(durationText), duration.isFinite else {
             throw PlaylistError(
                 .invalidNumber, "#EXTINF needs a duration in seconds such as 2.000, not \"\(durationText)\"",
@@ -222,7 +222,8 @@ struct Lines {
 }
 
 extension Substring {
-    /// Trims spaces, tabs and carriage returns (a CRLF line arrives with its `\r`).
+    /// Trims spaces, tabs and carriage returns (a CRLF line arrives with its `\r`): the one
+    /// trim helper of the Playlist module, for lines and for attribute names and values.
     func trimmingWhitespace() -> Substring {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
         var start = utf8.startIndex

@@ -10,9 +10,8 @@ import CMimalloc
 ///
 /// Why: a live stream's frames are allocated on the RTMP event loop and freed on the packager's
 /// threads once their segment is written. glibc takes such a free back to the arena of the
-/// allocating thread under its lock; mimalloc queues it to the owning page without one. Two
-/// servers side by side at 250 live streams each, it cut CPU per frame by 3.5 % writing to tmpfs
-/// and 6 % writing to ext4 (bench/live-load/ab.sh; docs/benchmarks.md).
+/// allocating thread under its lock; mimalloc queues it to the owning page without one, which
+/// costs less CPU per frame (measured with bench/live-load/ab.sh: docs/benchmarks.md).
 enum MemoryAllocator {
     /// "mimalloc 2.0.9", or what went wrong: a build whose `malloc` is not mimalloc's works
     /// the same, only slower, so this is logged rather than refused.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPServe
+import Ingest
 import Live
 import Logging
 import ServiceLifecycle
@@ -48,8 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
-        guard !demoName.isEmpty, demoName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw ValidationError("--demo-name must be letters, digits, - or _")
+        guard StreamName.isValid(demoName) else {
+            throw ValidationError("--demo-name must be a stream name: \(StreamName.rule)")
         }
     }
 

@@ -3,8 +3,8 @@ import HTTPServe
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import NIOConcurrencyHelpers
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import HTTPServe
@@ -234,26 +234,13 @@ enum EchoWebSocket {
 /// all of them (it used to fail its result, which Hummingbird logged as an error).
 @Suite("connections the fast path served close without error logs")
 struct FastPathCloseLogTests {
-    /// Keeps every message logged at `.info` and above.
-    final class Recorder: LogHandler, @unchecked Sendable {
-        let lines = NIOLockedValueBox<[String]>([])
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.withLockedValue { $0.append("\(event.level) \(event.message)") }
-        }
-    }
-
     @Test func idleTimeoutAndShutdown() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.makeSimpleStream("live")
-        let recorder = Recorder()
-        let logger = Logger(label: "fast-path-close", factory: { _ in recorder })
+        let recorder = RecordingLogHandler.Lines()
+        var logger = recorder.logger(label: "fast-path-close")
+        logger.logLevel = .info
         let server = try HLSServer(
             configuration: ServeConfiguration(root: fixture.root, port: 0, idleTimeoutSeconds: 1), logger: logger,
             webSocketRoutes: WebSocketUpgradesOn.routes)
@@ -278,6 +265,6 @@ struct FastPathCloseLogTests {
         #expect(try await RawHTTPClient.run { open.connection.closedByPeer() })
         try await task.value
         #expect(closedWhenIdle && server.fastPath?.answered == 2)
-        #expect(recorder.lines.withLockedValue { $0 }.filter { !$0.hasPrefix("info") } == [])
+        #expect(recorder.all.filter { !$0.hasPrefix("info") } == [])
     }
 }

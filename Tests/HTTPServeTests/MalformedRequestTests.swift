@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import HTTPServe
@@ -186,8 +187,9 @@ extension MalformedRequestTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.makeSimpleStream("live")
-        let recorder = FastPathCloseLogTests.Recorder()
-        let logger = Logger(label: "malformed", factory: { _ in recorder })
+        let recorder = RecordingLogHandler.Lines()
+        var logger = recorder.logger(label: "malformed")
+        logger.logLevel = .info
         let server = try HLSServer(
             configuration: ServeConfiguration(root: fixture.root, port: 0, streamFastPath: fastPath), logger: logger,
             webSocketRoutes: WebSocketUpgradesOn.routes)
@@ -205,7 +207,7 @@ extension MalformedRequestTests {
         }
         await group.triggerGracefulShutdown()
         try await task.value
-        #expect(recorder.lines.withLockedValue { $0 }.filter { !$0.hasPrefix("info") } == [])
+        #expect(recorder.all.filter { !$0.hasPrefix("info") } == [])
     }
 }
 

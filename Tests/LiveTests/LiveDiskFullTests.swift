@@ -65,7 +65,7 @@ struct LiveDiskFullTests {
     @Test func segmentsLostOnAFullDiskAreCountedLoggedAndMarked() async throws {
         let disk = try await SmallDisk()
         defer { Task { await disk.unmount() } }
-        let log = LogCapture()
+        let log = RecordingLogHandler.Lines()
         var packager = LiveConfiguration.defaultPackager
         packager.flags.insert(.programDateTime)
         let server = try await LiveTestServer.start(root: disk.path + "/streams", packager: packager, log: log)
@@ -75,7 +75,7 @@ struct LiveDiskFullTests {
         #expect(await waitUntil(seconds: 15) { Self.segments(server.playlist("cam")).count >= 2 })
         let listedBefore = try #require(server.playlist("cam"))
         let filler = try disk.fill()
-        #expect(await waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.messages)")
+        #expect(await waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.all)")
         try await Task.sleep(for: .seconds(2.5))  // at least one more segment lost
         try FileManager.default.removeItem(atPath: filler)
         let published = try await publish
@@ -102,9 +102,9 @@ struct LiveDiskFullTests {
             let jump = after.date - (before.date + before.duration)
             #expect(abs(jump - lostSeconds) < 0.05, "the program date-time jumps by the lost media: \(jump) s vs \(lostSeconds) s")
         }
-        #expect(log.contains("lost"), "\(log.messages)")
-        #expect(log.messages.contains { $0.contains("recovered") && $0.contains("lost") }, "\(log.messages)")
-        #expect(log.messages.filter { $0.contains("writing failed") }.count == 1, "said once: \(log.messages)")
+        #expect(log.contains("lost"), "\(log.all)")
+        #expect(log.all.contains { $0.contains("recovered") && $0.contains("lost") }, "\(log.all)")
+        #expect(log.all.filter { $0.contains("writing failed") }.count == 1, "said once: \(log.all)")
 
         let decode = try await LiveFixtures.run(
             LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam/index.m3u8", "-f", "null", "-"])

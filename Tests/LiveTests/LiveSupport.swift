@@ -4,7 +4,6 @@ import Live
 import Logging
 import Packager
 import Prometheus
-import Synchronization
 import TestSupport
 
 /// Helpers of the live tests: fixtures made by ffmpeg, child processes, a running hub + RTMP server.
@@ -87,33 +86,6 @@ enum LiveFixtures {
     }
 }
 
-/// Log lines kept for a test to look at (the messages, in order).
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var messages: [String] { lines.withLock { $0 } }
-
-    func contains(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
-
-    func handler() -> some LogHandler { Handler(capture: self) }
-
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            capture.lines.withLock { $0.append("\(event.level): \(event.message)") }
-        }
-    }
-}
-
-
 /// A hub and an RTMP server on an ephemeral 127.0.0.1 port, for one test.
 struct LiveTestServer {
     let root: String
@@ -130,7 +102,7 @@ struct LiveTestServer {
     ///   - log: where the hub's log lines also go.
     static func start(
         idleTimeout: Duration = .milliseconds(1500), tokens: Set<String> = [], root: String? = nil,
-        packager: PackagerConfiguration = LiveConfiguration.defaultPackager, log: LogCapture? = nil
+        packager: PackagerConfiguration = LiveConfiguration.defaultPackager, log: RecordingLogHandler.Lines? = nil
     ) async throws -> LiveTestServer {
         let root = try root ?? LiveFixtures.temporaryRoot()
         var logger = Logger(label: "live-test") { label in

@@ -2,7 +2,8 @@ import Logging
 import Synchronization
 
 /// A `LogHandler` keeping every message at `.warning` and above (or the logger's level), for
-/// tests that check what the server logged. Shared by the HTTP and the live tests.
+/// tests that check what the server logged. The one log recorder of the HTTP and the live
+/// tests (a lower level set on the logger reaches the handler too).
 public struct RecordingLogHandler: LogHandler {
     /// The messages logged so far, as "level message"; shared by every copy of the handler.
     public final class Lines: Sendable {
@@ -14,8 +15,14 @@ public struct RecordingLogHandler: LogHandler {
         public var all: [String] { lines.withLock { $0 } }
 
         public func logger(label: String = "recorded") -> Logger {
-            Logger(label: label) { _ in RecordingLogHandler(lines: self) }
+            Logger(label: label) { _ in self.handler() }
         }
+
+        /// A handler recording into these lines, e.g. for a `MultiplexLogHandler`.
+        public func handler() -> RecordingLogHandler { RecordingLogHandler(lines: self) }
+
+        /// Whether any message so far contains `text`.
+        public func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 
         /// Waits up to 5 s for a warning (or worse) that starts with `prefix` and contains `text`.
         public func waitFor(_ prefix: String, containing text: String) async -> Bool {

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import Foundation
+import Ingest
 import Playlist
 
 #if canImport(Glibc)
@@ -46,17 +47,17 @@ final class StreamCatalog: Sendable {
         self.playlistName = playlistName
     }
 
-    /// Stream folder names (not hidden) that hold a playlist, sorted.
+    /// Stream folder names (following `StreamName`) that hold a playlist, sorted.
     func streamNames() -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
         return names.filter { name in
-            SafePath.check(name[...]) == nil
+            StreamName.isValid(name)
                 && SafePath.resolveFile(base: root, components: [name, playlistName]) != nil
         }.sorted()
     }
 
     func info(stream name: String, now: Double = Date().timeIntervalSince1970) -> StreamInfo? {
-        guard SafePath.check(name[...]) == nil,
+        guard StreamName.isValid(name),
             let path = SafePath.resolveFile(base: root, components: [name, playlistName]),
             let version = FileVersion.of(path: path), let playlist = playlist(at: path, version: version)
         else { return nil }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `Range: bytes=…` header (RFC 9110 §14.1.2) against a representation of `size` bytes.
 enum ByteRangeRequest: Equatable {
     /// No usable range: serve the whole file (absent, not `bytes`, malformed, or several ranges,
@@ -10,12 +12,12 @@ enum ByteRangeRequest: Equatable {
 
     init(header: String?, size: Int) {
         guard let header else { self = .whole; return }
-        let trimmed = header.trimmingWhitespace()
+        let trimmed = header.trimmingCharacters(in: .whitespaces)
         guard trimmed.lowercased().hasPrefix("bytes=") else { self = .whole; return }
-        let spec = trimmed.dropFirst("bytes=".count).trimmingWhitespace()
+        let spec = trimmed.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
         guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { self = .whole; return }
-        let first = spec[..<dash].trimmingWhitespace()
-        let last = spec[spec.index(after: dash)...].trimmingWhitespace()
+        let first = spec[..<dash].trimmingCharacters(in: .whitespaces)
+        let last = spec[spec.index(after: dash)...].trimmingCharacters(in: .whitespaces)
         if first.isEmpty {
             // Suffix range: the last N bytes.
             guard let count = Int(last), count >= 0, last.allSatisfy(\.isASCIIDigit) else { self = .whole; return }
@@ -37,13 +39,4 @@ enum ByteRangeRequest: Equatable {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
 }

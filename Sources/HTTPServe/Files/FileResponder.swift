@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// What a served file is, which decides its caching rules.
@@ -146,7 +147,7 @@ struct FileResponder: Sendable {
             let base = version.etag
             for value in values {
                 for candidate in value.split(separator: ",") {
-                    var tag = candidate.trimmingWhitespace()
+                    var tag = candidate.trimmingCharacters(in: .whitespaces)
                     if tag == "*" { return true }
                     if tag.hasPrefix("W/") { tag.removeFirst(2) }
                     if tag.hasSuffix("-gz\"") { tag = String(tag.dropLast(4)) + "\"" }
@@ -160,7 +161,7 @@ struct FileResponder: Sendable {
     }
 
     static func ifRangeMatches(_ value: String, etag: String, version: FileVersion) -> Bool {
-        let value = value.trimmingWhitespace()
+        let value = value.trimmingCharacters(in: .whitespaces)
         if value.hasPrefix("\"") { return value == etag }
         if value.hasPrefix("W/") { return false }  // weak validators never match If-Range
         return HTTPDate.parse(value) == version.mtimeSeconds
@@ -171,11 +172,11 @@ struct FileResponder: Sendable {
         for value in values {
             for item in value.split(separator: ",") {
                 let parts = item.split(separator: ";")
-                guard let coding = parts.first?.trimmingWhitespace().lowercased(), coding == "gzip" || coding == "*" else {
+                guard let coding = parts.first?.trimmingCharacters(in: .whitespaces).lowercased(), coding == "gzip" || coding == "*" else {
                     continue
                 }
                 let zero = parts.dropFirst().contains { parameter in
-                    let text = parameter.trimmingWhitespace().lowercased()
+                    let text = parameter.trimmingCharacters(in: .whitespaces).lowercased()
                     return text.hasPrefix("q=") && (Double(text.dropFirst(2)) ?? 1) == 0
                 }
                 if !zero { return true }

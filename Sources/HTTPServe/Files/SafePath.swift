@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Ingest
 
 /// Why a request path was refused.
 enum PathRejection: Error, Equatable {
@@ -14,10 +15,15 @@ enum PathRejection: Error, Equatable {
 
 /// Checks raw (still percent-encoded) request paths before anything touches the disk.
 ///
-/// Stream and file names written by hlsseg are plain (`[A-Za-z0-9._~-]`), so any percent
-/// sign is refused outright instead of decoded: `%2e%2e`, `%2f`, `%00` never reach a path
-/// join. A name starting with a dot is hidden (the packager's `.seg3.m4s.tmp` temp files) and
-/// answers 404, as does anything that is not a regular file.
+/// Every path component is a plain *file* name (`[A-Za-z0-9._~-]`, RFC 3986's unreserved
+/// characters), so any percent sign is refused outright instead of decoded: `%2e%2e`, `%2f`,
+/// `%00` never reach a path join. A name starting with a dot is hidden (the packager's
+/// `.seg3.m4s.tmp` temp files) and answers 404, as does anything that is not a regular file.
+///
+/// This file-name rule is wider than the stream-name rule on purpose: it also covers the
+/// www/ page's files and segment names made from an `hls_segment_filename` template, which
+/// may contain `~` and have no length limit. A component that names a stream (the first one
+/// under `/hls/`) must also follow `StreamName`, the one rule for stream names.
 enum SafePath {
     /// `/hls/<stream>/<file>` → (stream, file).
     static func hlsComponents(_ rawPath: String) -> Result<(stream: String, file: String), PathRejection> {
@@ -28,6 +34,8 @@ enum SafePath {
             if let rejection = check(Substring(part)) { return .failure(rejection) }
         }
         guard parts.count == 2 else { return .failure(.notFound) }
+        // Well formed, but a folder that cannot be a stream is not served.
+        guard StreamName.isValid(Substring(parts[0])) else { return .failure(.notFound) }
         return .success((String(Substring(parts[0])), String(Substring(parts[1]))))
     }
 

@@ -15,7 +15,7 @@ import NIOWebSocket
 ///   (RFC 6455 §5.4); otherwise close 1002. hummingbird-websocket refuses these as well, but
 ///   with an error of its own whose reason a route cannot read.
 /// - Every end that is not a normal close (client close 1000, 1001 or without a code, or the
-///   server's own 1000) reaches the route reading the connection as a `WebSocketConnectionError`
+///   server's own 1000) reaches the route reading the connection as an `HTTPServeError`
 ///   on its inbound messages, so the route can log why: the above, a frame the decoder refused,
 ///   a client close with another code, a server close after a frame the WebSocket layer
 ///   refused or a ping timeout, and a connection that ended without any close frame.
@@ -151,16 +151,16 @@ final class ClientFrameCheckHandler: ChannelDuplexHandler {
         }
     }
 
-    private func report(_ context: ChannelHandlerContext, _ code: WebSocketConnectionError.Code, _ message: String) {
+    private func report(_ context: ChannelHandlerContext, _ code: HTTPServeError.Code, _ message: String) {
         ended = true
-        context.fireErrorCaught(WebSocketConnectionError(code, message))
+        context.fireErrorCaught(HTTPServeError(code, message))
     }
 
     /// Reports the end first (the reader's inbound stream then ends with it, after the frames
     /// before), then sends the close frame and closes the connection once it is written.
     /// `reason` goes into the close frame (at most 123 bytes), `message` into the report.
     private func fail(
-        _ context: ChannelHandlerContext, _ code: WebSocketConnectionError.Code, closeCode: UInt16, reason: String, message: String
+        _ context: ChannelHandlerContext, _ code: HTTPServeError.Code, closeCode: UInt16, reason: String, message: String
     ) {
         failed = true
         report(context, code, message)

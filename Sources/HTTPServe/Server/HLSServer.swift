@@ -7,28 +7,6 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// What the server was made with: where streams live, the metrics registry, a logger.
-public struct ServeEnvironment: Sendable {
-    public let configuration: ServeConfiguration
-    /// The stream root, canonical (symlinks resolved, `HLSServer.canonicalRoot(_:)`): stream
-    /// `name` is in `root + "/" + name`.
-    public let root: String
-    public let metrics: ServeMetrics
-    public let logger: Logger
-}
-
-/// Errors of `hlsseg serve` before it listens.
-public struct HTTPServeError: Error, CustomStringConvertible, Sendable {
-    public enum Code: String, Sendable { case badRoot, badWWW }
-    public let code: Code
-    public let message: String
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var description: String { message }
-}
-
 /// `hlsseg serve`: streams under `/hls/<name>/<file>`, the JSON API, `/healthz`, `/metrics`,
 /// the www/ page, and with an ingest handler the WebSocket route `/ingest/<stream>`.
 public struct HLSServer: Sendable {
@@ -217,7 +195,7 @@ public struct HLSServer: Sendable {
         }
         router.get("/api/streams/:name") { _, context -> Response in
             let name = try context.parameters.require("name")
-            guard SafePath.check(name[...]) == nil, let info = catalog.info(stream: name) else {
+            guard let info = catalog.info(stream: name) else {
                 throw HTTPError(.notFound, message: "no stream named '\(name)'")
             }
             return try Self.json(info)
@@ -246,24 +224,5 @@ public struct HLSServer: Sendable {
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// Refuses over-long request targets (414) and request bodies on the read-only routes (413
-/// above a small limit): nothing a player sends comes near them.
-struct RequestLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Bodies are never read by the read-only routes; a route that took uploads would set its
-    /// own limit.
-    static var maxReadOnlyBody: Int { 0 }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.string.utf8.count <= RequestLimits.maxTargetLength else { throw HTTPError(.uriTooLong) }
-        if request.method == .get || request.method == .head,
-            let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxReadOnlyBody
-        {
-            throw HTTPError(.contentTooLarge)
-        }
-        if request.uri.path.utf8.contains(0) { throw HTTPError(.badRequest) }
-        return try await next(request, context)
     }
 }

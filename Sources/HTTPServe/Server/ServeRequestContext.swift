@@ -2,7 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 
 /// The request context of every route of `hlsseg serve`, HTTP and WebSocket alike, so that
-/// ingest code (issue 5) can add `router.ws(…)` routes to the same router type.
+/// the WebSocket ingest (`WebSocketIngest`) can add `router.ws(…)` routes to the same router type.
 public struct ServeRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>

@@ -47,6 +47,12 @@ struct WebSocketIngest: Sendable {
             if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
                 bearer = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             }
+            // The one stream-name rule, whatever handler the route publishes to.
+            if let reason = StreamName.refusalReason(name) {
+                logger.warning("websocket ingest: publish of \(name.prefix(80)) refused: \(reason)")
+                try? await outbound.close(.policyViolation, reason: Self.closeReason("publish refused: \(reason)"))
+                return
+            }
             let publish = PublishRequest(app: "ingest", streamName: name, query: query, bearerToken: bearer, remoteAddress: "websocket")
             switch await handler.publish(publish) {
             case .refuse(let refusal):
@@ -87,12 +93,13 @@ struct WebSocketIngest: Sendable {
                     sink.finish(reason: reason)
                     try? await outbound.close(code, reason: Self.closeReason(reason))
                 case .failed(let error):
-                    let reason = error is WebSocketConnectionError ? "\(error)" : "the connection failed: \(error)"
+                    let reportedEnd = (error as? HTTPServeError)?.isWebSocketEnd == true
+                    let reason = reportedEnd ? "\(error)" : "the connection failed: \(error)"
                     logger.warning("websocket ingest \(name): \(reason)")
                     sink.finish(reason: reason)
                     // hummingbird-websocket's own protocol errors close with their code only when
                     // rethrown; the others have been answered already or the connection is gone.
-                    if !(error is WebSocketConnectionError) { throw error }
+                    if !reportedEnd { throw error }
                 }
             }
         }

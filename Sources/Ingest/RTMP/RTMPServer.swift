@@ -99,8 +99,8 @@ public struct RTMPServer: Sendable {
 /// is full (TCP backpressure on a publisher the packager cannot keep up with).
 ///
 /// It is the only handler in the pipeline: it also closes a connection that sends nothing for
-/// `readTimeout`, which NIO's `IdleStateHandler` plus a closing handler did before; every read
-/// passed through both, and at 500 streams those two hops were 3 % of the server's CPU.
+/// `readTimeout` itself, rather than through NIO's `IdleStateHandler` plus a closing handler,
+/// so that a read passes through one handler, not three (measurements: docs/benchmarks.md).
 ///
 /// The connection counts as pending (`RTMPPendingConnections`) until its publish is accepted or
 /// it closes. Every end but a normal one (the peer closes after publishing, or after

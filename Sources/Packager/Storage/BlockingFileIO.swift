@@ -3,8 +3,8 @@
 ///
 /// `.inline` runs them on the packager's own thread: right for one stream (`hlsseg segment`).
 /// A live server with many streams passes threads of its own (`init(submit:prepare:)`): on
-/// Swift's cooperative pool (one thread per core) a stream waiting in `fsync` held a pool thread,
-/// and when the disk was slow every other stream's packets waited behind it. Only the writes
+/// Swift's cooperative pool (one thread per core) a stream waiting in `fsync` would hold a pool
+/// thread, and on a slow disk every other stream's packets would wait behind it. Only the writes
 /// move; the packaging work stays on the pool, so this costs one thread hand-off per segment
 /// (its file and then the playlist listing it, in one job), not one per packet.
 public struct BlockingFileIO: Sendable {

@@ -92,8 +92,8 @@ public struct OutputDirectory: Sendable {
     ///
     /// Why not `write`: renaming over the old version frees its inode, and ext4 without a
     /// journal keeps a freed inode "recently deleted" for a minute or more; every later file
-    /// creation in that block group scans past each one. At 500 live streams that scan was the
-    /// largest single cost of the server (docs/benchmarks.md). So the file keeps two inodes:
+    /// creation in that block group scans past each one, a cost that grows with the number of
+    /// live streams (measurements: docs/benchmarks.md). So the file keeps two inodes:
     /// the new version is written into the spare `.<name>.tmp`, fsynced, and the two names are
     /// swapped atomically (`renameat2(RENAME_EXCHANGE)`); the spare then holds the previous
     /// version and is overwritten by the next rewrite. Where the file system cannot swap (or
@@ -101,9 +101,9 @@ public struct OutputDirectory: Sendable {
     ///
     /// The spare is overwritten in place and then cut to length, never truncated to zero
     /// first: that would free its blocks, and on ext4 without a journal mounted with `discard`
-    /// (this project's benchmark machine) freeing a block waits for the disk to discard it,
-    /// while closing a file that was truncated to zero starts its writeback (`auto_da_alloc`).
-    /// Both stalled playlist updates for seconds when the disk was slow (docs/benchmarks.md).
+    /// freeing a block waits for the disk to discard it, while closing a file that was
+    /// truncated to zero starts its writeback (`auto_da_alloc`). Either can stall a playlist
+    /// update for as long as a slow disk takes (measurements: docs/benchmarks.md).
     ///
     /// With `FileSync.perFile` the directory is synced before returning, so the swap is on disk
     /// before the spare is overwritten: a crash at any instant leaves `name` holding a

@@ -11,9 +11,9 @@ import CFileSystemCalls
 /// writes it and gives it its name in one step.
 ///
 /// Why: making a file allocates an inode and looks its new name up in the directory, and both
-/// can wait for the disk: on this project's benchmark machine (ext4 without a journal), a
-/// directory or inode-table block that the periodic sync is writing back stays locked until
-/// the disk has it, and a lookup in that directory waits that long (docs/benchmarks.md). Done
+/// can wait for the disk: on ext4 without a journal, a directory or inode-table block that the
+/// periodic sync is writing back stays locked until the disk has it, and a lookup in that
+/// directory waits that long (measurements: docs/benchmarks.md). Done
 /// here, on threads nothing waits for, those waits leave the publish path: what is left there
 /// is writing into the page cache and one link into a directory whose lookup of the name is
 /// already cached (`OutputDirectory.prepareFile(named:)` looks it up).

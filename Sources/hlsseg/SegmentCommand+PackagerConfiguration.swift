@@ -17,30 +17,3 @@ extension SegmentCommand {
             baseURL: hlsBaseURL, initTime: hlsInitTime)
     }
 }
-
-enum StartNumberSourceOption: String, ExpressibleByArgument, CaseIterable {
-    case generic, epoch
-    case epochMicroseconds = "epoch_us"
-    case datetime
-
-    var source: StartNumberSource {
-        switch self {
-        case .generic: .generic
-        case .epoch: .epoch
-        case .epochMicroseconds: .epochMicroseconds
-        case .datetime: .datetime
-        }
-    }
-}
-
-/// FFmpeg's `hls_segment_type`: only fMP4 is written; `mpegts` is refused with a reason.
-enum SegmentTypeOption: String, ExpressibleByArgument, CaseIterable {
-    case fmp4
-
-    init?(argument: String) {
-        guard argument == "fmp4" else { return nil }
-        self = .fmp4
-    }
-
-    static var allValueStrings: [String] { ["fmp4"] }
-}
