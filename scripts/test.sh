@@ -15,6 +15,11 @@ if [ -n "${HLSSEG_SCRATCH_PATH:-}" ]; then
     scratch=(--scratch-path "$HLSSEG_SCRATCH_PATH")
 fi
 
+# The code's layout is swift-format's (.swift-format): a change that the formatter would rewrite
+# fails here, before anything is built (fix it with `swift format format -i -r Sources Tests`).
+echo "test: swift format lint --strict -r Sources Tests"
+swift format lint --strict -r Sources Tests
+
 echo "test: swift build --build-tests ${scratch[*]}"
 swift build --build-tests "${scratch[@]}"
 

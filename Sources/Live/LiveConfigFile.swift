@@ -41,9 +41,13 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
         public var hlsDeleteThreshold: Int?
 
         enum CodingKeys: String, CodingKey {
-            case hlsTime = "hls_time", hlsPlaylistType = "hls_playlist_type", hlsListSize = "hls_list_size"
-            case hlsFlags = "hls_flags", hlsSegmentFilename = "hls_segment_filename"
-            case hlsFmp4InitFilename = "hls_fmp4_init_filename", startNumber = "start_number"
+            case hlsTime = "hls_time"
+            case hlsPlaylistType = "hls_playlist_type"
+            case hlsListSize = "hls_list_size"
+            case hlsFlags = "hls_flags"
+            case hlsSegmentFilename = "hls_segment_filename"
+            case hlsFmp4InitFilename = "hls_fmp4_init_filename"
+            case startNumber = "start_number"
             case hlsDeleteThreshold = "hls_delete_threshold"
         }
 
@@ -61,7 +65,9 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
                 case "event": result.playlistType = .event
                 case "vod": result.playlistType = .vod
                 case "live", "none", "": result.playlistType = nil
-                default: throw PackagerError(.invalidConfiguration, "\(context): hls_playlist_type '\(hlsPlaylistType)' is not event, vod or live")
+                default:
+                    throw PackagerError(
+                        .invalidConfiguration, "\(context): hls_playlist_type '\(hlsPlaylistType)' is not event, vod or live")
                 }
             }
             if let hlsListSize { result.listSize = hlsListSize }
@@ -106,8 +112,13 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     public var streams: [String: Stream]?
 
     enum CodingKeys: String, CodingKey {
-        case rtmpPort = "rtmp_port", rtmpThreads = "rtmp_threads", idleTimeout = "idle_timeout", publishTokens = "publish_tokens", fsync, defaults, streams
-        case rtmpMaxMessageSize = "rtmp_max_message_size", rtmpMaxPendingConnections = "rtmp_max_pending_connections"
+        case rtmpPort = "rtmp_port"
+        case rtmpThreads = "rtmp_threads"
+        case idleTimeout = "idle_timeout"
+        case publishTokens = "publish_tokens"
+        case fsync, defaults, streams
+        case rtmpMaxMessageSize = "rtmp_max_message_size"
+        case rtmpMaxPendingConnections = "rtmp_max_pending_connections"
         case rtmpPendingBufferBudget = "rtmp_pending_buffer_budget"
     }
 
@@ -135,7 +146,8 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
             let packager = try stream.hls.applied(to: result.packager, context: "streams.\(name)")
             var tokens = Set(stream.tokens ?? [])
             if let token = stream.token { tokens.insert(token) }
-            result.streams[name] = LiveStreamSettings(packager: packager, publishTokens: tokens, pullURL: stream.pull, pullRealtime: stream.re ?? false)
+            result.streams[name] = LiveStreamSettings(
+                packager: packager, publishTokens: tokens, pullURL: stream.pull, pullRealtime: stream.re ?? false)
         }
         return result
     }

@@ -36,7 +36,8 @@ public struct LiveConfiguration: Sendable {
     /// instead of overwriting it.
     public static var defaultPackager: PackagerConfiguration {
         // The pattern is a valid constant; `try!` cannot fail.
-        PackagerConfiguration(hlsTime: 2, playlistType: .event, segmentFilename: try! SegmentFilenameTemplate("seg%d.m4s"), flags: [.appendList])
+        PackagerConfiguration(
+            hlsTime: 2, playlistType: .event, segmentFilename: try! SegmentFilenameTemplate("seg%d.m4s"), flags: [.appendList])
     }
 
     public func packager(for stream: String) -> PackagerConfiguration {

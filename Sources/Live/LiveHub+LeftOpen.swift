@@ -23,7 +23,9 @@ extension LiveHub {
                         in: directory, configuration: configuration.packager(for: name))
                 else { continue }
                 entries[name] = Entry(directory: directory, playlistLeftOpen: leftOpen, idleTimer: idleTimer(name: name))
-                logger.info("live \(name): left open by a previous run; ending the playlist in \(configuration.idleTimeout) unless its publisher comes back")
+                logger.info(
+                    "live \(name): left open by a previous run; ending the playlist in \(configuration.idleTimeout) unless its publisher comes back"
+                )
             } catch {
                 logger.warning("live \(name): left as it is: \(error)")
             }

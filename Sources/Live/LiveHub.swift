@@ -154,7 +154,8 @@ public actor LiveHub: PublishHandler {
             directory = try openedRoot().subdirectory(name)
         }
         if let link = try directory.symbolicLinks().sorted().first {
-            throw PackagerError(.symbolicLink, "'\(directory.filePath(link))' is a symbolic link; hlsseg never writes through links (remove it)")
+            throw PackagerError(
+                .symbolicLink, "'\(directory.filePath(link))' is a symbolic link; hlsseg never writes through links (remove it)")
         }
         return directory
     }

@@ -56,13 +56,16 @@ public final class LiveMetrics: Sendable {
         framesReceived = registry.makeCounter(
             descriptor: MetricNameDescriptor(fullName: "hlsseg_live_frames_received_total", helpText: "Frames handed to live packagers"))
         framesSegmented = registry.makeCounter(
-            descriptor: MetricNameDescriptor(fullName: "hlsseg_live_frames_segmented_total", helpText: "Frames in segments of ended live streams"))
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_live_frames_segmented_total", helpText: "Frames in segments of ended live streams"))
         framesDropped = registry.makeCounter(
             descriptor: MetricNameDescriptor(
-                fullName: "hlsseg_live_frames_dropped_total", helpText: "Video frames before a live stream's first keyframe (ended streams)"))
+                fullName: "hlsseg_live_frames_dropped_total", helpText: "Video frames before a live stream's first keyframe (ended streams)"
+            ))
         framesLost = registry.makeCounter(
             descriptor: MetricNameDescriptor(
-                fullName: "hlsseg_live_frames_lost_total", helpText: "Frames in live segments that could not be written (disk full, I/O error)"))
+                fullName: "hlsseg_live_frames_lost_total",
+                helpText: "Frames in live segments that could not be written (disk full, I/O error)"))
         mediaSecondsLost = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 fullName: "hlsseg_live_media_lost_seconds_total", helpText: "Seconds of media in live segments that could not be written"))
@@ -78,7 +81,8 @@ public final class LiveMetrics: Sendable {
                 fullName: "hlsseg_live_file_system_synced_through_timestamp_seconds",
                 helpText: "Unix time at which the last successful sync of the output file system started"))
         let refused = MetricNameDescriptor(
-            fullName: "hlsseg_live_rtmp_connections_refused_total", helpText: "RTMP connections turned away before publishing because a shared limit ran out")
+            fullName: "hlsseg_live_rtmp_connections_refused_total",
+            helpText: "RTMP connections turned away before publishing because a shared limit ran out")
         rtmpRefusedPendingLimit = registry.makeCounter(descriptor: refused, labels: [("reason", "pending_limit")])
         rtmpRefusedBufferBudget = registry.makeCounter(descriptor: refused, labels: [("reason", "buffer_budget")])
         rtmpPendingConnections = registry.makeGauge(

@@ -11,7 +11,8 @@ public struct LiveStreamSettings: Sendable {
     /// Read `pullURL` at its own pace (`--re`; for files).
     public var pullRealtime: Bool
 
-    public init(packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false) {
+    public init(packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false)
+    {
         self.packager = packager
         self.publishTokens = publishTokens
         self.pullURL = pullURL

@@ -26,7 +26,8 @@ public struct SegmentFilenameTemplate: Sendable, Equatable {
             let digits = characters.prefix { $0.isASCII && $0.isNumber }
             characters.removeFirst(digits.count)
             guard characters.popFirst() == "d", padding == nil else {
-                throw PackagerError(.invalidConfiguration, "segment file name '\(pattern)' needs exactly one %d or %0Nd (use %% for a percent sign)")
+                throw PackagerError(
+                    .invalidConfiguration, "segment file name '\(pattern)' needs exactly one %d or %0Nd (use %% for a percent sign)")
             }
             let width = digits.isEmpty ? 0 : Int(digits) ?? Self.maxPadding + 1
             guard width <= Self.maxPadding else {

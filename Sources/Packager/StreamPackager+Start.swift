@@ -28,7 +28,8 @@ extension StreamPackager {
             playlist.endList = false  // an ended EVENT playlist is re-opened
             if old.targetDuration < planned {
                 logger.warning(
-                    "EXT-X-TARGETDURATION of the existing playlist is \(old.targetDuration) s; the new segments need \(planned) s, so it is raised")
+                    "EXT-X-TARGETDURATION of the existing playlist is \(old.targetDuration) s; the new segments need \(planned) s, so it is raised"
+                )
             }
             playlist.targetDuration = max(old.targetDuration, planned)
             state.nextNumber = old.mediaSequence + old.segments.count
@@ -71,7 +72,9 @@ extension StreamPackager {
             if let spare = try directory.read(spareName),
                 let previous = try? PlaylistParser.parseMedia(String(decoding: spare, as: UTF8.self))
             {
-                logger.warning("append_list: '\(directory.filePath(name))' cannot be read (\(error)); continuing the version before it, '\(spareName)'")
+                logger.warning(
+                    "append_list: '\(directory.filePath(name))' cannot be read (\(error)); continuing the version before it, '\(spareName)'"
+                )
                 return previous
             }
             throw PackagerError(
@@ -98,7 +101,8 @@ extension StreamPackager {
         let lost = kept.segments[firstLost...].map(\.uri)
         kept.segments.removeSubrange(firstLost...)
         logger.warning(
-            "append_list: \(lost.count) listed segment(s) at the end of '\(directory.filePath(configuration.playlistName))' are missing or incomplete (a power cut before they reached the disk?) and are dropped: \(lost.joined(separator: ", "))")
+            "append_list: \(lost.count) listed segment(s) at the end of '\(directory.filePath(configuration.playlistName))' are missing or incomplete (a power cut before they reached the disk?) and are dropped: \(lost.joined(separator: ", "))"
+        )
         return kept
     }
 

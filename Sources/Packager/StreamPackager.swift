@@ -395,7 +395,8 @@ public actor StreamPackager {
         if required > playlist.targetDuration {
             // Only reachable when the source could not say where its keyframes are (live input).
             logger.warning(
-                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)")
+                "segment \(name) lasts \(segment.duration) s, longer than EXT-X-TARGETDURATION \(playlist.targetDuration); raising it to \(required) (the source's GOP is longer than planned)"
+            )
             retention?.setTargetDuration(required)
         }
         // A VOD playlist is written once, at the end; so is the one after the last segment.

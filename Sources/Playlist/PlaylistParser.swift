@@ -143,7 +143,8 @@ enum Tag {
         let text = value?.trimmingWhitespace() ?? ""
         guard let number = DecimalText.integer(text) else {
             throw PlaylistError(
-                .invalidNumber, "\(tag) needs a whole number of at most \(DecimalText.maxIntegerDigits) digits, "
+                .invalidNumber,
+                "\(tag) needs a whole number of at most \(DecimalText.maxIntegerDigits) digits, "
                     + "not \"\(text)\"", line: line)
         }
         return number

@@ -38,7 +38,9 @@ struct SegmentCommand: AsyncParsableCommand {
 
     @Option(
         name: .hls("hls-flags"),
-        help: "FFmpeg's flags joined with +: delete_segments, append_list, program_date_time, independent_segments, discont_start, omit_endlist, round_durations, split_by_time, temp_file.")
+        help:
+            "FFmpeg's flags joined with +: delete_segments, append_list, program_date_time, independent_segments, discont_start, omit_endlist, round_durations, split_by_time, temp_file."
+    )
     var hlsFlags: String = ""
 
     @Option(name: .hls("hls-delete-threshold"), help: "Removed segments always kept on disk with delete_segments (besides the grace time).")
@@ -68,13 +70,16 @@ struct SegmentCommand: AsyncParsableCommand {
     @Option(name: .hls("start-number"), help: "Media sequence number of the first segment.")
     var startNumber: Int = 0
 
-    @Flag(name: [.customLong("re"), .customLong("re", withSingleDash: true)], help: "Read the input at its native speed, like a live source.")
+    @Flag(
+        name: [.customLong("re"), .customLong("re", withSingleDash: true)], help: "Read the input at its native speed, like a live source.")
     var realtime = false
 
     @Option(name: .hls("framerate"), help: "Frame rate for raw H.264 without timestamps.")
     var framerate: Int = 25
 
-    @Flag(name: [.customLong("shortest"), .customLong("shortest", withSingleDash: true)], help: "Stop when the shorter of video and audio ends.")
+    @Flag(
+        name: [.customLong("shortest"), .customLong("shortest", withSingleDash: true)],
+        help: "Stop when the shorter of video and audio ends.")
     var shortest = false
 
     @Flag(name: [.short, .long], help: "Also print informational messages and libavformat's own warnings.")

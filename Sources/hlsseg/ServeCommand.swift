@@ -93,8 +93,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.run(services: services) { channel in
             let port = channel.localAddress?.port ?? 0
             logger.info(
-                "listening", metadata: ["url": "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/", "port": "\(port)",
-                    "root": "\(server.environment.root)", "allocator": "\(MemoryAllocator.inUse)"])
+                "listening",
+                metadata: [
+                    "url": "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/", "port": "\(port)",
+                    "root": "\(server.environment.root)", "allocator": "\(MemoryAllocator.inUse)",
+                ])
         }
     }
 

@@ -14,7 +14,8 @@ struct ServeLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var line = "ts=\(Date().formatted(.iso8601.time(includingFractionalSeconds: true).year().month().day().dateSeparator(.dash).timeZone(separator: .omitted)))"
+        var line =
+            "ts=\(Date().formatted(.iso8601.time(includingFractionalSeconds: true).year().month().day().dateSeparator(.dash).timeZone(separator: .omitted)))"
         line += " level=\(event.level) logger=\(Self.quote(label)) msg=\(Self.quote("\(event.message)"))"
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
@@ -26,7 +27,8 @@ struct ServeLogHandler: LogHandler {
 
     static func quote(_ text: String) -> String {
         if !text.isEmpty, !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 

@@ -47,7 +47,9 @@ struct APITests {
                 #expect(text.contains(#"hlsseg_stream_live{stream="growing"} 1"#))
                 #expect(text.contains(#"hlsseg_stream_bytes{stream="clip"}"#))
                 #expect(text.contains(#"hlsseg_http_requests_total{route="/hls/**",status="200"} 1"#))
-                #expect(text.contains(#"hlsseg_http_requests_total{route="/api/streams/{name}",status="404"}"#) || text.contains(#"route="/api/streams/:name",status="404""#))
+                #expect(
+                    text.contains(#"hlsseg_http_requests_total{route="/api/streams/{name}",status="404"}"#)
+                        || text.contains(#"route="/api/streams/:name",status="404""#))
             }
         }
     }

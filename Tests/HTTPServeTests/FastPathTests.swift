@@ -86,10 +86,16 @@ struct FastPathTests {
             (get("/hls/live/seg0.m4s%00.m3u8"), false), (get("/hls//etc/passwd"), false),
             (get("/hls/live//seg0.m4s"), false), (get("/hls/live/sub/seg0.m4s"), false), (get("/hls/live"), false),
             (get("/hls/live/"), false), (get("/hls/"), false), (get("/hls/live/" + String(repeating: "a", count: 3000)), false),
-            (RawRequest(method: "GET", target: segment, headers: [("Content-Length", "100")], body: Array(repeating: 1, count: 100)), false),
+            (
+                RawRequest(method: "GET", target: segment, headers: [("Content-Length", "100")], body: Array(repeating: 1, count: 100)),
+                false
+            ),
             (get(segment, [("Content-Length", "0")]), false), (get(segment, [("Expect", "100-continue")]), false),
             (RawRequest(method: "POST", target: segment), false),
-            (RawRequest(method: "OPTIONS", target: segment, headers: [("Origin", "http://x"), ("Access-Control-Request-Method", "GET")]), false),
+            (
+                RawRequest(
+                    method: "OPTIONS", target: segment, headers: [("Origin", "http://x"), ("Access-Control-Request-Method", "GET")]), false
+            ),
             (get(segment, [("Connection", "close")]), false),
             (get("/HLS/live/seg0.m4s"), false), (get("/app.js"), false), (get("/api/streams/live"), false),
         ]
@@ -199,11 +205,12 @@ struct FastPathTests {
     @Test("metrics count fast-path requests by route and status exactly as routed ones")
     func metricsLikeTheRouter() async throws {
         try await ServePair.run { fast, router, _ in
-            let requests = Self.warmUp + [
-                Self.get(Self.playlist), Self.head(Self.segment), Self.get("/hls/live/missing.m4s"), Self.get("/hls/../x"),
-                Self.get(Self.segment, [("Range", "bytes=5000-")]), Self.get(Self.segment, [("Range", "bytes=0-1")]),
-                Self.get("/hls/%2e%2e/x"),
-            ]
+            let requests =
+                Self.warmUp + [
+                    Self.get(Self.playlist), Self.head(Self.segment), Self.get("/hls/live/missing.m4s"), Self.get("/hls/../x"),
+                    Self.get(Self.segment, [("Range", "bytes=5000-")]), Self.get(Self.segment, [("Range", "bytes=0-1")]),
+                    Self.get("/hls/%2e%2e/x"),
+                ]
             let before = fast.answered
             for request in requests {
                 _ = try await RawHTTPClient.fetch(port: fast.port, request)

@@ -47,7 +47,9 @@ struct HeaderTests {
             var tags: [String] = []
             for round in 0..<3 {
                 // Same size every time: only inode / mtime nanoseconds tell the versions apart.
-                try fixture.write(Fixture.playlist(segments: 3, ended: false).replacingOccurrences(of: "seg0", with: "seg\(round)"), stream: "cam", file: "index.m3u8")
+                try fixture.write(
+                    Fixture.playlist(segments: 3, ended: false).replacingOccurrences(of: "seg0", with: "seg\(round)"), stream: "cam",
+                    file: "index.m3u8")
                 let tag = try await client.execute(uri: "/hls/cam/index.m3u8", method: .get) { response in
                     #expect(response.header(.lastModified)?.hasSuffix(" GMT") == true)
                     return response.header(.eTag) ?? ""
@@ -103,23 +105,24 @@ struct HeaderTests {
         }
     }
 
-    @Test(arguments: [
-        ("bytes=0-9", 206, "bytes 0-9/1000", 0, 10),
-        ("bytes=990-", 206, "bytes 990-999/1000", 990, 10),
-        ("bytes=-10", 206, "bytes 990-999/1000", 990, 10),
-        ("bytes=-5000", 206, "bytes 0-999/1000", 0, 1000),
-        ("bytes=500-99999", 206, "bytes 500-999/1000", 500, 500),
-        ("bytes=999-999", 206, "bytes 999-999/1000", 999, 1),
-        ("bytes=0-0", 206, "bytes 0-0/1000", 0, 1),
-        ("bytes=1000-", 416, "bytes */1000", 0, 0),
-        ("bytes=5000-6000", 416, "bytes */1000", 0, 0),
-        ("bytes=-0", 416, "bytes */1000", 0, 0),
-        ("bytes=0-1,5-6", 200, nil, 0, 1000),
-        ("bytes=9-1", 200, nil, 0, 1000),
-        ("bytes=abc", 200, nil, 0, 1000),
-        ("items=0-1", 200, nil, 0, 1000),
-        ("bytes=-", 200, nil, 0, 1000),
-    ] as [(String, Int, String?, Int, Int)])
+    @Test(
+        arguments: [
+            ("bytes=0-9", 206, "bytes 0-9/1000", 0, 10),
+            ("bytes=990-", 206, "bytes 990-999/1000", 990, 10),
+            ("bytes=-10", 206, "bytes 990-999/1000", 990, 10),
+            ("bytes=-5000", 206, "bytes 0-999/1000", 0, 1000),
+            ("bytes=500-99999", 206, "bytes 500-999/1000", 500, 500),
+            ("bytes=999-999", 206, "bytes 999-999/1000", 999, 1),
+            ("bytes=0-0", 206, "bytes 0-0/1000", 0, 1),
+            ("bytes=1000-", 416, "bytes */1000", 0, 0),
+            ("bytes=5000-6000", 416, "bytes */1000", 0, 0),
+            ("bytes=-0", 416, "bytes */1000", 0, 0),
+            ("bytes=0-1,5-6", 200, nil, 0, 1000),
+            ("bytes=9-1", 200, nil, 0, 1000),
+            ("bytes=abc", 200, nil, 0, 1000),
+            ("items=0-1", 200, nil, 0, 1000),
+            ("bytes=-", 200, nil, 0, 1000),
+        ] as [(String, Int, String?, Int, Int)])
     func ranges(header: String, status: Int, contentRange: String?, first: Int, count: Int) async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }

@@ -212,7 +212,9 @@ extension MalformedRequestTests {
 }
 
 extension MalformedRequestTests {
-    @Test("a body the decoder refuses midway (a bad chunk size): its request is answered, with Connection: close, then EOF", arguments: [false, true])
+    @Test(
+        "a body the decoder refuses midway (a bad chunk size): its request is answered, with Connection: close, then EOF",
+        arguments: [false, true])
     func refusedBody(webSocket: Bool) async throws {
         try await ServePair.run(webSocketRoutes: webSocket ? WebSocketUpgradesOn.routes : nil) { fast, router, _ in
             let bytes = Self.head("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nZZ\r\n")

@@ -24,37 +24,41 @@ struct RequestHeadTests {
     ]
 
     /// Heads the reader leaves to NIO's decoder, and why.
-    static let unreadable: [(why: String, bytes: [UInt8])] = [
-        ("HTTP/1.0", "GET / HTTP/1.0\r\nHost: x\r\n\r\n"),
-        ("HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-        ("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\n\r\n"),
-        ("a method outside the list", "PURGE / HTTP/1.1\r\n\r\n"),
-        ("a lower-case method", "get / HTTP/1.1\r\n\r\n"),
-        ("two spaces", "GET  / HTTP/1.1\r\n\r\n"),
-        ("no target", "GET HTTP/1.1\r\n\r\n"),
-        ("absolute form", "GET http://example.com/hls/live/seg0.m4s HTTP/1.1\r\n\r\n"),
-        ("a relative target", "GET hls/live/seg0.m4s HTTP/1.1\r\n\r\n"),
-        ("bare LF", "GET / HTTP/1.1\nHost: x\n\n"),
-        ("a CR alone", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n"),
-        ("a leading empty line", "\r\nGET / HTTP/1.1\r\n\r\n"),
-        ("a body", "POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"),
-        ("two Content-Length fields", "GET / HTTP/1.1\r\nContent-Length: 0\r\ncontent-length: 0\r\n\r\n"),
-        ("chunked", "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
-        ("an upgrade", "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
-        ("Expect", "GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n"),
-        ("Connection: close", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
-        ("a Connection list", "GET / HTTP/1.1\r\nConnection: keep-alive, TE\r\n\r\n"),
-        ("space before the colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
-        ("a folded line", "GET / HTTP/1.1\r\nX-A: a\r\n b\r\n\r\n"),
-        ("no colon", "GET / HTTP/1.1\r\nHost\r\n\r\n"),
-        ("a non-token name", "GET / HTTP/1.1\r\nX(A): a\r\n\r\n"),
-        ("obs-text", "GET / HTTP/1.1\r\nX-A: caf\u{E9}\r\n\r\n"),
-        ("NUL", "GET / HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n"),
-        ("DEL", "GET /\u{7F} HTTP/1.1\r\n\r\n"),
-        ("a field value over the decoder's limit", "GET / HTTP/1.1\r\nX-A: \(String(repeating: "a", count: 8193))\r\n\r\n"),
-        ("more fields than the decoder takes", "GET / HTTP/1.1\r\n\(String(repeating: "X-A: a\r\n", count: 101))\r\n"),
-        ("no end within the limit", "GET / HTTP/1.1\r\n" + String(repeating: "X-A: \(String(repeating: "a", count: 1000))\r\n", count: 33)),
-    ].map { ($0.0, Array($0.1.utf8)) } + [("a TLS handshake", [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03])]
+    static let unreadable: [(why: String, bytes: [UInt8])] =
+        [
+            ("HTTP/1.0", "GET / HTTP/1.0\r\nHost: x\r\n\r\n"),
+            ("HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+            ("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\n\r\n"),
+            ("a method outside the list", "PURGE / HTTP/1.1\r\n\r\n"),
+            ("a lower-case method", "get / HTTP/1.1\r\n\r\n"),
+            ("two spaces", "GET  / HTTP/1.1\r\n\r\n"),
+            ("no target", "GET HTTP/1.1\r\n\r\n"),
+            ("absolute form", "GET http://example.com/hls/live/seg0.m4s HTTP/1.1\r\n\r\n"),
+            ("a relative target", "GET hls/live/seg0.m4s HTTP/1.1\r\n\r\n"),
+            ("bare LF", "GET / HTTP/1.1\nHost: x\n\n"),
+            ("a CR alone", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n"),
+            ("a leading empty line", "\r\nGET / HTTP/1.1\r\n\r\n"),
+            ("a body", "POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"),
+            ("two Content-Length fields", "GET / HTTP/1.1\r\nContent-Length: 0\r\ncontent-length: 0\r\n\r\n"),
+            ("chunked", "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+            ("an upgrade", "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
+            ("Expect", "GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n"),
+            ("Connection: close", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
+            ("a Connection list", "GET / HTTP/1.1\r\nConnection: keep-alive, TE\r\n\r\n"),
+            ("space before the colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
+            ("a folded line", "GET / HTTP/1.1\r\nX-A: a\r\n b\r\n\r\n"),
+            ("no colon", "GET / HTTP/1.1\r\nHost\r\n\r\n"),
+            ("a non-token name", "GET / HTTP/1.1\r\nX(A): a\r\n\r\n"),
+            ("obs-text", "GET / HTTP/1.1\r\nX-A: caf\u{E9}\r\n\r\n"),
+            ("NUL", "GET / HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n"),
+            ("DEL", "GET /\u{7F} HTTP/1.1\r\n\r\n"),
+            ("a field value over the decoder's limit", "GET / HTTP/1.1\r\nX-A: \(String(repeating: "a", count: 8193))\r\n\r\n"),
+            ("more fields than the decoder takes", "GET / HTTP/1.1\r\n\(String(repeating: "X-A: a\r\n", count: 101))\r\n"),
+            (
+                "no end within the limit",
+                "GET / HTTP/1.1\r\n" + String(repeating: "X-A: \(String(repeating: "a", count: 1000))\r\n", count: 33)
+            ),
+        ].map { ($0.0, Array($0.1.utf8)) } + [("a TLS handshake", [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03])]
 
     /// Everything `bytes` gives when fed in pieces of the sizes `chunks` makes.
     static func read(_ bytes: [UInt8], chunks: (Int) -> Int) -> (heads: [[UInt8]], unreadable: [UInt8]?) {

@@ -79,7 +79,10 @@ struct SafetyTests {
         #expect(SafePath.check("é.m4s") == .badRequest)
         #expect(SafePath.check("..") == .badRequest)
         #expect(SafePath.check(".x") == .notFound)
-        guard case .success(let parts) = SafePath.hlsComponents("/hls/a/b.m4s") else { Issue.record(); return }
+        guard case .success(let parts) = SafePath.hlsComponents("/hls/a/b.m4s") else {
+            Issue.record()
+            return
+        }
         #expect(parts.stream == "a" && parts.file == "b.m4s")
     }
 

@@ -5,11 +5,11 @@ import Logging
 import ServiceLifecycle
 import Testing
 
+@testable import HTTPServe
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import HTTPServe
 
 /// A server stopped (its task cancelled, or a graceful shutdown) while a burst of connections
 /// is still being accepted: connections that NIO accepted and set up but that Hummingbird never

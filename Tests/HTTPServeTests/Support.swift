@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTypes
 import HTTPServe
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Live

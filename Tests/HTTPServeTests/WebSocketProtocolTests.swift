@@ -15,7 +15,8 @@ struct WebSocketProtocolTests {
     static func withServer(logger: Logger, _ body: (_ port: Int, _ root: String) async throws -> Void) async throws {
         let root = try TestScratch.directory("websocket-protocol-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), ingest: AcceptingPublishHandler(), logger: logger)
+        let server = try HLSServer(
+            configuration: ServeConfiguration(root: root, port: 0), ingest: AcceptingPublishHandler(), logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
@@ -67,7 +68,8 @@ struct WebSocketProtocolTests {
                 let fragmented = try RawWebSocket(port: port, path: "/ingest/big-message")
                 let half = [UInt8](repeating: 0, count: limit / 2)
                 let zero: [UInt8] = [0, 0, 0, 0]
-                try fragmented.connection.send(bytes: RawWebSocket.frame(opcode: 2, fin: false, payload: Self.configMessage + half, mask: zero))
+                try fragmented.connection.send(
+                    bytes: RawWebSocket.frame(opcode: 2, fin: false, payload: Self.configMessage + half, mask: zero))
                 try fragmented.connection.send(bytes: RawWebSocket.frame(opcode: 0, fin: true, payload: half + [0], mask: zero))
                 return (singleCode, try fragmented.readClose().code)
             }
@@ -124,7 +126,8 @@ struct WebSocketProtocolTests {
                 // The client closes with 1011.
                 let failing = try RawWebSocket(port: port, path: "/ingest/client-error")
                 try failing.connection.send(bytes: RawWebSocket.frame(opcode: 2, payload: Self.configMessage, mask: key))
-                try failing.connection.send(bytes: RawWebSocket.frame(opcode: 8, payload: [0x03, 0xF3] + Array("encoder crashed".utf8), mask: key))
+                try failing.connection.send(
+                    bytes: RawWebSocket.frame(opcode: 8, payload: [0x03, 0xF3] + Array("encoder crashed".utf8), mask: key))
                 _ = try? failing.readClose()
                 // The client goes away without a close frame.
                 do {

@@ -53,7 +53,8 @@ enum Fixtures {
     /// Packets per stream as ffprobe counts them (`-count_packets`), in stream order.
     static func packetCounts(_ path: String) throws -> [Int] {
         // mpegts lists its streams twice (under the program as well): keep the first of each index.
-        let output = try capture(ffprobe, ["-v", "error", "-count_packets", "-show_entries", "stream=index,nb_read_packets", "-of", "csv=p=0", path])
+        let output = try capture(
+            ffprobe, ["-v", "error", "-count_packets", "-show_entries", "stream=index,nb_read_packets", "-of", "csv=p=0", path])
         var counts: [Int: Int] = [:]
         for line in output.split(separator: "\n") {
             let fields = line.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

@@ -5,7 +5,10 @@ import Testing
 
 @Suite("WebSocket frame messages")
 struct FramesTests {
-    static let sps: [UInt8] = [0x67, 0x64, 0x00, 0x0B, 0xAC, 0xD9, 0x42, 0x84, 0x7E, 0x5C, 0x04, 0x40, 0x00, 0x00, 0x03, 0x00, 0x40, 0x00, 0x00, 0x0C, 0x83, 0xC5, 0x0A, 0x65, 0x80]
+    static let sps: [UInt8] = [
+        0x67, 0x64, 0x00, 0x0B, 0xAC, 0xD9, 0x42, 0x84, 0x7E, 0x5C, 0x04, 0x40, 0x00, 0x00, 0x03, 0x00, 0x40, 0x00, 0x00, 0x0C, 0x83, 0xC5,
+        0x0A, 0x65, 0x80,
+    ]
     static let pps: [UInt8] = [0x68, 0xEF, 0x8F, 0xCB]
     static func annexB(_ units: [[UInt8]]) -> [UInt8] { units.flatMap { [0, 0, 0, 1] + $0 } }
     /// One ADTS frame: AAC-LC, 48 kHz, mono, 2 payload bytes.
@@ -13,7 +16,8 @@ struct FramesTests {
 
     @Test("golden header: value → bytes → value")
     func golden() throws {
-        let message = FrameMessage(kind: .video, isKeyframe: true, isConfig: false, timestamps: (pts: 80_000, dts: -1), payload: [0xAA][...])
+        let message = FrameMessage(
+            kind: .video, isKeyframe: true, isConfig: false, timestamps: (pts: 80_000, dts: -1), payload: [0xAA][...])
         let bytes: [UInt8] = [1, 0, 0x05, 0, 0, 0, 0, 0, 0, 1, 0x38, 0x80, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xAA]
         #expect(message.serialized() == bytes)
         #expect(try FrameMessage(parsing: bytes) == message)
@@ -21,7 +25,10 @@ struct FramesTests {
 
     @Test("short, unknown version, unknown track and reserved bits are refused")
     func bad() {
-        for bytes: [UInt8] in [[1, 0, 0], [2] + [UInt8](repeating: 0, count: 19), [1, 7] + [UInt8](repeating: 0, count: 18), [1, 0, 0x08] + [UInt8](repeating: 0, count: 17)] {
+        for bytes: [UInt8] in [
+            [1, 0, 0], [2] + [UInt8](repeating: 0, count: 19), [1, 7] + [UInt8](repeating: 0, count: 18),
+            [1, 0, 0x08] + [UInt8](repeating: 0, count: 17),
+        ] {
             #expect(throws: IngestError.self) { _ = try FrameMessage(parsing: bytes) }
         }
     }
@@ -32,17 +39,24 @@ struct FramesTests {
         let largest = header + [UInt8](repeating: 0, count: FrameMessage.maximumMessageLength - header.count)
         #expect(FrameMessage.maximumMessageLength == 8 << 20)
         #expect(try FrameMessage(parsing: largest).payload.count == FrameMessage.maximumMessageLength - FrameMessage.headerLength)
-        #expect(performing: { try FrameMessage(parsing: largest + [0]) }, throws: { "\($0)".contains("\(FrameMessage.maximumMessageLength)") })
+        #expect(
+            performing: { try FrameMessage(parsing: largest + [0]) }, throws: { "\($0)".contains("\(FrameMessage.maximumMessageLength)") })
     }
 
     @Test("config, then video and audio with timestamps: tracks first, then packets in 90 kHz / samples")
     func session() throws {
         var session = FrameIngestSession()
-        var events = try session.receive(FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(), arrivalMicroseconds: 0)
+        var events = try session.receive(
+            FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(),
+            arrivalMicroseconds: 0)
         #expect(events.isEmpty)
-        events += try session.receive(FrameMessage(kind: .video, isKeyframe: true, timestamps: (80_000, 0), payload: Self.annexB([[0x65, 1, 2]])[...]).serialized(), arrivalMicroseconds: 5)
+        events += try session.receive(
+            FrameMessage(kind: .video, isKeyframe: true, timestamps: (80_000, 0), payload: Self.annexB([[0x65, 1, 2]])[...]).serialized(),
+            arrivalMicroseconds: 5)
         #expect(events.isEmpty)
-        events += try session.receive(FrameMessage(kind: .audio, isKeyframe: true, timestamps: (0, 0), payload: (Self.adts + Self.adts)[...]).serialized(), arrivalMicroseconds: 9)
+        events += try session.receive(
+            FrameMessage(kind: .audio, isKeyframe: true, timestamps: (0, 0), payload: (Self.adts + Self.adts)[...]).serialized(),
+            arrivalMicroseconds: 9)
         guard case .tracks(let tracks) = events.first else {
             Issue.record("tracks first")
             return
@@ -57,9 +71,12 @@ struct FramesTests {
     @Test("garbage in a video frame (a NAL unit with the forbidden bit set) is dropped, the frame kept")
     func forbiddenBitUnitDropped() throws {
         var session = FrameIngestSession()
-        var events = try session.receive(FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(), arrivalMicroseconds: 0)
+        var events = try session.receive(
+            FrameMessage(kind: .video, isConfig: true, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps])[...]).serialized(),
+            arrivalMicroseconds: 0)
         let frame = Self.annexB([[0x65, 1, 2], [0xE5, 0xEE, 0xEE]]) + [0, 0, 1, 0x41, 7]
-        events += try session.receive(FrameMessage(kind: .video, isKeyframe: true, timestamps: (0, 0), payload: frame[...]).serialized(), arrivalMicroseconds: 5)
+        events += try session.receive(
+            FrameMessage(kind: .video, isKeyframe: true, timestamps: (0, 0), payload: frame[...]).serialized(), arrivalMicroseconds: 5)
         events += session.finish()
         let packets = events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
         #expect(packets.map(\.data) == [[0, 0, 0, 3, 0x65, 1, 2, 0, 0, 0, 2, 0x41, 7]])
@@ -71,7 +88,9 @@ struct FramesTests {
         var events: [LiveMediaEvent] = []
         for index in 0..<(FrameIngestSession.maximumPendingPackets + 2) {
             let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
-            events += try session.receive(FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(), arrivalMicroseconds: Int64(index / 2) * 40_000)
+            events += try session.receive(
+                FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(),
+                arrivalMicroseconds: Int64(index / 2) * 40_000)
         }
         let dts = events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
         #expect(dts.count == FrameIngestSession.maximumPendingPackets + 2)
@@ -82,7 +101,10 @@ struct FramesTests {
     @Test("every byte sequence is handled without a crash (seeded random and truncated messages)")
     func noCrash() {
         var session = FrameIngestSession()
-        let valid = FrameMessage(kind: .video, isKeyframe: true, isConfig: false, timestamps: (0, 0), payload: Self.annexB([Self.sps, Self.pps, [0x65, 1]])[...]).serialized()
+        let valid = FrameMessage(
+            kind: .video, isKeyframe: true, isConfig: false, timestamps: (0, 0),
+            payload: Self.annexB([Self.sps, Self.pps, [0x65, 1]])[...]
+        ).serialized()
         for cut in 0...valid.count { _ = try? session.receive(Array(valid.prefix(cut)), arrivalMicroseconds: 0) }
         var state: UInt64 = 5
         for _ in 0..<2000 {

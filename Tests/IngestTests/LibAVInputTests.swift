@@ -234,7 +234,8 @@ struct LibAVInputErrorTests {
         var bytes = Array(try readFileBytes(original))
         // Splice a bogus NAL unit (forbidden bit set) and junk before the 20th start code.
         var startCodes: [Int] = []
-        for index in 0..<(bytes.count - 4) where bytes[index] == 0 && bytes[index + 1] == 0 && bytes[index + 2] == 0 && bytes[index + 3] == 1 {
+        for index in 0..<(bytes.count - 4)
+        where bytes[index] == 0 && bytes[index + 1] == 0 && bytes[index + 2] == 0 && bytes[index + 3] == 1 {
             startCodes.append(index)
         }
         let garbage: [UInt8] = [0, 0, 1, 0xff] + Array(repeating: 0xee, count: 200)

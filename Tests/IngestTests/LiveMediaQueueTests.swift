@@ -21,7 +21,9 @@ struct LiveMediaQueueTests {
             sampleRate: 48_000, channels: 2, timescale: 48_000))
 
     static func packet(_ track: UInt32, _ index: Int64, key: Bool = false, size: Int = 4) -> LiveMediaEvent {
-        .packet(MediaPacket(trackID: track, dts: index, pts: index, isKeyframe: key, data: [UInt8](repeating: UInt8(index & 0xFF), count: size)))
+        .packet(
+            MediaPacket(trackID: track, dts: index, pts: index, isKeyframe: key, data: [UInt8](repeating: UInt8(index & 0xFF), count: size))
+        )
     }
 
     static func dts(_ items: [LiveMediaQueue.Item]) -> [Int64] {

@@ -32,7 +32,9 @@ struct AMF0Tests {
 
     @Test("truncation sweep: every proper prefix of a command fails cleanly or decodes fewer values")
     func truncation() {
-        let bytes = AMF0.encode([.string("connect"), .number(1), .object([("app", .string("live")), ("nested", .object([("k", .strictArray([.number(2)]))]))])])
+        let bytes = AMF0.encode([
+            .string("connect"), .number(1), .object([("app", .string("live")), ("nested", .object([("k", .strictArray([.number(2)]))]))]),
+        ])
         for cut in 1..<bytes.count {
             let values = try? AMF0.decodeAll(bytes[..<cut])
             #expect((values?.count ?? 0) < 3)

@@ -19,7 +19,9 @@ struct RTMPBackpressureTests {
         return fields.count == 3 ? Int(fields[2]) ?? (6 << 20) : (6 << 20)
     }
 
-    @Test("a publisher sending more than the kernel can buffer (40+ MB) into an unread 256 KiB queue is paused, then delivers every frame in order")
+    @Test(
+        "a publisher sending more than the kernel can buffer (40+ MB) into an unread 256 KiB queue is paused, then delivers every frame in order"
+    )
     func slowConsumerPausesPublisher() async throws {
         let limit = 256 << 10
         let handler = QueueingPublishHandler(limits: .init(pauseAboveBytes: limit))

@@ -82,7 +82,9 @@ struct RTMPChunkTests {
     @Test("two- and three-byte chunk stream ids")
     func longChunkStreamIDs() throws {
         let encoder = RTMPChunkEncoder()
-        let messages = [64, 319, 320, 65599].map { RTMPMessage(chunkStreamID: UInt32($0), timestamp: 1, typeID: 20, messageStreamID: 0, payload: [1, 2]) }
+        let messages = [64, 319, 320, 65599].map {
+            RTMPMessage(chunkStreamID: UInt32($0), timestamp: 1, typeID: 20, messageStreamID: 0, payload: [1, 2])
+        }
         #expect(try decodeEverySplit(messages.flatMap(encoder.encode)) == messages)
     }
 
@@ -90,7 +92,8 @@ struct RTMPChunkTests {
     func setChunkSize() throws {
         var encoder = RTMPChunkEncoder()
         var bytes = encoder.setChunkSize(4096)
-        let message = RTMPMessage(chunkStreamID: 6, timestamp: 0, typeID: 9, messageStreamID: 1, payload: [UInt8](repeating: 1, count: 3000))
+        let message = RTMPMessage(
+            chunkStreamID: 6, timestamp: 0, typeID: 9, messageStreamID: 1, payload: [UInt8](repeating: 1, count: 3000))
         bytes += encoder.encode(message)
         let messages = try decodeEverySplit(bytes)
         #expect(messages.last == message)
@@ -109,14 +112,16 @@ struct RTMPChunkTests {
         #expect(messages.last?.payload == [0x42])
     }
 
-    @Test("hostile input is refused with its code, whole and one byte at a time", arguments: [
-        ([0x46, 0, 0, 0, 0, 0, 1, 9], .invalidStream),  // type 1 header before any full header
-        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF], .limitExceeded),  // Set Chunk Size 2^31 - 1
-        ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0], .invalidStream),  // Set Chunk Size 0
-        ([0x02, 0, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0x80], .invalidStream),  // Set Chunk Size of 3 bytes
-        ([0x02, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 6], .invalidStream),  // Abort of 2 bytes
-        ([0x06, 0, 0, 0, 0xFF, 0xFF, 0xFF, 9, 1, 0, 0, 0], .limitExceeded),  // a message longer than allowed
-    ] as [([UInt8], IngestError.Code)])
+    @Test(
+        "hostile input is refused with its code, whole and one byte at a time",
+        arguments: [
+            ([0x46, 0, 0, 0, 0, 0, 1, 9], .invalidStream),  // type 1 header before any full header
+            ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF], .limitExceeded),  // Set Chunk Size 2^31 - 1
+            ([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0], .invalidStream),  // Set Chunk Size 0
+            ([0x02, 0, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0x80], .invalidStream),  // Set Chunk Size of 3 bytes
+            ([0x02, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 6], .invalidStream),  // Abort of 2 bytes
+            ([0x06, 0, 0, 0, 0xFF, 0xFF, 0xFF, 9, 1, 0, 0, 0], .limitExceeded),  // a message longer than allowed
+        ] as [([UInt8], IngestError.Code)])
     func hostile(bytes: [UInt8], code: IngestError.Code) {
         var whole = RTMPChunkDecoder()
         #expect(ingestErrorCode { _ = try whole.receive(bytes) } == code)

@@ -29,7 +29,8 @@ struct RTMPCloseWhilePausedTests {
         try await channel.pipeline.addHandler(
             RTMPConnectionHandler(
                 remoteAddress: "test", handler: handler, readTimeout: .seconds(30),
-                pending: RTMPPendingConnections(limits: RTMPServerLimits(), observer: nil, logger: Logger(label: "test")), logger: Logger(label: "test")))
+                pending: RTMPPendingConnections(limits: RTMPServerLimits(), observer: nil, logger: Logger(label: "test")),
+                logger: Logger(label: "test")))
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935))
         return channel
     }
@@ -37,9 +38,10 @@ struct RTMPCloseWhilePausedTests {
     /// Handshake, publish, and the sequence headers of both tracks (without metadata the
     /// stream starts once it has both).
     static var publishBytes: ByteBuffer {
-        ByteBuffer(bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + client.publishCommands()
-            + client.media(RTMPMessage.TypeID.video, timestamp: 0, RTMPFixtures.videoSequenceHeader)
-            + client.media(RTMPMessage.TypeID.audio, timestamp: 0, RTMPFixtures.audioSequenceHeader))
+        ByteBuffer(
+            bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + client.publishCommands()
+                + client.media(RTMPMessage.TypeID.video, timestamp: 0, RTMPFixtures.videoSequenceHeader)
+                + client.media(RTMPMessage.TypeID.audio, timestamp: 0, RTMPFixtures.audioSequenceHeader))
     }
 
     /// Every packet the queue delivers until the stream ended, by timestamp.

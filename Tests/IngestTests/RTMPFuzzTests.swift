@@ -11,7 +11,8 @@ struct RTMPFuzzTests {
         seed += client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader)
         seed += client.media(8, timestamp: 0, RTMPFixtures.audioSequenceHeader)
         for frame in 0..<5 {
-            seed += client.media(9, timestamp: UInt32(frame * 40), RTMPFixtures.videoFrame(keyframe: frame == 0, nal: [frame == 0 ? 0x65 : 0x41, 1, 2]))
+            seed += client.media(
+                9, timestamp: UInt32(frame * 40), RTMPFixtures.videoFrame(keyframe: frame == 0, nal: [frame == 0 ? 0x65 : 0x41, 1, 2]))
         }
         var state: UInt64 = 0x5EED
         func next(_ bound: Int) -> Int {

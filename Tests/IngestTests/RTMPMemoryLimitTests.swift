@@ -4,7 +4,6 @@ import Testing
 
 @testable import Ingest
 
-
 /// A session as the server makes one, fed in reads of `batch` bytes like a socket delivers.
 struct FedSession {
     var session: RTMPServerSession
@@ -14,7 +13,8 @@ struct FedSession {
 
     init(maximumMessageSize: Int = RTMPLimits.defaultMaximumMessageSize, budget: RTMPBufferBudget? = nil) {
         session = RTMPServerSession(
-            remoteAddress: "test", handshakeRandom: [UInt8](repeating: 0, count: 1528), maximumMessageSize: maximumMessageSize, budget: budget)
+            remoteAddress: "test", handshakeRandom: [UInt8](repeating: 0, count: 1528), maximumMessageSize: maximumMessageSize,
+            budget: budget)
     }
 
     /// Feeds `bytes`; accepts a publish request at once (as the hub does for an open stream).
@@ -66,7 +66,9 @@ struct RTMPMemoryLimitTests {
             #expect(error.code == .limitExceeded, "\(error)")
             #expect(error.reason.contains("before a publish was accepted"), "\(error)")
             // Set Chunk Size and the chunk header are held too (the chunk is not complete).
-            #expect(connection.fed - prefix.count <= RTMPLimits.maximumBufferedBytesBeforePublish + 32, "refused after \(connection.fed - prefix.count) bytes")
+            #expect(
+                connection.fed - prefix.count <= RTMPLimits.maximumBufferedBytesBeforePublish + 32,
+                "refused after \(connection.fed - prefix.count) bytes")
         }
     }
 
@@ -75,7 +77,8 @@ struct RTMPMemoryLimitTests {
         var bytes = Self.handshake + Self.commandsBeforePublish + Self.publish
         bytes += Self.client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader)
         bytes += Self.client.media(8, timestamp: 0, RTMPFixtures.audioSequenceHeader)
-        bytes += Self.client.media(9, timestamp: 0, RTMPFixtures.videoFrame(keyframe: true, nal: [0x65] + [UInt8](repeating: 1, count: 200)))
+        bytes += Self.client.media(
+            9, timestamp: 0, RTMPFixtures.videoFrame(keyframe: true, nal: [0x65] + [UInt8](repeating: 1, count: 200)))
         var connection = FedSession()
         try connection.feed(bytes, batch: bytes.count)  // one read, as a client that does not wait sends it
         #expect(connection.packets.count == 1)
@@ -89,8 +92,10 @@ struct RTMPMemoryLimitTests {
         let start = Self.handshake + Self.commandsBeforePublish + Self.publish
         var encoder = RTMPChunkEncoder()
         var media = encoder.setChunkSize(64 << 10)
-        media += encoder.encode(RTMPMessage(chunkStreamID: 6, timestamp: 0, typeID: 9, messageStreamID: 1, payload: RTMPFixtures.videoSequenceHeader))
-        media += encoder.encode(RTMPMessage(chunkStreamID: 4, timestamp: 0, typeID: 8, messageStreamID: 1, payload: RTMPFixtures.audioSequenceHeader))
+        media += encoder.encode(
+            RTMPMessage(chunkStreamID: 6, timestamp: 0, typeID: 9, messageStreamID: 1, payload: RTMPFixtures.videoSequenceHeader))
+        media += encoder.encode(
+            RTMPMessage(chunkStreamID: 4, timestamp: 0, typeID: 8, messageStreamID: 1, payload: RTMPFixtures.audioSequenceHeader))
         // A keyframe message of exactly `maximum` bytes: FLV header (5), NAL length (4), NAL.
         let nal = [0x65] + [UInt8](repeating: 0xAB, count: maximum - 10)
         let keyframe = [0x17, 1, 0, 0, 0] + RTMPChunkEncoder.bigEndian(UInt32(nal.count)) + nal
@@ -112,7 +117,8 @@ struct RTMPMemoryLimitTests {
         #expect(connection.fed == before)
     }
 
-    @Test("connections waiting to publish share one budget; one whose bytes do not fit is closed; publishing or closing gives its share back")
+    @Test(
+        "connections waiting to publish share one budget; one whose bytes do not fit is closed; publishing or closing gives its share back")
     func sharedBudget() throws {
         let chunk = 64 << 10
         let budget = RTMPBufferBudget(capacity: 5 * chunk)

@@ -61,7 +61,9 @@ struct RTMPPendingLimitTests {
         let listener = try await server.bind()
         let serverTask = Task { try await listener.run() }
         defer { serverTask.cancel() }
-        let connect = { try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: listener.port).get() }
+        let connect = {
+            try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: listener.port).get()
+        }
 
         let publisher = try await connect()
         let idle = try await connect()
@@ -102,7 +104,10 @@ struct RTMPPendingLimitTests {
         }
         let lines = log.all.filter { $0.message.contains("refused") }
         #expect(lines.count <= 2 + Int(refusalSpan.components.seconds), "\(lines) in \(refusalSpan)")
-        #expect(lines.allSatisfy { $0.level == .warning && $0.message.contains("--rtmp-max-pending-connections") && $0.message.contains("code=serverBusy") })
+        #expect(
+            lines.allSatisfy {
+                $0.level == .warning && $0.message.contains("--rtmp-max-pending-connections") && $0.message.contains("code=serverBusy")
+            })
         // Connections that close before publishing are abnormal ends: a warning each.
         let closedBeforePublishing = log.all.filter { $0.message.contains("connection closed") }
         #expect(closedBeforePublishing.count == 2 && closedBeforePublishing.allSatisfy { $0.level == .warning }, "\(log.all)")
@@ -116,7 +121,9 @@ struct RTMPPendingLimitTests {
         let listener = try await server.bind()
         let serverTask = Task { try await listener.run() }
         defer { serverTask.cancel() }
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: listener.port).get()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(
+            host: "127.0.0.1", port: listener.port
+        ).get()
         let attack = RTMPPartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 1 << 20, streams: 2)
         channel.writeAndFlush(ByteBuffer(bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + attack), promise: nil)
         try await Self.waitUntil { !channel.isActive }

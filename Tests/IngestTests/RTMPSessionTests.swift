@@ -4,7 +4,9 @@ import Testing
 @testable import Ingest
 
 /// Runs `bytes` through a session in batches of `batch`, accepting any publish request.
-private func run(_ bytes: [UInt8], batch: Int, accept: Bool = true) throws -> (outputs: [RTMPServerSession.Output], session: RTMPServerSession) {
+private func run(_ bytes: [UInt8], batch: Int, accept: Bool = true) throws -> (
+    outputs: [RTMPServerSession.Output], session: RTMPServerSession
+) {
     var session = RTMPServerSession(remoteAddress: "test", handshakeRandom: [UInt8](repeating: 0, count: 1528))
     var outputs: [RTMPServerSession.Output] = []
     var index = 0
@@ -30,7 +32,9 @@ private func replyCommands(_ outputs: [RTMPServerSession.Output]) throws -> [[AM
     var bytes: [UInt8] = []
     for case .send(let chunk) in outputs { bytes += chunk }
     var decoder = RTMPChunkDecoder()
-    return try decoder.receive(bytes.dropFirst(1 + 2 * 1536)).filter { $0.typeID == RTMPMessage.TypeID.commandAMF0 }.map { try AMF0.decodeAll($0.payload) }
+    return try decoder.receive(bytes.dropFirst(1 + 2 * 1536)).filter { $0.typeID == RTMPMessage.TypeID.commandAMF0 }.map {
+        try AMF0.decodeAll($0.payload)
+    }
 }
 
 @Suite("RTMP session")
@@ -38,10 +42,18 @@ struct RTMPSessionTests {
     static var publishStream: [UInt8] {
         let client = RTMPTestClient()
         var bytes = RTMPTestClient.handshake() + RTMPTestClient.c2 + client.publishCommands(stream: "cam1?token=s3cret")
-        bytes += client.command([.string("@setDataFrame"), .string("onMetaData"), .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))])], streamID: 1, chunkStreamID: 4)
-            .map { $0 }
+        bytes += client.command(
+            [.string("@setDataFrame"), .string("onMetaData"), .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))])],
+            streamID: 1, chunkStreamID: 4
+        )
+        .map { $0 }
         // Data messages are type 18: rewrite the type byte of that single-chunk message.
-        bytes[bytes.count - (AMF0.encode([.string("@setDataFrame"), .string("onMetaData"), .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))])]).count + 5)] = 18
+        bytes[
+            bytes.count
+                - (AMF0.encode([
+                    .string("@setDataFrame"), .string("onMetaData"),
+                    .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))]),
+                ]).count + 5)] = 18
         bytes += client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader)
         bytes += client.media(8, timestamp: 0, RTMPFixtures.audioSequenceHeader)
         bytes += client.media(9, timestamp: 0, RTMPFixtures.videoFrame(keyframe: true, cts: 80, nal: [0x65, 1, 2, 3]))
@@ -70,7 +82,11 @@ struct RTMPSessionTests {
             return
         }
         #expect(tracks.map(\.id) == [1, 2])
-        if case .video(_, let width, let height, 1000) = tracks[0].format { #expect(width == 160 && height == 120) } else { Issue.record("video track") }
+        if case .video(_, let width, let height, 1000) = tracks[0].format {
+            #expect(width == 160 && height == 120)
+        } else {
+            Issue.record("video track")
+        }
         let packets = media.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
         #expect(packets.count == 4)
         #expect(packets[0] == MediaPacket(trackID: 1, dts: 0, pts: 80, isKeyframe: true, data: [0, 0, 0, 4, 0x65, 1, 2, 3]))
@@ -107,16 +123,21 @@ struct RTMPSessionTests {
     func protocolErrors() {
         let client = RTMPTestClient()
         let start = RTMPTestClient.handshake() + RTMPTestClient.c2
-        #expect(ingestErrorCode { _ = try run(start + client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader), batch: 10_000) } == .invalidStream)
-        #expect(ingestErrorCode {
-            _ = try run(start + client.command([.string("publish"), .number(5), .null, .string("x")]), batch: 10_000)
-        } == .invalidStream)
-        #expect(ingestErrorCode {
-            _ = try run(start + client.publishCommands() + client.media(9, timestamp: 0, [0x17, 0, 0, 0, 0, 1, 0x64]), batch: 10_000)
-        } == .invalidStream)
-        #expect(ingestErrorCode {
-            _ = try run(start + client.publishCommands() + client.media(8, timestamp: 0, [0x2E, 0, 1]), batch: 10_000)
-        } == .unsupportedCodec)
+        #expect(
+            ingestErrorCode { _ = try run(start + client.media(9, timestamp: 0, RTMPFixtures.videoSequenceHeader), batch: 10_000) }
+                == .invalidStream)
+        #expect(
+            ingestErrorCode {
+                _ = try run(start + client.command([.string("publish"), .number(5), .null, .string("x")]), batch: 10_000)
+            } == .invalidStream)
+        #expect(
+            ingestErrorCode {
+                _ = try run(start + client.publishCommands() + client.media(9, timestamp: 0, [0x17, 0, 0, 0, 0, 1, 0x64]), batch: 10_000)
+            } == .invalidStream)
+        #expect(
+            ingestErrorCode {
+                _ = try run(start + client.publishCommands() + client.media(8, timestamp: 0, [0x2E, 0, 1]), batch: 10_000)
+            } == .unsupportedCodec)
     }
 
     @Test("Window Acknowledgement Size from the client makes the server acknowledge")

@@ -1,7 +1,8 @@
 import CLibAV
-@testable import Ingest
 import Segmenter
 import Testing
+
+@testable import Ingest
 
 @Suite("Timing helpers")
 struct HelperTests {

@@ -16,8 +16,10 @@ struct CrashTests {
         let scratch = try TestScratch.directory("crash")
         let directory = scratch.appendingPathComponent("out", isDirectory: true)
         let playlistURL = directory.appendingPathComponent("index.m3u8")
-        let arguments = ["segment", input.path, "-o", directory.path, "--re", "--hls-time", "1",
-                         "--hls-flags", "append_list"]
+        let arguments = [
+            "segment", input.path, "-o", directory.path, "--re", "--hls-time", "1",
+            "--hls-flags", "append_list",
+        ]
 
         // A reference run without --re: what one uninterrupted run writes.
         let referenceDirectory = scratch.appendingPathComponent("reference", isDirectory: true)
@@ -81,8 +83,9 @@ struct CrashTests {
             let end = runIndex + 1 < runStarts.count ? runStarts[runIndex + 1] : final.entries.count
             for (offset, entry) in final.entries[start..<end].enumerated() {
                 let bytes = try Self.withoutSequenceNumber(Data(contentsOf: directory.appendingPathComponent(entry.uri)))
-                #expect(offset < referenceBytes.count && bytes == referenceBytes[offset],
-                        "\(entry.uri) (segment \(offset) of a run) differs from the reference. \(context)")
+                #expect(
+                    offset < referenceBytes.count && bytes == referenceBytes[offset],
+                    "\(entry.uri) (segment \(offset) of a run) differs from the reference. \(context)")
             }
         }
         #expect(runStarts.count >= 3, "too few runs produced segments to test much. \(context)")
@@ -126,8 +129,10 @@ struct PlaylistCodecChangeTests {
         // Both resolutions come out of the decoder.
         let sizes = try await Subprocess.run(
             try Tools.ffmpeg(),
-            ["-nostdin", "-hide_banner", "-v", "error", "-i", directory.appendingPathComponent("index.m3u8").path,
-             "-map", "0:v:0", "-vf", "showinfo", "-f", "null", "-", "-loglevel", "info"])
+            [
+                "-nostdin", "-hide_banner", "-v", "error", "-i", directory.appendingPathComponent("index.m3u8").path,
+                "-map", "0:v:0", "-vf", "showinfo", "-f", "null", "-", "-loglevel", "info",
+            ])
         #expect(sizes.stderr.contains("s:320x180") && sizes.stderr.contains("s:256x144"), "\(sizes.summary)")
     }
 }

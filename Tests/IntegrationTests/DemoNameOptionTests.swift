@@ -5,7 +5,9 @@ import Testing
 /// `hlsseg serve --demo-name` follows the one stream-name rule (docs/ingest.md, "Stream names").
 @Suite("--demo-name follows the stream-name rule", .timeLimit(.minutes(2)))
 struct DemoNameOptionTests {
-    @Test("a name the rule refuses is refused before anything starts", arguments: StreamNameTable.refused.map(\.name).filter { !$0.contains("\u{0}") })
+    @Test(
+        "a name the rule refuses is refused before anything starts",
+        arguments: StreamNameTable.refused.map(\.name).filter { !$0.contains("\u{0}") })
     func refused(name: String) async throws {
         let root = try TestScratch.directory("serve-bad-demo-name").appendingPathComponent("streams")
         let result = try await Subprocess.run(

@@ -89,7 +89,10 @@ struct ServeOptionTests {
         try "rtmp_threads: 0\n".write(to: config, atomically: true, encoding: .utf8)
         let result = try await Subprocess.run(
             try Tools.hlsseg(),
-            ["serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config", config.path],
+            [
+                "serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config",
+                config.path,
+            ],
             timeout: .seconds(30))
         #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
         #expect(result.stderrLines.joined(separator: "\n").contains("rtmp_threads must be 1…256"), "\(result.summary)")

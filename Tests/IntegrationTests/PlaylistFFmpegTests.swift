@@ -46,8 +46,10 @@ struct PlaylistFFmpegTests {
 
         let ffmpeg = try await Subprocess.run(
             try Tools.ffmpeg(),
-            ["-nostdin", "-hide_banner", "-v", "error", "-i", input.path, "-c", "copy", "-f", "hls",
-             "-hls_segment_type", "fmp4"] + testCase.ffmpegOptions + [ffDirectory.appendingPathComponent("index.m3u8").path])
+            [
+                "-nostdin", "-hide_banner", "-v", "error", "-i", input.path, "-c", "copy", "-f", "hls",
+                "-hls_segment_type", "fmp4",
+            ] + testCase.ffmpegOptions + [ffDirectory.appendingPathComponent("index.m3u8").path])
         #expect(ffmpeg.succeeded, "\(ffmpeg.summary)")
         let ours = try await runSegment(inputs: [input], outputDirectory: ourDirectory, arguments: testCase.hlssegOptions)
         #expect(ours.succeeded, "\(ours.summary)")
@@ -81,10 +83,12 @@ struct PlaylistFFmpegTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ffmpeg = try await Subprocess.run(
             try Tools.ffmpeg(),
-            ["-nostdin", "-hide_banner", "-v", "error", "-i", input.path, "-c", "copy", "-f", "hls",
-             "-hls_segment_type", "fmp4", "-hls_time", "1", "-hls_playlist_type", "event",
-             "-hls_segment_filename", directory.appendingPathComponent("seg%d.m4s").path,
-             "-hls_flags", "program_date_time", directory.appendingPathComponent("index.m3u8").path])
+            [
+                "-nostdin", "-hide_banner", "-v", "error", "-i", input.path, "-c", "copy", "-f", "hls",
+                "-hls_segment_type", "fmp4", "-hls_time", "1", "-hls_playlist_type", "event",
+                "-hls_segment_filename", directory.appendingPathComponent("seg%d.m4s").path,
+                "-hls_flags", "program_date_time", directory.appendingPathComponent("index.m3u8").path,
+            ])
         #expect(ffmpeg.succeeded, "\(ffmpeg.summary)")
         let before = try PlaylistSegments(contentsOf: directory.appendingPathComponent("index.m3u8"))
         let initBytes = try Data(contentsOf: directory.appendingPathComponent("init.mp4"))

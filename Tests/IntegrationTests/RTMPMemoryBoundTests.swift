@@ -91,7 +91,10 @@ struct RTMPMemoryBoundTests {
         #expect(segments() > segmentsBefore)
         #expect(publisher.isRunning, "ffmpeg stopped publishing:\n\(publisher.logText.suffix(2_000))")
 
-        #expect(peak < Self.residentBound, "resident memory peaked at \(peak >> 20) MiB (\(baseline >> 20) MiB before the attack), over the \(Self.residentBound >> 20) MiB bound")
+        #expect(
+            peak < Self.residentBound,
+            "resident memory peaked at \(peak >> 20) MiB (\(baseline >> 20) MiB before the attack), over the \(Self.residentBound >> 20) MiB bound"
+        )
         let log = server.logText
         #expect(log.contains("code=limitExceeded") && log.contains("before a publish was accepted"), "\(log.suffix(3_000))")
         #expect(log.contains("--rtmp-max-pending-connections") && log.contains("--rtmp-pending-buffer-budget"), "\(log.suffix(3_000))")
@@ -193,7 +196,10 @@ struct RTMPLimitOptionTests {
         try "rtmp_max_message_size: 100\n".write(to: config, atomically: true, encoding: .utf8)
         let result = try await Subprocess.run(
             try Tools.hlsseg(),
-            ["serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config", config.path],
+            [
+                "serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config",
+                config.path,
+            ],
             timeout: .seconds(30))
         #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
         #expect(result.stderrLines.joined(separator: "\n").contains("rtmp_max_message_size"), "\(result.summary)")

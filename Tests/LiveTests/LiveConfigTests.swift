@@ -32,7 +32,10 @@ struct LiveConfigTests {
 
     @Test("bad values are refused with the key named")
     func bad() throws {
-        for text in [#"{"defaults": {"hls_playlist_type": "weird"}}"#, #"{"streams": {"../x": {}}}"#, #"{"defaults": {"hls_flags": "nope"}}"#, #"{"fsync": "sometimes"}"#] {
+        for text in [
+            #"{"defaults": {"hls_playlist_type": "weird"}}"#, #"{"streams": {"../x": {}}}"#, #"{"defaults": {"hls_flags": "nope"}}"#,
+            #"{"fsync": "sometimes"}"#,
+        ] {
             let file = try JSONDecoder().decode(LiveConfigFile.self, from: Data(text.utf8))
             #expect(throws: PackagerError.self) { _ = try file.liveConfiguration() }
         }

@@ -17,11 +17,13 @@ struct LiveDiskFullTests {
     /// 14 s of 160×120 H.264 (GOP 1 s) + AAC: about seven 2-s segments published in real time.
     static let fixture: Result<String, any Error> = Result {
         let path = try LiveFixtures.directory.get() + "/long.mp4"
-        let result = try LiveFixtures.runSync(LiveFixtures.ffmpeg, [
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "14",
-            "-c:v", "libx264", "-g", "25", "-preset", "veryfast", "-c:a", "aac", "-b:a", "48k", path,
-        ])
+        let result = try LiveFixtures.runSync(
+            LiveFixtures.ffmpeg,
+            [
+                "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "14",
+                "-c:v", "libx264", "-g", "25", "-preset", "veryfast", "-c:a", "aac", "-b:a", "48k", path,
+            ])
         guard result.status == 0 else { throw LiveFixtures.Failure(description: "fixture: \(result.stderr)") }
         return path
     }
@@ -111,7 +113,11 @@ struct LiveDiskFullTests {
         #expect(decode.status == 0, "decode: \(decode.stderr)")
         for segment in segments {
             let one = try await LiveFixtures.run(
-                "/bin/sh", ["-c", "cat '\(server.root)/cam/init.mp4' '\(server.root)/cam/\(segment.uri)' | \(LiveFixtures.ffmpeg) -hide_banner -loglevel error -i - -f null -"])
+                "/bin/sh",
+                [
+                    "-c",
+                    "cat '\(server.root)/cam/init.mp4' '\(server.root)/cam/\(segment.uri)' | \(LiveFixtures.ffmpeg) -hide_banner -loglevel error -i - -f null -",
+                ])
             #expect(one.status == 0 && one.stderr.isEmpty, "\(segment.uri): \(one.stderr)")
         }
     }

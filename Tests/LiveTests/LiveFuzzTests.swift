@@ -12,20 +12,29 @@ enum FuzzSeed {
         var bytes: [UInt8] = [3] + [UInt8](repeating: 0, count: 1536) + [UInt8](repeating: 1, count: 1536)
         var encoder = RTMPChunkEncoder()
         func command(_ values: [AMF0Value], streamID: UInt32 = 0, type: UInt8 = RTMPMessage.TypeID.commandAMF0) -> [UInt8] {
-            encoder.encode(RTMPMessage(chunkStreamID: 3, timestamp: 0, typeID: type, messageStreamID: streamID, payload: AMF0.encode(values)))
+            encoder.encode(
+                RTMPMessage(chunkStreamID: 3, timestamp: 0, typeID: type, messageStreamID: streamID, payload: AMF0.encode(values)))
         }
         bytes += encoder.setChunkSize(256)
-        bytes += command([.string("connect"), .number(1), .object([("app", .string("live")), ("tcUrl", .string("rtmp://127.0.0.1/live"))])])
+        bytes += command([
+            .string("connect"), .number(1), .object([("app", .string("live")), ("tcUrl", .string("rtmp://127.0.0.1/live"))]),
+        ])
         bytes += command([.string("releaseStream"), .number(2), .null, .string(name)])
         bytes += command([.string("FCPublish"), .number(3), .null, .string(name)])
         bytes += command([.string("createStream"), .number(4), .null])
         bytes += command([.string("publish"), .number(5), .null, .string(name), .string("live")], streamID: 1)
-        bytes += command([.string("@setDataFrame"), .string("onMetaData"), .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))])], streamID: 1, type: RTMPMessage.TypeID.dataAMF0)
-        let sps: [UInt8] = [0x67, 0x64, 0x00, 0x0B, 0xAC, 0xD9, 0x42, 0x84, 0x7E, 0x5C, 0x04, 0x40, 0x00, 0x00, 0x03, 0x00, 0x40, 0x00, 0x00, 0x0C, 0x83, 0xC5, 0x0A, 0x65, 0x80]
+        bytes += command(
+            [.string("@setDataFrame"), .string("onMetaData"), .ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(10))])],
+            streamID: 1, type: RTMPMessage.TypeID.dataAMF0)
+        let sps: [UInt8] = [
+            0x67, 0x64, 0x00, 0x0B, 0xAC, 0xD9, 0x42, 0x84, 0x7E, 0x5C, 0x04, 0x40, 0x00, 0x00, 0x03, 0x00, 0x40, 0x00, 0x00, 0x0C, 0x83,
+            0xC5, 0x0A, 0x65, 0x80,
+        ]
         let pps: [UInt8] = [0x68, 0xEF, 0x8F, 0xCB]
         let avcC: [UInt8] = [1, 0x64, 0, 0x0B, 0xFF, 0xE1, 0, UInt8(sps.count)] + sps + [1, 0, UInt8(pps.count)] + pps
         func media(_ type: UInt8, _ timestamp: UInt32, _ payload: [UInt8]) -> [UInt8] {
-            encoder.encode(RTMPMessage(chunkStreamID: type == 9 ? 6 : 4, timestamp: timestamp, typeID: type, messageStreamID: 1, payload: payload))
+            encoder.encode(
+                RTMPMessage(chunkStreamID: type == 9 ? 6 : 4, timestamp: timestamp, typeID: type, messageStreamID: 1, payload: payload))
         }
         bytes += media(9, 0, [0x17, 0, 0, 0, 0] + avcC)
         bytes += media(8, 0, [0xAE, 0, 0x11, 0x88])
@@ -43,7 +52,8 @@ enum FuzzSeed {
         case 0:  // pure noise
             return (0..<Int.random(in: 0..<4096, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         case 1:  // a valid handshake, then noise
-            return Array(seed.prefix(3073)) + (0..<Int.random(in: 0..<4096, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            return Array(seed.prefix(3073))
+                + (0..<Int.random(in: 0..<4096, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         case 2:  // truncated
             return Array(seed.prefix(Int.random(in: 0..<seed.count, using: &rng)))
         case 3:  // inserted run of noise

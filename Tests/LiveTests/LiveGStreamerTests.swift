@@ -22,7 +22,8 @@ struct LiveGStreamerTests {
     @Test("publishes every packet byte for byte", arguments: ["rtmpsink", "rtmp2sink"])
     func publish(sink: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.gstLaunch) else {
-            Issue.record("""
+            Issue.record(
+                """
                 \(Self.gstLaunch) is missing: run scripts/setup.sh --test (Debian packages gstreamer1.0-tools, \
                 gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad)
                 """)

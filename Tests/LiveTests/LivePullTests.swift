@@ -40,9 +40,11 @@ struct LivePullTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         // The fixture with its index first, cut at 60 %: it opens, and ends short of its samples.
         let whole = root + "/whole.mp4"
-        let remux = try await LiveFixtures.run(LiveFixtures.ffmpeg, [
-            "-hide_banner", "-loglevel", "error", "-y", "-i", try LiveFixtures.fixture, "-c", "copy", "-movflags", "+faststart", whole,
-        ])
+        let remux = try await LiveFixtures.run(
+            LiveFixtures.ffmpeg,
+            [
+                "-hide_banner", "-loglevel", "error", "-y", "-i", try LiveFixtures.fixture, "-c", "copy", "-movflags", "+faststart", whole,
+            ])
         #expect(remux.status == 0, "\(remux.stderr)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
         let cut = root + "/cut.mp4"

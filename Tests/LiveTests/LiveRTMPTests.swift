@@ -20,7 +20,8 @@ struct LiveRTMPTests {
         #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
         #expect(!playlist.contains("#EXT-X-DISCONTINUITY\n"))
 
-        let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam1/index.m3u8", "-f", "null", "-"])
+        let decode = try await LiveFixtures.run(
+            LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam1/index.m3u8", "-f", "null", "-"])
         #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
 
         let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
@@ -79,7 +80,8 @@ struct LiveRTMPTests {
         let playlist = try #require(server.playlist("cam"))
         #expect(playlist.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count == 2, "\(playlist)")
         #expect(playlist.components(separatedBy: "#EXT-X-ENDLIST").count == 2)
-        let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam/index.m3u8", "-f", "null", "-"])
+        let decode = try await LiveFixtures.run(
+            LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam/index.m3u8", "-f", "null", "-"])
         #expect(decode.status == 0, "decode: \(decode.stderr)")
         let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
         let received = try await LiveFixtures.packetHashes("\(server.root)/cam/index.m3u8")
@@ -95,7 +97,11 @@ struct LiveRTMPTests {
         #expect(await server.waitForEnd("late"))
         let second = try await LiveFixtures.publish(port: server.port, key: "late", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(await waitUntil(seconds: 8) { server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true })
+        #expect(
+            await waitUntil(seconds: 8) {
+                server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true
+                    && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true
+            })
         let playlist = try #require(server.playlist("late"))
         #expect(playlist.components(separatedBy: "#EXT-X-ENDLIST").count == 2, "\(playlist)")
         let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)

@@ -19,7 +19,8 @@ struct LiveServicesTests {
     /// A configuration with one pulled stream (a file that does not exist: retried until shutdown).
     static func services(root: String, rtmp: RTMPListenerOptions?) -> LiveServices {
         let configuration = LiveConfiguration(streams: ["lobby": LiveStreamSettings(pullURL: root + "/missing.mp4")])
-        return LiveServices(configuration: configuration, root: root, rtmp: rtmp, registry: PrometheusCollectorRegistry(), logger: makeLogger())
+        return LiveServices(
+            configuration: configuration, root: root, rtmp: rtmp, registry: PrometheusCollectorRegistry(), logger: makeLogger())
     }
 
     static func publishRequest(_ name: String) -> PublishRequest {

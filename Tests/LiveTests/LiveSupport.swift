@@ -15,12 +15,14 @@ enum LiveFixtures {
     /// 4 s 160×120 H.264 (B-frames, GOP 1 s) + AAC 48 kHz in mp4; made once per run.
     static let directory: Result<String, any Error> = Result {
         let directory = try TestScratch.directory("live-fixtures").path
-        let result = try runSync(ffmpeg, [
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4",
-            "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-preset", "veryfast",
-            "-c:a", "aac", "-b:a", "48k", directory + "/av.mp4",
-        ])
+        let result = try runSync(
+            ffmpeg,
+            [
+                "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4",
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-preset", "veryfast",
+                "-c:a", "aac", "-b:a", "48k", directory + "/av.mp4",
+            ])
         guard result.status == 0 else { throw Failure(description: "fixture: \(result.stderr)") }
         return directory
     }
@@ -33,12 +35,14 @@ enum LiveFixtures {
     /// between stay far smaller.
     static let hdDirectory: Result<String, any Error> = Result {
         let directory = try TestScratch.directory("live-fixtures-hd").path
-        let result = try runSync(ffmpeg, [
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30",
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2", "-vf", "noise=alls=6:allf=u",
-            "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "30", "-preset", "veryfast", "-crf", "20",
-            "-c:a", "aac", "-b:a", "64k", directory + "/hd.mp4",
-        ])
+        let result = try runSync(
+            ffmpeg,
+            [
+                "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2", "-vf", "noise=alls=6:allf=u",
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "30", "-preset", "veryfast", "-crf", "20",
+                "-c:a", "aac", "-b:a", "64k", directory + "/hd.mp4",
+            ])
         guard result.status == 0 else { throw Failure(description: "HD fixture: \(result.stderr)") }
         return directory
     }
@@ -70,7 +74,8 @@ enum LiveFixtures {
 
     /// The packet hashes of every stream, in order (`-f framemd5` with `-c copy`).
     static func packetHashes(_ input: String) async throws -> [Int: [String]] {
-        let output = try await run(ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", input, "-map", "0", "-c", "copy", "-f", "framemd5", "-"])
+        let output = try await run(
+            ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", input, "-map", "0", "-c", "copy", "-f", "framemd5", "-"])
         guard output.status == 0 else { throw Failure(description: "framemd5 of \(input): \(output.stderr)") }
         var hashes: [Int: [String]] = [:]
         for line in output.stdout.split(separator: "\n") where !line.hasPrefix("#") {

@@ -60,9 +60,10 @@ struct LiveSymbolicLinkTests {
         try FileManager.default.createSymbolicLink(atPath: server.root + "/cam", withDestinationPath: outside)
         let result = try await publish
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(await waitUntil(seconds: 10) {
-            LiveFixtures.read(server.root + "/cam-moved/index.m3u8")?.contains("#EXT-X-ENDLIST") == true
-        })
+        #expect(
+            await waitUntil(seconds: 10) {
+                LiveFixtures.read(server.root + "/cam-moved/index.m3u8")?.contains("#EXT-X-ENDLIST") == true
+            })
         try Self.checkUntouched(outside)
     }
 }

@@ -30,9 +30,11 @@ struct LiveWebSocketTests {
             }()
         let metrics = ServeMetrics()
         let live = LiveServices(
-            configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens), root: try HLSServer.canonicalRoot(root),
+            configuration: LiveConfiguration(idleTimeout: .milliseconds(500), publishTokens: tokens),
+            root: try HLSServer.canonicalRoot(root),
             rtmp: nil, registry: metrics.registry, logger: logger)
-        let server = try HLSServer(configuration: ServeConfiguration(root: root, port: 0), ingest: live.hub, metrics: metrics, logger: logger)
+        let server = try HLSServer(
+            configuration: ServeConfiguration(root: root, port: 0), ingest: live.hub, metrics: metrics, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.buildApplication(services: live.services) { channel in continuation.yield(channel.localAddress?.port ?? 0) }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
@@ -45,11 +47,13 @@ struct LiveWebSocketTests {
     @Test("the example sender script produces a playable playlist with every frame, byte for byte")
     func senderScript() async throws {
         try await Self.withServer(tokens: ["tok"]) { port, root in
-            let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/ws1", "--token", "tok"])
+            let result = try await LiveFixtures.run(
+                "/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/ws1", "--token", "tok"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/ws1/index.m3u8"
             #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
-            let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
+            let decode = try await LiveFixtures.run(
+                LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
             let sent = try await LiveFixtures.packetHashes(try LiveFixtures.fixture)
             let received = try await LiveFixtures.packetHashes(playlist)
@@ -61,16 +65,21 @@ struct LiveWebSocketTests {
     @Test("without timestamps the arrival times are used; a missing token is refused")
     func arrivalTimesAndToken() async throws {
         try await Self.withServer(tokens: ["tok"]) { port, root in
-            let refused = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots"])
+            let refused = try await LiveFixtures.run(
+                "/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots"])
             _ = refused
             #expect(LiveFixtures.read("\(root)/nots/index.m3u8") == nil)
-            let result = try await LiveFixtures.run("/usr/bin/python3", [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots?token=tok", "--no-timestamps"])
+            let result = try await LiveFixtures.run(
+                "/usr/bin/python3",
+                [Self.sender, try LiveFixtures.fixture, "ws://127.0.0.1:\(port)/ingest/nots?token=tok", "--no-timestamps"])
             #expect(result.status == 0, "\(result.stderr)")
             let playlist = "\(root)/nots/index.m3u8"
             #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
-            let decode = try await LiveFixtures.run(LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
+            let decode = try await LiveFixtures.run(
+                LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
             #expect(decode.status == 0, "decode: \(decode.stderr)")
-            let duration = try await LiveFixtures.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
+            let duration = try await LiveFixtures.run(
+                "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
             let seconds = Double(duration.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             // The sender paces 4 s of frames in real time; arrival times are when the server
             // reads each message, and in a loaded test run the reading may start late and catch

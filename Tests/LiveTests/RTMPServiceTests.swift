@@ -42,7 +42,8 @@ struct RTMPServiceTests {
         try await running.value
         // Long before the idle timeout: the hub's service ended every playlist after the RTMP service stopped.
         #expect(LiveFixtures.read("\(root)/cam1/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
-        #expect(await waitUntil(seconds: 10) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
+        #expect(
+            await waitUntil(seconds: 10) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
     }
 
     /// NIO names a group's threads `NIO-ELT-<group>-#<n>`, unique in the process.
@@ -52,8 +53,10 @@ struct RTMPServiceTests {
 
     static func threadNames() -> Set<String> {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return Set(tasks.compactMap { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        })
+        return Set(
+            tasks.compactMap { task in
+                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            })
     }
 }

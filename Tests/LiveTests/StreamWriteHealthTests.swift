@@ -29,7 +29,8 @@ struct StreamWriteHealthTests {
         #expect(health.observe(Self.report(failing: false)).isEmpty)
         // A second run is said again, with only its own loss.
         #expect(health.observe(Self.report(lost: 1, error: Self.diskFull, failing: true)) == [.failing(Self.diskFull)])
-        #expect(health.observe(Self.report(failing: false)) == [.recovered(lost: StreamPackager.Losses(segments: 1, frames: 60, seconds: 2))])
+        #expect(
+            health.observe(Self.report(failing: false)) == [.recovered(lost: StreamPackager.Losses(segments: 1, frames: 60, seconds: 2))])
         #expect(health.losses == StreamPackager.Losses(segments: 5, frames: 300, seconds: 10))
     }
 

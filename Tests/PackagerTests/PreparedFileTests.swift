@@ -1,6 +1,7 @@
 import Foundation
-@testable import Packager
 import Testing
+
+@testable import Packager
 
 #if canImport(Glibc)
     import Glibc

@@ -138,7 +138,8 @@ struct WriteFailureTests {
         #expect(listed.segments.map(\.discontinuity) == listed.segments.indices.map { $0 == 3 })
         let before = listed.segments[2]
         let after = listed.segments[3]
-        let gap = try #require(after.programDateTime).millisecondsSinceEpoch
+        let gap =
+            try #require(after.programDateTime).millisecondsSinceEpoch
             - (try #require(before.programDateTime).millisecondsSinceEpoch + Int64((before.duration * 1000).rounded()))
         #expect(abs(Double(gap) - lost.seconds * 1000) <= 2, "the date jumps by the lost media: \(gap) ms")
         try await Self.checkFinal(directory, packager, label: "gap")

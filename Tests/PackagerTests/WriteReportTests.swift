@@ -21,7 +21,9 @@ struct WriteReportTests {
         let configuration = PackagerConfiguration(
             hlsTime: 2, playlistType: .event, segmentFilename: try SegmentFilenameTemplate("seg%d.m4s"))
         let tracks = [SyntheticStream.videoTrack(id: 1), try SyntheticStream.audioTrack(id: 2)]
-        return (StreamPackager(tracks: tracks, directory: directory, configuration: configuration, logger: SyntheticStream.logger), directory)
+        return (
+            StreamPackager(tracks: tracks, directory: directory, configuration: configuration, logger: SyntheticStream.logger), directory
+        )
     }
 
     @Test("a segment is completed by the first audio packet at or after the cut keyframe; until then the cut is pending")

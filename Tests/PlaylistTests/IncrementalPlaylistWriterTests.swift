@@ -21,7 +21,9 @@ struct IncrementalPlaylistWriterTests {
                 uri: "seg\(number).m4s", duration: 2 + Double(number % 3) / 1000,
                 map: MediaInitializationSection(uri: number < 20 ? "init.mp4" : "init_1.mp4"))
             segment.discontinuity = number == 20
-            if number % 10 == 0 { segment.programDateTime = ProgramDateTime(millisecondsSinceEpoch: 1_795_000_000_000 + Int64(number) * 2000) }
+            if number % 10 == 0 {
+                segment.programDateTime = ProgramDateTime(millisecondsSinceEpoch: 1_795_000_000_000 + Int64(number) * 2000)
+            }
             if number == 7 { segment.unknownTags = ["#EXT-X-GAP"] }
             playlist.segments.append(segment)
             if number == 30 { playlist.targetDuration = 3 }  // header changes are written anew

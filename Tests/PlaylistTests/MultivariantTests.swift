@@ -39,11 +39,12 @@ import Testing
             "#EXTM3U\r\n#EXT-X-VERSION:3\r\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"x\"\r\n"
                 + "#EXT-X-STREAM-INF:BANDWIDTH=1210000,RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\",CLOSED-CAPTIONS=NONE\r\n"
                 + "out_0.m3u8\r\n")
-        #expect(p.variants == [
-            VariantStream(
-                uri: "out_0.m3u8", bandwidth: 1_210_000, codecs: "avc1.64001e,mp4a.40.2",
-                resolution: Resolution(width: 640, height: 360))
-        ])
+        #expect(
+            p.variants == [
+                VariantStream(
+                    uri: "out_0.m3u8", bandwidth: 1_210_000, codecs: "avc1.64001e,mp4a.40.2",
+                    resolution: Resolution(width: 640, height: 360))
+            ])
         #expect(p.unknownTags == ["#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"x\""])
     }
 

@@ -104,9 +104,10 @@ import Testing
         _ = policy.append(MediaSegment(uri: "b", duration: 6), now: 12)  // [a b] = 12 s
         let step = policy.append(MediaSegment(uri: "c", duration: 1), now: 13)  // a leaves; [b c] = 7 s
         #expect(step.removed.map(\.uri) == ["a"])
-        #expect(policy.pendingDeletion == [
-            RetentionPolicy.RemovedSegment(segment: MediaSegment(uri: "a", duration: 6), removedAt: 13, deletableAt: 31)
-        ])
+        #expect(
+            policy.pendingDeletion == [
+                RetentionPolicy.RemovedSegment(segment: MediaSegment(uri: "a", duration: 6), removedAt: 13, deletableAt: 31)
+            ])
         _ = policy.append(MediaSegment(uri: "d", duration: 1), now: 14)  // b leaves; longest with b was 12
         #expect(policy.pendingDeletion.last?.deletableAt == Double(14 + 6 + 12))
         #expect(policy.releaseExpired(now: 30.999) == [])

@@ -94,7 +94,8 @@ public enum Subprocess {
     ) async throws -> ProcessOutput {
         if limited { await slots.acquire() }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ProcessOutput, any Error>, Never>) in
-            Thread { continuation.resume(returning: Result { try runBlocking(executable, arguments, in: directory, timeout: timeout) }) }.start()
+            Thread { continuation.resume(returning: Result { try runBlocking(executable, arguments, in: directory, timeout: timeout) }) }
+                .start()
         }
         if limited { await slots.release() }
         return try result.get()

@@ -1,6 +1,6 @@
-import NIOConcurrencyHelpers
 import Foundation
 import Ingest
+import NIOConcurrencyHelpers
 import Playlist
 
 #if canImport(Glibc)

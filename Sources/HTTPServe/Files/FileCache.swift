@@ -1,5 +1,5 @@
-import NIOConcurrencyHelpers
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -89,7 +89,7 @@ final class CachedFile: Sendable {
         guard bytes.count >= tag.count else { return false }
         var index = 0
         while index + tag.count <= bytes.count {
-            if bytes[index] == tag[0], (index == 0 || bytes[index - 1] == UInt8(ascii: "\n")),
+            if bytes[index] == tag[0], index == 0 || bytes[index - 1] == UInt8(ascii: "\n"),
                 Array(bytes[index..<index + tag.count]) == tag
             {
                 return true
@@ -140,9 +140,11 @@ final class FileCache: Sendable {
         }
         if let found = lookupInMemory(path: path, version: version) { return found }
         let maxFileSize = self.maxFileSize
-        guard let file = try await NIOThreadPool.singleton.runIfActive({
-            Self.read(path: path, maxFileSize: maxFileSize, isPlaylist: isPlaylist)
-        }) else { return nil }
+        guard
+            let file = try await NIOThreadPool.singleton.runIfActive({
+                Self.read(path: path, maxFileSize: maxFileSize, isPlaylist: isPlaylist)
+            })
+        else { return nil }
         guard let file else { return .disk(version) }
         insert(file, at: path)
         return .memory(file)

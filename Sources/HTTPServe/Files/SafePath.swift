@@ -1,9 +1,10 @@
+import Ingest
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Ingest
 
 /// Why a request path was refused.
 enum PathRejection: Error, Equatable {

@@ -38,7 +38,9 @@ struct WebSocketIngest: Sendable {
     }
 
     func addRoutes(to router: Router<ServeRequestContext>) {
-        router.ws("/ingest/:stream") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
+        router.ws("/ingest/:stream") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
             let request = context.request
             let name = context.requestContext.parameters.get("stream") ?? ""
             var query: [String: String] = [:]

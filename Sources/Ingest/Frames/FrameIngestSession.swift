@@ -53,7 +53,8 @@ public struct FrameIngestSession: Sendable {
             } catch {
                 throw IngestError(.invalidStream, "frame message: SPS/PPS do not parse: \(error)")
             }
-            let track = Track(id: 1, format: .video(codec: .h264(record), width: parsed.width, height: parsed.height, timescale: Self.videoTimescale))
+            let track = Track(
+                id: 1, format: .video(codec: .h264(record), width: parsed.width, height: parsed.height, timescale: Self.videoTimescale))
             if track != video {
                 video = track
                 events += tracksChanged()
@@ -69,7 +70,9 @@ public struct FrameIngestSession: Sendable {
         if let last = lastVideoDTS, decode <= last { decode = last + 1 }  // arrival times may tie
         lastVideoDTS = decode
         let presentation = max(decode, Self.ticks(pts, Self.videoTimescale))
-        return events + enqueue(MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: message.isKeyframe || unit.containsIDR, data: data))
+        return events
+            + enqueue(
+                MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: message.isKeyframe || unit.containsIDR, data: data))
     }
 
     private mutating func receiveAudio(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [LiveMediaEvent] {
@@ -78,7 +81,10 @@ public struct FrameIngestSession: Sendable {
         var events: [LiveMediaEvent] = []
         let config = first.header.audioSpecificConfig
         let rate = first.header.sampleRate
-        let track = Track(id: 2, format: .audio(codec: .aac(config), sampleRate: rate, channels: max(1, Int(config.channelConfiguration)), timescale: UInt32(rate)))
+        let track = Track(
+            id: 2,
+            format: .audio(
+                codec: .aac(config), sampleRate: rate, channels: max(1, Int(config.channelConfiguration)), timescale: UInt32(rate)))
         if track != audio {
             audio = track
             smoother = AudioTimestampSmoother(tolerance: Int64(rate / 50))  // arrival jitter up to 20 ms is absorbed
@@ -88,7 +94,9 @@ public struct FrameIngestSession: Sendable {
         for frame in frames {
             let placed = smoother!.place(stamp, duration: Self.aacFrameLength)
             stamp = nil
-            events += enqueue(MediaPacket(trackID: 2, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: Array(frame.payload)))
+            events += enqueue(
+                MediaPacket(
+                    trackID: 2, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: Array(frame.payload)))
         }
         return events
     }

@@ -14,7 +14,10 @@ import Segmenter
 /// 20     …    payload
 /// ```
 public struct FrameMessage: Sendable, Equatable {
-    public enum Kind: UInt8, Sendable { case video = 0, audio = 1 }
+    public enum Kind: UInt8, Sendable {
+        case video = 0
+        case audio = 1
+    }
 
     public static let version: UInt8 = 1
     public static let headerLength = 20
@@ -31,7 +34,10 @@ public struct FrameMessage: Sendable, Equatable {
     public var timestamps: (pts: Int64, dts: Int64)?
     public var payload: ArraySlice<UInt8>
 
-    public init(kind: Kind, isKeyframe: Bool = false, isConfig: Bool = false, timestamps: (pts: Int64, dts: Int64)? = nil, payload: ArraySlice<UInt8>) {
+    public init(
+        kind: Kind, isKeyframe: Bool = false, isConfig: Bool = false, timestamps: (pts: Int64, dts: Int64)? = nil,
+        payload: ArraySlice<UInt8>
+    ) {
         self.kind = kind
         self.isKeyframe = isKeyframe
         self.isConfig = isConfig
@@ -52,9 +58,13 @@ public struct FrameMessage: Sendable, Equatable {
             throw IngestError(.invalidStream, "frame message of \(bytes.count) bytes exceeds \(Self.maximumMessageLength)")
         }
         guard bytes[0] == Self.version else { throw IngestError(.invalidStream, "frame message version \(bytes[0]), expected 1") }
-        guard let kind = Kind(rawValue: bytes[1]) else { throw IngestError(.invalidStream, "frame message track \(bytes[1]) is neither 0 (video) nor 1 (audio)") }
+        guard let kind = Kind(rawValue: bytes[1]) else {
+            throw IngestError(.invalidStream, "frame message track \(bytes[1]) is neither 0 (video) nor 1 (audio)")
+        }
         let flags = bytes[2]
-        guard flags & ~0x07 == 0, bytes[3] == 0 else { throw IngestError(.invalidStream, "frame message has unknown flags or reserved bits set") }
+        guard flags & ~0x07 == 0, bytes[3] == 0 else {
+            throw IngestError(.invalidStream, "frame message has unknown flags or reserved bits set")
+        }
         self.kind = kind
         isKeyframe = flags & 0x01 != 0
         isConfig = flags & 0x02 != 0
@@ -64,7 +74,9 @@ public struct FrameMessage: Sendable, Equatable {
         } else {
             timestamps = nil
         }
-        if let timestamps, timestamps.pts.magnitude > Self.maximumTimestamp.magnitude || timestamps.dts.magnitude > Self.maximumTimestamp.magnitude {
+        if let timestamps,
+            timestamps.pts.magnitude > Self.maximumTimestamp.magnitude || timestamps.dts.magnitude > Self.maximumTimestamp.magnitude
+        {
             throw IngestError(.invalidStream, "frame message timestamp beyond ±2^50 µs")
         }
         payload = bytes[Self.headerLength...]

@@ -1,5 +1,5 @@
-import Logging
 import CLibAV
+import Logging
 import Segmenter
 
 extension LibAVInput {

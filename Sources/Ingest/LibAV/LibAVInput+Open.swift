@@ -57,7 +57,9 @@ extension LibAVInput {
         guard video != nil || audio != nil else { return true }
         if let video {
             let parameters = context.stream(video).pointee.codecpar.pointee
-            if parameters.codec_id == AV_CODEC_ID_H264 && (parameters.width <= 0 || parameters.height <= 0 || parameters.extradata_size <= 0) {
+            if parameters.codec_id == AV_CODEC_ID_H264
+                && (parameters.width <= 0 || parameters.height <= 0 || parameters.extradata_size <= 0)
+            {
                 return true
             }
         }
@@ -219,7 +221,8 @@ extension LibAVInput {
         }
         if let audio, let config = audio.config {
             let channels = audio.channels > 0 ? audio.channels : Int(config.channelConfiguration)
-            let format = TrackFormat.audio(codec: .aac(config), sampleRate: Int(audio.timescale), channels: channels, timescale: audio.timescale)
+            let format = TrackFormat.audio(
+                codec: .aac(config), sampleRate: Int(audio.timescale), channels: channels, timescale: audio.timescale)
             tracks.append(Track(id: tracks.isEmpty ? 1 : 2, format: format))
         }
         video?.trackID = 1

@@ -107,7 +107,8 @@ extension LibAVInput {
                     if state.timescale == 0 { state.timescale = UInt32(header.sampleRate) }
                     if state.channels <= 0 { state.channels = Int(header.channelConfiguration) }
                 }
-                let payload = copyBytes(UnsafeRawBufferPointer(rebasing: bytes[(offset + header.headerLength)..<(offset + header.frameLength)]))
+                let payload = copyBytes(
+                    UnsafeRawBufferPointer(rebasing: bytes[(offset + header.headerLength)..<(offset + header.frameLength)]))
                 // Frames after the first in one demuxer packet follow it by one frame each.
                 appendAudio(payload, stamp: stamp, libavDuration: nil, state: &state)
                 stamp = hlsseg_nopts_value()

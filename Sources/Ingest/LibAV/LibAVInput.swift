@@ -49,7 +49,9 @@ public final class LibAVInput {
     var metadataOnly = false
 
     /// Opens `url` and reads just enough to describe its tracks.
-    public convenience init(url: String, options: InputOptions = InputOptions(), logger: Logger = Logger(label: "hlsseg.ingest")) throws(IngestError) {
+    public convenience init(url: String, options: InputOptions = InputOptions(), logger: Logger = Logger(label: "hlsseg.ingest"))
+        throws(IngestError)
+    {
         try self.init(url: url, options: options, logger: logger, metadataOnly: false)
     }
 
@@ -128,7 +130,8 @@ public final class LibAVInput {
         finalFrameCheck = nil
         guard metadataOnly || check.lastAccessUnitDecodes(configuration: configuration) else {
             endedWithDamage = true
-            warn("\(url) ends with an incomplete video frame (the input is truncated); that frame was dropped, everything before it is kept")
+            warn(
+                "\(url) ends with an incomplete video frame (the input is truncated); that frame was dropped, everything before it is kept")
             return nil
         }
         return last

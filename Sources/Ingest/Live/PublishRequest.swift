@@ -11,7 +11,10 @@ public struct PublishRequest: Sendable, Equatable {
     /// Configured by the operator (a pulled URL): no token needed.
     public var trusted: Bool
 
-    public init(app: String, streamName: String, query: [String: String] = [:], bearerToken: String? = nil, remoteAddress: String, trusted: Bool = false) {
+    public init(
+        app: String, streamName: String, query: [String: String] = [:], bearerToken: String? = nil, remoteAddress: String,
+        trusted: Bool = false
+    ) {
         self.trusted = trusted
         self.app = app
         self.streamName = streamName

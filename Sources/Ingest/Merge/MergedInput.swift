@@ -94,7 +94,7 @@ public final class MergedInput {
             let input: LibAVInput
             do {
                 input = try LibAVInput(url: url, options: inputOptions, logger: logger)
-            } catch where error.code == .noUsableStream && !opened.isEmpty {
+            } catch  where error.code == .noUsableStream && !opened.isEmpty {
                 continue  // e.g. a second input with only the kind already taken
             }
             for track in input.tracks { missing.remove(track.format.isVideo ? .video : .audio) }

@@ -15,7 +15,9 @@ public struct PulledSource: Sendable {
     /// Stop after this many attempts (nil: until cancelled). Tests use a small number.
     public let maximumAttempts: Int?
 
-    public init(streamName: String, url: String, options: InputOptions = InputOptions(), backoff: Backoff = Backoff(), maximumAttempts: Int? = nil) {
+    public init(
+        streamName: String, url: String, options: InputOptions = InputOptions(), backoff: Backoff = Backoff(), maximumAttempts: Int? = nil
+    ) {
         self.streamName = streamName
         self.url = url
         self.options = options

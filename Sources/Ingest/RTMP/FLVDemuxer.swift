@@ -73,7 +73,8 @@ public struct FLVDemuxer: Sendable {
         switch packetType {
         case 0:
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(.limitExceeded, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+                throw IngestError(
+                    .limitExceeded, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
             let record: AVCDecoderConfigurationRecord
             let sps: H264SPS
@@ -84,7 +85,8 @@ public struct FLVDemuxer: Sendable {
                 throw IngestError(.invalidStream, "FLV: AVC sequence header does not parse: \(error)")
             }
             nalLengthSize = record.nalLengthSize
-            let track = Track(id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
+            let track = Track(
+                id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
             if video == track { return }
             video = track
             trackChange(into: &events)
@@ -98,7 +100,9 @@ public struct FLVDemuxer: Sendable {
                 }
             }
             let dts = videoClock.unwrap(timestamp)
-            enqueue(MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data), into: &events)
+            enqueue(
+                MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data),
+                into: &events)
         default:
             return  // 2: end of sequence
         }
@@ -125,7 +129,8 @@ public struct FLVDemuxer: Sendable {
         body.removeFirst(2)
         if packetType == 0 {
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(.limitExceeded, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+                throw IngestError(
+                    .limitExceeded, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
             let config: AudioSpecificConfig
             do { config = try AudioSpecificConfig(parsing: body) } catch {
@@ -134,7 +139,8 @@ public struct FLVDemuxer: Sendable {
             let channels = config.channelConfiguration == 0 ? 2 : Int(config.channelConfiguration)
             let track = Track(
                 id: Self.audioTrackID,
-                format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate)))
+                format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate))
+            )
             if audio == track { return }
             audio = track
             smoother = AudioTimestampSmoother(tolerance: Int64((config.sampleRate + 999) / 1000))
@@ -145,7 +151,9 @@ public struct FLVDemuxer: Sendable {
         let milliseconds = audioClock.unwrap(timestamp)
         let samples = (milliseconds * Int64(rate) + 500) / 1000
         let placed = smoother!.place(samples, duration: Self.aacFrameLength)
-        enqueue(MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body), into: &events)
+        enqueue(
+            MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body),
+            into: &events)
     }
 
     private var currentTracks: [Track] { [video, audio].compactMap { $0 } }

@@ -128,7 +128,8 @@ public struct RTMPChunkDecoder: Sendable {
         if let budgetShare, !budgetShare.hold(buffered) {
             throw IngestError(
                 .serverBusy,
-                "RTMP: the \(budgetShare.budget.capacity) bytes that connections waiting to publish may hold together are in use (--rtmp-pending-buffer-budget)")
+                "RTMP: the \(budgetShare.budget.capacity) bytes that connections waiting to publish may hold together are in use (--rtmp-pending-buffer-budget)"
+            )
         }
     }
 
@@ -205,7 +206,8 @@ public struct RTMPChunkDecoder: Sendable {
         if !continuing {
             guard newLength <= maximumMessageLength else {
                 throw IngestError(
-                    .limitExceeded, "RTMP: message of \(newLength) bytes exceeds the limit of \(maximumMessageLength) bytes (--rtmp-max-message-size)")
+                    .limitExceeded,
+                    "RTMP: message of \(newLength) bytes exceeds the limit of \(maximumMessageLength) bytes (--rtmp-max-message-size)")
             }
         }
         let have = continuing ? stream.received! : 0
@@ -269,9 +271,10 @@ public struct RTMPChunkDecoder: Sendable {
             return .some(nil)
         }
         streams[index] = stream
-        return .some(RTMPMessage(
-            chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
-            messageStreamID: stream.messageStreamID, payload: payload))
+        return .some(
+            RTMPMessage(
+                chunkStreamID: chunkStreamID, timestamp: stream.timestamp, typeID: stream.typeID,
+                messageStreamID: stream.messageStreamID, payload: payload))
     }
 
     private mutating func apply(_ message: RTMPMessage) throws(IngestError) {
@@ -287,7 +290,9 @@ public struct RTMPChunkDecoder: Sendable {
             }
             chunkSize = size
         case RTMPMessage.TypeID.abort:
-            guard let id = ByteReader(message.payload).getUInt32(at: 0) else { throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes") }
+            guard let id = ByteReader(message.payload).getUInt32(at: 0) else {
+                throw IngestError(.invalidStream, "RTMP: Abort shorter than 4 bytes")
+            }
             if let index = slot(of: id), let dropped = streams[index].received {
                 bufferedMessageBytes -= dropped
                 partials[index] = []

@@ -7,9 +7,10 @@ public struct RTMPChunkEncoder: Sendable {
 
     /// Encodes a Set Chunk Size message and uses the new size from then on.
     public mutating func setChunkSize(_ size: Int) -> [UInt8] {
-        let bytes = encode(RTMPMessage(
-            chunkStreamID: 2, timestamp: 0, typeID: RTMPMessage.TypeID.setChunkSize, messageStreamID: 0,
-            payload: Self.bigEndian(UInt32(size))))
+        let bytes = encode(
+            RTMPMessage(
+                chunkStreamID: 2, timestamp: 0, typeID: RTMPMessage.TypeID.setChunkSize, messageStreamID: 0,
+                payload: Self.bigEndian(UInt32(size))))
         chunkSize = size
         return bytes
     }

@@ -35,7 +35,8 @@ public struct RTMPHandshake: Sendable {
         if state == .waitingForC0C1 {
             guard let version = buffer.first else { return ([], []) }
             guard version == Self.version else {
-                throw IngestError(.invalidStream, "RTMP handshake: client asked for version \(version), not 3 (not an RTMP client, or RTMPE)")
+                throw IngestError(
+                    .invalidStream, "RTMP handshake: client asked for version \(version), not 3 (not an RTMP client, or RTMPE)")
             }
             guard buffer.count >= 1 + Self.packetLength else { return ([], []) }
             let c1 = buffer[1..<(1 + Self.packetLength)]

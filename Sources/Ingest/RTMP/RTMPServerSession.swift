@@ -118,7 +118,10 @@ public struct RTMPServerSession: Sendable {
         }
         if peerWindow > 0, decoder.bytesReceived - acknowledged >= UInt64(peerWindow) {
             acknowledged = decoder.bytesReceived
-            outputs.append(.send(encoder.encode(control(RTMPMessage.TypeID.acknowledgement, RTMPChunkEncoder.bigEndian(UInt32(truncatingIfNeeded: acknowledged))))))
+            outputs.append(
+                .send(
+                    encoder.encode(
+                        control(RTMPMessage.TypeID.acknowledgement, RTMPChunkEncoder.bigEndian(UInt32(truncatingIfNeeded: acknowledged))))))
         }
     }
 
@@ -145,11 +148,12 @@ public struct RTMPServerSession: Sendable {
     /// The hub refused it; send these bytes, then close the connection.
     public mutating func refusePublish(_ refusal: PublishRefusal) -> [UInt8] {
         state = .unpublished
-        let code = switch refusal.kind {
-        case .badName, .alreadyPublishing: "NetStream.Publish.BadName"
-        case .unauthorized: "NetStream.Publish.Unauthorized"
-        case .outputRefused: "NetStream.Publish.Failed"
-        }
+        let code =
+            switch refusal.kind {
+            case .badName, .alreadyPublishing: "NetStream.Publish.BadName"
+            case .unauthorized: "NetStream.Publish.Unauthorized"
+            case .outputRefused: "NetStream.Publish.Failed"
+            }
         return onStatus(level: "error", code: code, description: refusal.reason)
     }
 
@@ -158,13 +162,15 @@ public struct RTMPServerSession: Sendable {
     private mutating func handle(_ message: consuming RTMPMessage, into outputs: inout [Output]) throws(IngestError) {
         if state == .deciding, message.typeID > RTMPMessage.TypeID.setPeerBandwidth {  // keep order: all but protocol control
             guard held.count < RTMPLimits.maximumPendingPackets else {
-                throw IngestError(.limitExceeded, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
+                throw IngestError(
+                    .limitExceeded, "RTMP: more than \(RTMPLimits.maximumPendingPackets) media messages before the publish was accepted")
             }
             heldBytes += message.payload.count
             guard heldBytes + decoder.bufferedBytes <= decoder.maximumBufferedBytes else {
                 throw IngestError(
                     .limitExceeded,
-                    "RTMP: more than \(decoder.maximumBufferedBytes) bytes of messages before the publish was accepted (only commands are expected then)")
+                    "RTMP: more than \(decoder.maximumBufferedBytes) bytes of messages before the publish was accepted (only commands are expected then)"
+                )
             }
             held.append(message)
             return
@@ -214,8 +220,10 @@ public struct RTMPServerSession: Sendable {
             app = appName.split(separator: "/").first.map(String.init) ?? appName
             tcURLQuery = appQuery.merging(PublishRequest.splitQuery(object["tcUrl"]?.stringValue ?? "").query) { first, _ in first }
             state = .connected
-            var bytes = encoder.encode(control(RTMPMessage.TypeID.windowAcknowledgementSize, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize)))
-            bytes += encoder.encode(control(RTMPMessage.TypeID.setPeerBandwidth, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize) + [2]))
+            var bytes = encoder.encode(
+                control(RTMPMessage.TypeID.windowAcknowledgementSize, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize)))
+            bytes += encoder.encode(
+                control(RTMPMessage.TypeID.setPeerBandwidth, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize) + [2]))
             bytes += encoder.setChunkSize(Self.outgoingChunkSize)
             bytes += commandBytes([
                 .string("_result"), .number(transaction),
@@ -234,10 +242,16 @@ public struct RTMPServerSession: Sendable {
         switch name {
         case "FCPublish":
             let streamName = values.count > 3 ? values[3].stringValue ?? "" : ""
-            return [.send(commandBytes([
-                .string("onFCPublish"), .number(0), .null,
-                .object([("code", .string("NetStream.Publish.Start")), ("description", .string(PublishRequest.splitQuery(streamName).name))]),
-            ]))]
+            return [
+                .send(
+                    commandBytes([
+                        .string("onFCPublish"), .number(0), .null,
+                        .object([
+                            ("code", .string("NetStream.Publish.Start")),
+                            ("description", .string(PublishRequest.splitQuery(streamName).name)),
+                        ]),
+                    ]))
+            ]
         case "createStream":
             return [.send(commandBytes([.string("_result"), .number(transaction), .null, .number(Double(Self.publishStreamID))]))]
         case "publish":
@@ -250,8 +264,12 @@ public struct RTMPServerSession: Sendable {
             }
             let (streamName, query) = PublishRequest.splitQuery(key)
             state = .deciding
-            return [.publishRequested(PublishRequest(
-                app: app, streamName: streamName, query: query.merging(tcURLQuery) { first, _ in first }, remoteAddress: remoteAddress))]
+            return [
+                .publishRequested(
+                    PublishRequest(
+                        app: app, streamName: streamName, query: query.merging(tcURLQuery) { first, _ in first },
+                        remoteAddress: remoteAddress))
+            ]
         case "FCUnpublish", "deleteStream", "closeStream":
             guard state == .publishing else { return [] }
             state = .unpublished
@@ -266,15 +284,19 @@ public struct RTMPServerSession: Sendable {
     }
 
     private func commandBytes(_ values: [AMF0Value], streamID: UInt32 = 0) -> [UInt8] {
-        encoder.encode(RTMPMessage(chunkStreamID: 3, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: streamID, payload: AMF0.encode(values)))
+        encoder.encode(
+            RTMPMessage(
+                chunkStreamID: 3, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: streamID,
+                payload: AMF0.encode(values)))
     }
 
     private func onStatus(level: String, code: String, description: String) -> [UInt8] {
-        encoder.encode(RTMPMessage(
-            chunkStreamID: 5, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: Self.publishStreamID,
-            payload: AMF0.encode([
-                .string("onStatus"), .number(0), .null,
-                .object([("level", .string(level)), ("code", .string(code)), ("description", .string(description))]),
-            ])))
+        encoder.encode(
+            RTMPMessage(
+                chunkStreamID: 5, timestamp: 0, typeID: RTMPMessage.TypeID.commandAMF0, messageStreamID: Self.publishStreamID,
+                payload: AMF0.encode([
+                    .string("onStatus"), .number(0), .null,
+                    .object([("level", .string(level)), ("code", .string(code)), ("description", .string(description))]),
+                ])))
     }
 }

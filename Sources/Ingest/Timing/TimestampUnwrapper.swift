@@ -6,8 +6,11 @@ struct TimestampUnwrapper: Sendable {
 
     mutating func unwrap(_ raw: UInt32) -> Int64 {
         if let last {
-            if raw < last, last - raw > 1 << 31 { base += 1 << 32 }
-            else if raw > last, raw - last > 1 << 31, base > 0 { base -= 1 << 32 }  // a late frame from before a wrap
+            if raw < last, last - raw > 1 << 31 {
+                base += 1 << 32
+            } else if raw > last, raw - last > 1 << 31, base > 0 {
+                base -= 1 << 32  // a late frame from before a wrap
+            }
         }
         last = raw
         return base + Int64(raw)

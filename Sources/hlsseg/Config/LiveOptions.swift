@@ -16,7 +16,11 @@ struct LiveOptions: ParsableArguments {
     @Option(name: .customLong("rtmp-host"), help: "Address the RTMP server listens on.")
     var rtmpHost: String = "0.0.0.0"
 
-    @Option(name: .customLong("rtmp-threads"), help: "Event loop threads reading RTMP publishers (default: one per four cores, at least one; one reads about 1,000 2 Mbit/s streams).")
+    @Option(
+        name: .customLong("rtmp-threads"),
+        help:
+            "Event loop threads reading RTMP publishers (default: one per four cores, at least one; one reads about 1,000 2 Mbit/s streams)."
+    )
     var rtmpThreads: Int?
 
     @Option(
@@ -49,7 +53,9 @@ struct LiveOptions: ParsableArguments {
         name: .customLong("fsync"),
         help: ArgumentHelp(
             "When written files reach the disk: periodic or per-file (default periodic).",
-            discussion: "periodic lists each file as soon as it is complete and syncs the output file system every second; a power cut can lose the last second, which resuming the playlist drops. per-file fsyncs every file before it is listed, so each publish waits for the disk."))
+            discussion:
+                "periodic lists each file as soon as it is complete and syncs the output file system every second; a power cut can lose the last second, which resuming the playlist drops. per-file fsyncs every file before it is listed, so each publish waits for the disk."
+        ))
     var fsync: FileSync?
 
     func validate() throws {
@@ -89,7 +95,8 @@ struct LiveOptions: ParsableArguments {
         if let size = rtmpMaxMessageSize ?? file.rtmpMaxMessageSize {
             let range = RTMPLimits.messageSizeRange
             guard range.contains(size) else {
-                throw ValidationError("--rtmp-max-message-size (rtmp_max_message_size) must be \(range.lowerBound)…\(range.upperBound) bytes")
+                throw ValidationError(
+                    "--rtmp-max-message-size (rtmp_max_message_size) must be \(range.lowerBound)…\(range.upperBound) bytes")
             }
             limits.maximumMessageSize = size
         }
@@ -100,7 +107,8 @@ struct LiveOptions: ParsableArguments {
         if let budget = rtmpPendingBufferBudget ?? file.rtmpPendingBufferBudget {
             let minimum = RTMPServerLimits.minimumPendingBufferBudget
             guard budget >= minimum else {
-                throw ValidationError("--rtmp-pending-buffer-budget (rtmp_pending_buffer_budget) must be ≥ \(minimum) bytes (what one connection may hold)")
+                throw ValidationError(
+                    "--rtmp-pending-buffer-budget (rtmp_pending_buffer_budget) must be ≥ \(minimum) bytes (what one connection may hold)")
             }
             limits.pendingBufferBudget = budget
         }

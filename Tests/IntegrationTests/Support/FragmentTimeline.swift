@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Segmenter
+import TestSupport
 
 /// The sample timeline of hlsseg's output (init + each `moof`/`mdat` segment), read by the
 /// product's ISO-BMFF parsers (`InitSegment.movie(parsing:)`, `SegmentFragments`) by the
@@ -50,11 +50,15 @@ struct FragmentTimeline {
         for url in segments {
             let timings = try SegmentFragments(parsing: [UInt8](try Data(contentsOf: url))).trackFragmentTimings(trackExtends: trackExtends)
             for timing in timings {
-                guard tracks[timing.trackID] != nil else { throw HarnessError("\(url.lastPathComponent): traf of unknown track \(timing.trackID)") }
+                guard tracks[timing.trackID] != nil else {
+                    throw HarnessError("\(url.lastPathComponent): traf of unknown track \(timing.trackID)")
+                }
                 tracks[timing.trackID]?.fragments.append(
                     Fragment(
                         baseMediaDecodeTime: Int64(timing.baseMediaDecodeTime),
-                        samples: timing.samples.map { Sample(dts: Int64($0.decodeTime), pts: $0.presentationTime, duration: Int64($0.duration)) }))
+                        samples: timing.samples.map {
+                            Sample(dts: Int64($0.decodeTime), pts: $0.presentationTime, duration: Int64($0.duration))
+                        }))
             }
         }
     }

@@ -17,10 +17,12 @@ enum PlaylistFixture: String, Sendable, CaseIterable {
 
     var arguments: [String] {
         func av(_ size: String, _ rate: Int, _ seconds: Int, gop: Int) -> [String] {
-            ["-f", "lavfi", "-i", "testsrc2=size=\(size):rate=\(rate):duration=\(seconds)",
-             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=\(seconds)",
-             "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-             "-sc_threshold", "0", "-g", "\(gop)", "-bf", "2", "-c:a", "aac", "-b:a", "64k", "-ac", "2"]
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=\(rate):duration=\(seconds)",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=\(seconds)",
+                "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                "-sc_threshold", "0", "-g", "\(gop)", "-bf", "2", "-c:a", "aac", "-b:a", "64k", "-ac", "2",
+            ]
         }
         switch self {
         case .short320: return av("320x180", 25, 4, gop: 25)

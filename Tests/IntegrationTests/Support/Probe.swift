@@ -40,18 +40,23 @@ enum Probe {
         guard result.succeeded else { throw HarnessError("ffprobe failed:\n\(result.summary)") }
         struct Streams: Decodable {
             struct Stream: Decodable {
-                var codec_type: String?
-                var nb_read_packets: String?
+                var codecType: String?
+                var readPackets: String?
+
+                enum CodingKeys: String, CodingKey {
+                    case codecType = "codec_type"
+                    case readPackets = "nb_read_packets"
+                }
             }
             var streams: [Stream]?
         }
         let decoded = try JSONDecoder().decode(Streams.self, from: Data(result.stdout.utf8))
         var counts: [StreamKind: Int] = [:]
         for stream in decoded.streams ?? [] {
-            guard let kind = stream.codec_type.flatMap(StreamKind.init(rawValue:)), counts[kind] == nil else {
+            guard let kind = stream.codecType.flatMap(StreamKind.init(rawValue:)), counts[kind] == nil else {
                 continue
             }
-            counts[kind] = Int(stream.nb_read_packets ?? "") ?? 0
+            counts[kind] = Int(stream.readPackets ?? "") ?? 0
         }
         return counts
     }

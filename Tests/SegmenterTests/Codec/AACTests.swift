@@ -77,11 +77,21 @@ import Testing
         #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x16, 0x90]) } == .invalidValue)  // index 13
         #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x17, 0x80, 0x00, 0x00]) } == .truncated)  // explicit rate cut
         #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [UInt8](repeating: 0x11, count: 2000)) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(objectType: 5, samplingFrequencyIndex: 3, channelConfiguration: 2) } == .unsupported)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 13, channelConfiguration: 2) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 15, channelConfiguration: 2) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 0) } == .unsupported)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 8) } == .invalidValue)
+        #expect(
+            codecErrorCode { _ = try AudioSpecificConfig(objectType: 5, samplingFrequencyIndex: 3, channelConfiguration: 2) }
+                == .unsupported)
+        #expect(
+            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 13, channelConfiguration: 2) }
+                == .invalidValue)
+        #expect(
+            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 15, channelConfiguration: 2) }
+                == .invalidValue)
+        #expect(
+            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 0) }
+                == .unsupported)
+        #expect(
+            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 8) }
+                == .invalidValue)
     }
 }
 
@@ -179,7 +189,8 @@ import Testing
     }
 
     /// A header built bit by bit: LC, 48 kHz unless changed.
-    static func header(frameLength: Int, crc: Bool = false, frequencyIndex: UInt64 = 3, channels: UInt64 = 2, blocks: UInt64 = 1) -> [UInt8] {
+    static func header(frameLength: Int, crc: Bool = false, frequencyIndex: UInt64 = 3, channels: UInt64 = 2, blocks: UInt64 = 1) -> [UInt8]
+    {
         var writer = CodecTestBitWriter()
         writer.bits(0xfff, 12)
         writer.bits(0, 1)  // MPEG-4

@@ -47,7 +47,8 @@ import Testing
         let record = AVCDecoderConfigurationRecord(
             profileIndication: 100, profileCompatibility: 0, levelIndication: 31, nalLengthSize: 2,
             sequenceParameterSets: [[0x67, 0x64, 0x00, 0x1f], [0x67, 0x64]], pictureParameterSets: [[0x68, 0x01], [0x68]],
-            highProfileExtension: .init(chromaFormat: 3, bitDepthLumaMinus8: 1, bitDepthChromaMinus8: 0, sequenceParameterSetExtensions: [[0x6d, 0x01]]))
+            highProfileExtension: .init(
+                chromaFormat: 3, bitDepthLumaMinus8: 1, bitDepthChromaMinus8: 0, sequenceParameterSetExtensions: [[0x6d, 0x01]]))
         let bytes = record.serialized()
         let expected = "0164001f fd e2 0004 6764001f 0002 6764 02 0002 6801 0001 68 ff f9 f8 01 0002 6d01"
         #expect(bytes == hex(expected))
@@ -85,7 +86,8 @@ import Testing
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: pps, pps: [pps]) } == .invalidValue)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [sps]) } == .invalidValue)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [[]]) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: Array(repeating: pps, count: 256)) } == .limitExceeded)
+        #expect(
+            codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: Array(repeating: pps, count: 256)) } == .limitExceeded)
         #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: Array(sps.prefix(3)), pps: [pps]) } == .truncated)
     }
 }

@@ -76,7 +76,8 @@ import Testing
     /// well formed (lengths fit, no empty unit, no forbidden bit, no trailing zero byte).
     @Test func prefixesAndMutationsAgreeWithTheReference() throws {
         let stream = CodecFixtures.h264Streams[0]
-        let accessUnit = hex("ab 00000001 0910 00000001") + hex(stream.sps) + hex("000001") + hex(stream.pps)
+        let accessUnit =
+            hex("ab 00000001 0910 00000001") + hex(stream.sps) + hex("000001") + hex(stream.pps)
             + hex("000001 0605ff80 00000001 6588840021aa00 000001 e1e2e3")
         for length in 0...accessUnit.count {
             try Self.check(Array(accessUnit.prefix(length)))
@@ -179,8 +180,11 @@ import Testing
 
     @Test func convertsStraightFromARawBuffer() throws {
         let twoByte: [UInt8] = [0, 2, 0x65, 1, 0, 1, 0x06]
-        #expect(try twoByte.withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } == hex("00000002 6501 00000001 06"))
-        #expect(codecErrorCode { _ = try [UInt8]([0, 5, 1]).withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } } == .truncated)
+        #expect(
+            try twoByte.withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } == hex("00000002 6501 00000001 06"))
+        #expect(
+            codecErrorCode { _ = try [UInt8]([0, 5, 1]).withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } }
+                == .truncated)
         #expect(try [UInt8]().withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 4) } == [])
     }
 
@@ -217,7 +221,8 @@ import Testing
         #expect(unit.sequenceParameterSets == [sps])
         #expect(unit.pictureParameterSets == [pps])
         #expect(unit.nalUnitTypes == [9, 7, 8, 6, 5])
-        let expected = hex("00000002 0910") + [0, 0, 0, UInt8(sps.count)] + sps + [0, 0, 0, 6] + pps
+        let expected =
+            hex("00000002 0910") + [0, 0, 0, UInt8(sps.count)] + sps + [0, 0, 0, 6] + pps
             + hex("00000003 0605ff 00000005 6588840021")
         #expect(unit.lengthPrefixed == expected)
 

@@ -181,7 +181,9 @@ import Testing
         #expect(codecErrorCode { _ = try H264SPS.parse([UInt8]()) } == .truncated)
         #expect(codecErrorCode { _ = try H264SPS.parse(hex("68ebe3cb22c0")) } == .invalidValue)
         #expect(codecErrorCode { _ = try H264SPS.parse(hex("e7640028")) } == .invalidValue)
-        #expect(codecErrorCode { _ = try H264SPS.parse([0x67] + [UInt8](repeating: 0xff, count: CodecLimits.maxParameterSetSize)) } == .limitExceeded)
+        #expect(
+            codecErrorCode { _ = try H264SPS.parse([0x67] + [UInt8](repeating: 0xff, count: CodecLimits.maxParameterSetSize)) }
+                == .limitExceeded)
     }
 
     @Test func emulationPreventionInsideTheSPS() throws {

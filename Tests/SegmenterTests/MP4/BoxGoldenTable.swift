@@ -50,7 +50,8 @@ private let avc1Hex = """
       \(avcCHex)
     """
 
-private let asc = AudioSpecificConfig(bytes: [0x11, 0x90], objectType: 2, samplingFrequencyIndex: 3, sampleRate: 48000, channelConfiguration: 2)
+private let asc = AudioSpecificConfig(
+    bytes: [0x11, 0x90], objectType: 2, samplingFrequencyIndex: 3, sampleRate: 48000, channelConfiguration: 2)
 private let esdsHex = """
     00000027 65736473 00000000
       03 19 0000 00

@@ -34,7 +34,9 @@ actor FFmpegSegmentFixtures {
                 hls.appendingPathComponent("index.m3u8").path,
             ])
         try await Self.ffmpeg(
-            inputs + ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path])
+            inputs + [
+                "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path,
+            ])
         self.folder = folder
         return folder
     }

@@ -19,7 +19,8 @@ struct FFmpegSegmentCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let all = [
-        FFmpegSegmentCase(name: "hls fmp4 (init.mp4 + seg*.m4s)", initFile: "hls/init.mp4", segmentPattern: "hls/seg*.m4s", everyPrefixFails: true),
+        FFmpegSegmentCase(
+            name: "hls fmp4 (init.mp4 + seg*.m4s)", initFile: "hls/init.mp4", segmentPattern: "hls/seg*.m4s", everyPrefixFails: true),
         FFmpegSegmentCase(name: "frag_keyframe+empty_moov mp4", initFile: "frag.mp4", segmentPattern: "frag.mp4", everyPrefixFails: false),
     ]
 

@@ -70,7 +70,8 @@ struct SegmentFragmentsTests {
                     })
             }
             let bytes = Fragment.bytes(sequenceNumber: UInt32(round), tracks: tracks).joined
-            let timings = try SegmentFragments(parsing: bytes).trackFragmentTimings(trackExtends: tracks.map { TrackExtendsBox(trackID: $0.trackID) })
+            let timings = try SegmentFragments(parsing: bytes).trackFragmentTimings(
+                trackExtends: tracks.map { TrackExtendsBox(trackID: $0.trackID) })
             let written = tracks.filter { !$0.samples.isEmpty }
             try #require(timings.count == written.count, "round \(round)")
             for (timing, track) in zip(timings, written) {
@@ -186,7 +187,9 @@ struct SegmentFragmentsTests {
         // A size below the header, a size past the input, and an unknown version.
         #expect(boxErrorCode { _ = try RawBox.sequence(in: hex("00000004 66726565")[...]) } == .invalidValue)
         #expect(boxErrorCode { _ = try RawBox.sequence(in: hex("00000009 66726565")[...]) } == .truncated)
-        #expect(boxErrorCode { _ = try TrackFragmentBaseMediaDecodeTimeBox(parsing: hex("00000010 74666474 02000000 00000400")) } == .unsupported)
+        #expect(
+            boxErrorCode { _ = try TrackFragmentBaseMediaDecodeTimeBox(parsing: hex("00000010 74666474 02000000 00000400")) }
+                == .unsupported)
         // A 64-bit largesize header, and size 0 (to the end).
         let large = try MovieFragmentHeaderBox(parsing: hex("00000001 6d666864 0000000000000018 00000000 00000007"))
         #expect(large.sequenceNumber == 7)

@@ -53,7 +53,8 @@ extension AudioSpecificConfig {
     public init(parsing bytes: [UInt8]) throws {
         guard bytes.count <= CodecLimits.maxAudioSpecificConfigSize else {
             throw SegmenterError(
-                .limitExceeded, "AudioSpecificConfig of \(bytes.count) bytes exceeds the limit of \(CodecLimits.maxAudioSpecificConfigSize)")
+                .limitExceeded, "AudioSpecificConfig of \(bytes.count) bytes exceeds the limit of \(CodecLimits.maxAudioSpecificConfigSize)"
+            )
         }
         var bits = BitReader(bytes)
         var objectType = try bits.readBits(5)

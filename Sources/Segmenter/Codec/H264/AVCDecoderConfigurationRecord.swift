@@ -50,7 +50,9 @@ public struct AVCDecoderConfigurationRecord: Sendable, Equatable {
         public var bitDepthChromaMinus8: UInt8
         public var sequenceParameterSetExtensions: [[UInt8]]
 
-        public init(chromaFormat: UInt8, bitDepthLumaMinus8: UInt8, bitDepthChromaMinus8: UInt8, sequenceParameterSetExtensions: [[UInt8]] = []) {
+        public init(
+            chromaFormat: UInt8, bitDepthLumaMinus8: UInt8, bitDepthChromaMinus8: UInt8, sequenceParameterSetExtensions: [[UInt8]] = []
+        ) {
             self.chromaFormat = chromaFormat
             self.bitDepthLumaMinus8 = bitDepthLumaMinus8
             self.bitDepthChromaMinus8 = bitDepthChromaMinus8
@@ -184,7 +186,8 @@ extension AVCDecoderConfigurationRecord {
         var units: [[UInt8]] = []
         for index in 0..<count {
             let length = Int(try reader.readUInt16().orTruncated("avcC record ends before the length of \(type) \(index)"))
-            let unit = try reader.readBytes(length).orTruncated("avcC \(type) \(index) announces \(length) bytes, \(reader.remaining) remain")
+            let unit = try reader.readBytes(length).orTruncated(
+                "avcC \(type) \(index) announces \(length) bytes, \(reader.remaining) remain")
             try checkParameterSet(unit, type: type)
             units.append(Array(unit))
         }

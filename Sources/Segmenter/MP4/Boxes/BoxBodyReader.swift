@@ -67,7 +67,8 @@ public struct BoxBodyReader: Sendable {
     public mutating func readFullBoxHeader(versions: ClosedRange<UInt8> = 0...0) throws -> (version: UInt8, flags: UInt32) {
         let version = try readUInt8("version")
         guard versions.contains(version) else {
-            throw SegmenterError(.unsupported, "'\(type)' version \(version); versions \(versions.lowerBound)…\(versions.upperBound) are defined")
+            throw SegmenterError(
+                .unsupported, "'\(type)' version \(version); versions \(versions.lowerBound)…\(versions.upperBound) are defined")
         }
         return (version, try readUInt24("flags"))
     }

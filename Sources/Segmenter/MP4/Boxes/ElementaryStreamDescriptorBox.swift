@@ -201,7 +201,8 @@ public struct DecoderConfigDescriptor: Sendable, Equatable {
         writer.write(maxBitrate)
         writer.write(avgBitrate)
         if let decoderSpecificInfo {
-            ElementaryStreamDescriptorBox.writeDescriptor(&writer, tag: ElementaryStreamDescriptorBox.decoderSpecificInfoTag, body: decoderSpecificInfo)
+            ElementaryStreamDescriptorBox.writeDescriptor(
+                &writer, tag: ElementaryStreamDescriptorBox.decoderSpecificInfoTag, body: decoderSpecificInfo)
         }
         return writer.bytes
     }

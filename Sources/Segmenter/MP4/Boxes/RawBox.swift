@@ -55,7 +55,9 @@ public struct RawBox: Sendable, Equatable {
             var size: Int
             switch size32 {
             case 1:
-                guard let large = reader.readUInt64() else { throw SegmenterError(.truncated, "the 64-bit size of box '\(type)' is cut short") }
+                guard let large = reader.readUInt64() else {
+                    throw SegmenterError(.truncated, "the 64-bit size of box '\(type)' is cut short")
+                }
                 headerSize = 16
                 // A size beyond Int.max cannot fit in the input either.
                 size = Int(exactly: large) ?? Int.max

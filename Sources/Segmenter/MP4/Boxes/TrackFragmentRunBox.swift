@@ -53,7 +53,8 @@ public struct TrackFragmentRunBox: MP4Box {
         /// Presentation minus decode time: unsigned 32-bit in version 0, signed in version 1.
         public var compositionTimeOffset: Int64
 
-        public init(duration: UInt32 = 0, size: UInt32 = 0, flags: SampleFlags = SampleFlags(rawValue: 0), compositionTimeOffset: Int64 = 0) {
+        public init(duration: UInt32 = 0, size: UInt32 = 0, flags: SampleFlags = SampleFlags(rawValue: 0), compositionTimeOffset: Int64 = 0)
+        {
             self.duration = duration
             self.size = size
             self.flags = flags
@@ -69,7 +70,8 @@ public struct TrackFragmentRunBox: MP4Box {
     public var sampleFields: SampleFields
     public var samples: [Entry]
 
-    public init(version: UInt8 = 1, dataOffset: Int32?, firstSampleFlags: SampleFlags? = nil, sampleFields: SampleFields, samples: [Entry]) {
+    public init(version: UInt8 = 1, dataOffset: Int32?, firstSampleFlags: SampleFlags? = nil, sampleFields: SampleFields, samples: [Entry])
+    {
         self.version = version
         self.dataOffset = dataOffset
         self.firstSampleFlags = firstSampleFlags
