@@ -71,26 +71,26 @@ import Testing
     }
 
     @Test func rejectsBadConfigs() {
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: []) } == .truncated)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x11]) } == .truncated)
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x00, 0x10]) } == .invalidValue)  // object type 0
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x16, 0x90]) } == .invalidValue)  // index 13
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x17, 0x80, 0x00, 0x00]) } == .truncated)  // explicit rate cut
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [UInt8](repeating: 0x11, count: 2000)) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: []) } == .truncated)
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [0x11]) } == .truncated)
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [0x00, 0x10]) } == .invalidValue)  // object type 0
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [0x16, 0x90]) } == .invalidValue)  // index 13
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [0x17, 0x80, 0x00, 0x00]) } == .truncated)  // explicit rate cut
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [UInt8](repeating: 0x11, count: 2000)) } == .limitExceeded)
         #expect(
-            codecErrorCode { _ = try AudioSpecificConfig(objectType: 5, samplingFrequencyIndex: 3, channelConfiguration: 2) }
+            segmenterErrorCode { _ = try AudioSpecificConfig(objectType: 5, samplingFrequencyIndex: 3, channelConfiguration: 2) }
                 == .unsupported)
         #expect(
-            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 13, channelConfiguration: 2) }
+            segmenterErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 13, channelConfiguration: 2) }
                 == .invalidValue)
         #expect(
-            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 15, channelConfiguration: 2) }
+            segmenterErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 15, channelConfiguration: 2) }
                 == .invalidValue)
         #expect(
-            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 0) }
+            segmenterErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 0) }
                 == .unsupported)
         #expect(
-            codecErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 8) }
+            segmenterErrorCode { _ = try AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 8) }
                 == .invalidValue)
     }
 }
@@ -126,7 +126,7 @@ import Testing
         let split = ADTS.frames(in: bytes)
         #expect(split.frames.count == 1)
         #expect(split.frames.first?.payload.count == 11)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(bytes.prefix(8)) } == .truncated)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(bytes.prefix(8)) } == .truncated)
     }
 
     @Test func multipleRawDataBlocks() throws {
@@ -140,17 +140,17 @@ import Testing
     @Test func rejectsReservedAndUnsupportedValues() {
         var index15 = Self.header(frameLength: 20)
         index15[2] = index15[2] & ~0x3c | 15 << 2
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(index15) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(index15) } == .invalidValue)
         var index13 = Self.header(frameLength: 20)
         index13[2] = index13[2] & ~0x3c | 13 << 2
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(index13) } == .invalidValue)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(Self.header(frameLength: 20, channels: 0)) } == .unsupported)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(Self.header(frameLength: 5)) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(index13) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(Self.header(frameLength: 20, channels: 0)) } == .unsupported)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(Self.header(frameLength: 5)) } == .invalidValue)
         var layer1 = Self.header(frameLength: 20)
         layer1[1] |= 0x02
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(layer1) } == .invalidValue)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(hex("fe f1 4c 80 24 ff fc")) } == .invalidValue)
-        #expect(codecErrorCode { _ = try ADTSHeader.parse(hex("fff14c8024ff")) } == .truncated)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(layer1) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(hex("fe f1 4c 80 24 ff fc")) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try ADTSHeader.parse(hex("fff14c8024ff")) } == .truncated)
     }
 
     @Test func realFileSplitsIntoItsFrames() throws {

@@ -65,29 +65,30 @@ import Testing
         let good = hex(CodecFixtures.h264Streams[0].avcC)
         var version2 = good
         version2[0] = 2
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: version2) } == .unsupported)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: version2) } == .unsupported)
         var threeByteLengths = good
         threeByteLengths[4] = 0xfe
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: threeByteLengths) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: threeByteLengths) } == .invalidValue)
         var noSPS = good
         noSPS[5] = 0xe0
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: noSPS) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: noSPS) } == .invalidValue)
         var ppsAsSPS = good
         ppsAsSPS[8] = 0x68
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: ppsAsSPS) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: [UInt8]()) } == .truncated)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: good.dropLast(1)) } == .truncated)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: ppsAsSPS) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: [UInt8]()) } == .truncated)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: good.dropLast(1)) } == .truncated)
     }
 
     @Test func rejectsBadInBandParameterSets() {
         let sps = hex(CodecFixtures.h264Streams[0].sps)
         let pps = hex(CodecFixtures.h264Streams[0].pps)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: []) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: pps, pps: [pps]) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [sps]) } == .invalidValue)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [[]]) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: []) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: pps, pps: [pps]) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [sps]) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: [[]]) } == .invalidValue)
         #expect(
-            codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: Array(repeating: pps, count: 256)) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try AVCDecoderConfigurationRecord(sps: Array(sps.prefix(3)), pps: [pps]) } == .truncated)
+            segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: sps, pps: Array(repeating: pps, count: 256)) } == .limitExceeded
+        )
+        #expect(segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(sps: Array(sps.prefix(3)), pps: [pps]) } == .truncated)
     }
 }

@@ -171,11 +171,11 @@ import Testing
     }
 
     @Test func rejectsOverrunsAndBadLengthSizes() {
-        #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("00000003 6588")) } == .truncated)
-        #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("00000001 65 0000")) } == .truncated)
-        #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("ffffffff 65")) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try LengthPrefixed.nalUnits(in: [0, 1, 0x65], lengthSize: 3) } == .invalidValue)
-        #expect(codecErrorCode { _ = try LengthPrefixed.convertToFourByteLengths([0x05, 0x65], from: 1) } == .truncated)
+        #expect(segmenterErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("00000003 6588")) } == .truncated)
+        #expect(segmenterErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("00000001 65 0000")) } == .truncated)
+        #expect(segmenterErrorCode { _ = try LengthPrefixed.nalUnits(in: hex("ffffffff 65")) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try LengthPrefixed.nalUnits(in: [0, 1, 0x65], lengthSize: 3) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try LengthPrefixed.convertToFourByteLengths([0x05, 0x65], from: 1) } == .truncated)
     }
 
     @Test func convertsStraightFromARawBuffer() throws {
@@ -183,7 +183,7 @@ import Testing
         #expect(
             try twoByte.withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } == hex("00000002 6501 00000001 06"))
         #expect(
-            codecErrorCode { _ = try [UInt8]([0, 5, 1]).withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } }
+            segmenterErrorCode { _ = try [UInt8]([0, 5, 1]).withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 2) } }
                 == .truncated)
         #expect(try [UInt8]().withUnsafeBytes { try LengthPrefixed.convertToFourByteLengths($0, from: 4) } == [])
     }
@@ -249,6 +249,6 @@ import Testing
         let twoByte = try H264AccessUnit(lengthPrefixed: hex("0002 0930 0004 419a0102"), lengthSize: 2)
         #expect(twoByte.lengthPrefixed == unit.lengthPrefixed)
         #expect(!twoByte.containsIDR)
-        #expect(codecErrorCode { _ = try H264AccessUnit(lengthPrefixed: hex("00000009 65")) } == .truncated)
+        #expect(segmenterErrorCode { _ = try H264AccessUnit(lengthPrefixed: hex("00000009 65")) } == .truncated)
     }
 }

@@ -101,9 +101,9 @@ import Testing
     @Test func truncationThrowsAndKeepsPosition() throws {
         var bits = BitReader([0xff])
         try bits.skipBits(3)
-        #expect(codecErrorCode { _ = try bits.readBits(6) } == .truncated)
+        #expect(segmenterErrorCode { _ = try bits.readBits(6) } == .truncated)
         #expect(bits.bitPosition == 3)
-        #expect(codecErrorCode { try bits.skipBits(6) } == .truncated)
+        #expect(segmenterErrorCode { try bits.skipBits(6) } == .truncated)
         #expect(try bits.readBits(5) == 0b11111)
     }
 
@@ -134,12 +134,12 @@ import Testing
 
     @Test func overlongAndTruncatedExpGolomb() {
         var zeros = BitReader([UInt8](repeating: 0, count: 5))
-        #expect(codecErrorCode { _ = try zeros.readUE() } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try zeros.readUE() } == .invalidValue)
         #expect(zeros.bitPosition == 0)
         var cut = BitReader([0b0000_0001])  // 7 zeros, a one, then 7 bits missing
-        #expect(codecErrorCode { _ = try cut.readUE() } == .truncated)
+        #expect(segmenterErrorCode { _ = try cut.readUE() } == .truncated)
         #expect(cut.bitPosition == 0)
         var empty = BitReader([])
-        #expect(codecErrorCode { _ = try empty.readUE() } == .truncated)
+        #expect(segmenterErrorCode { _ = try empty.readUE() } == .truncated)
     }
 }

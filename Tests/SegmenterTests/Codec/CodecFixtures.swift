@@ -148,7 +148,7 @@ func codecAddEmulationPrevention(_ rbsp: [UInt8]) -> [UInt8] {
 
 /// Runs `body` and returns the SegmenterError code it threw, or nil if it did not throw.
 /// Any other error type fails the test.
-func codecErrorCode(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SegmenterError.Code? {
+func segmenterErrorCode(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SegmenterError.Code? {
     do {
         try body()
         return nil

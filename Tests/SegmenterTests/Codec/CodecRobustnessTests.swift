@@ -13,7 +13,7 @@ import Testing
 
     /// Runs a parser, accepting success or a SegmenterError, failing on any other error.
     static func survive(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
-        _ = codecErrorCode(body, sourceLocation: sourceLocation)
+        _ = segmenterErrorCode(body, sourceLocation: sourceLocation)
     }
 
     @Test func spsPrefixes() {
@@ -23,14 +23,14 @@ import Testing
         // Cut inside the mandatory fields: must throw, and throw .truncated.
         let first = Self.spsFixtures[0]
         for length in 0..<8 {
-            #expect(codecErrorCode { _ = try H264SPS.parse(first.prefix(length)) } == .truncated)
+            #expect(segmenterErrorCode { _ = try H264SPS.parse(first.prefix(length)) } == .truncated)
         }
     }
 
     @Test func avcCPrefixes() throws {
         for avcC in Self.avcCFixtures {
             for length in 0..<avcC.count {
-                let code = codecErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: avcC.prefix(length)) }
+                let code = segmenterErrorCode { _ = try AVCDecoderConfigurationRecord(parsing: avcC.prefix(length)) }
                 // Only the prefix that stops right before the optional high-profile extension parses.
                 if code == nil {
                     #expect(length == avcC.count - 4)
@@ -45,7 +45,7 @@ import Testing
         for asc in Self.ascFixtures {
             for length in 0..<asc.count { Self.survive { _ = try AudioSpecificConfig(parsing: Array(asc.prefix(length))) } }
         }
-        #expect(codecErrorCode { _ = try AudioSpecificConfig(parsing: [0x11]) } == .truncated)
+        #expect(segmenterErrorCode { _ = try AudioSpecificConfig(parsing: [0x11]) } == .truncated)
     }
 
     @Test func adtsPrefixes() {
@@ -57,7 +57,7 @@ import Testing
             #expect(used + skipped == length)
         }
         for length in 0..<7 {
-            #expect(codecErrorCode { _ = try ADTSHeader.parse(Self.adtsFixture.prefix(length)) } == .truncated)
+            #expect(segmenterErrorCode { _ = try ADTSHeader.parse(Self.adtsFixture.prefix(length)) } == .truncated)
         }
     }
 
@@ -68,7 +68,7 @@ import Testing
         let boundaries: Set<Int> = [0, 6, 6 + 4 + Self.spsFixtures[0].count, 6 + 4 + Self.spsFixtures[0].count + 10]
         for length in 0..<data.count {
             let prefix = Array(data.prefix(length))
-            let code = codecErrorCode { _ = try LengthPrefixed.nalUnits(in: prefix) }
+            let code = segmenterErrorCode { _ = try LengthPrefixed.nalUnits(in: prefix) }
             #expect(code == (boundaries.contains(length) ? nil : .truncated))
             Self.survive { _ = try H264AccessUnit(lengthPrefixed: prefix) }
             Self.survive { _ = try LengthPrefixed.convertToFourByteLengths(prefix, from: 2) }

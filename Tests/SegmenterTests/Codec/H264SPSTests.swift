@@ -141,7 +141,7 @@ import Testing
     @Test func scalingDeltaOutOfRange() {
         var synthetic = Synthetic(scalingMatrixPresent: true)
         synthetic.scalingLists = [0: [128]]
-        #expect(codecErrorCode { _ = try H264SPS.parse(synthetic.nal()) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(synthetic.nal()) } == .invalidValue)
     }
 
     @Test func pictureOrderCountTypes() throws {
@@ -150,7 +150,7 @@ import Testing
             #expect(sps.picOrderCntType == Int(pocType))
             #expect(sps.width == 320 && sps.height == 240)
         }
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(pocType: 3).nal()) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(pocType: 3).nal()) } == .invalidValue)
     }
 
     @Test func cropUnitsFollowChromaFormatAndFieldCoding() throws {
@@ -169,20 +169,20 @@ import Testing
         #expect(planes.separateColourPlane)
         #expect(planes.width == 319 && planes.height == 239)
         // Cropping everything away is invalid.
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(crop: (80, 80, 0, 0)).nal()) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(crop: (80, 80, 0, 0)).nal()) } == .invalidValue)
     }
 
     @Test func limitsAndBadHeaders() {
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(spsID: 32).nal()) } == .invalidValue)
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(profile: 100, chromaFormat: 4).nal()) } == .invalidValue)
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(widthMbs: 1056).nal()) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(widthMbs: 1000, heightMapUnits: 1000).nal()) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try H264SPS.parse(Synthetic(heightMapUnits: 600, frameMbsOnly: false).nal()) } == .limitExceeded)
-        #expect(codecErrorCode { _ = try H264SPS.parse([UInt8]()) } == .truncated)
-        #expect(codecErrorCode { _ = try H264SPS.parse(hex("68ebe3cb22c0")) } == .invalidValue)
-        #expect(codecErrorCode { _ = try H264SPS.parse(hex("e7640028")) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(spsID: 32).nal()) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(profile: 100, chromaFormat: 4).nal()) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(widthMbs: 1056).nal()) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(widthMbs: 1000, heightMapUnits: 1000).nal()) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(Synthetic(heightMapUnits: 600, frameMbsOnly: false).nal()) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse([UInt8]()) } == .truncated)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(hex("68ebe3cb22c0")) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try H264SPS.parse(hex("e7640028")) } == .invalidValue)
         #expect(
-            codecErrorCode { _ = try H264SPS.parse([0x67] + [UInt8](repeating: 0xff, count: CodecLimits.maxParameterSetSize)) }
+            segmenterErrorCode { _ = try H264SPS.parse([0x67] + [UInt8](repeating: 0xff, count: CodecLimits.maxParameterSetSize)) }
                 == .limitExceeded)
     }
 

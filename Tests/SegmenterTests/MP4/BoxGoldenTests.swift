@@ -27,7 +27,7 @@ struct BoxGoldenTests {
     @Test("every proper prefix fails with .truncated", arguments: boxGoldenCases)
     func truncationSweep(_ row: BoxGoldenCase) {
         for length in 0..<row.bytes.count {
-            let code = boxErrorCode { _ = try row.parseMismatch(row.bytes[..<length]) }
+            let code = segmenterErrorCode { _ = try row.parseMismatch(row.bytes[..<length]) }
             #expect(code == .truncated, "prefix of \(length) bytes: \(code.map { "\($0)" } ?? "parsed")")
         }
     }
@@ -39,14 +39,14 @@ struct BoxGoldenTests {
         var writer = ByteWriter()
         writer.write(row.bytes[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } + 1)
         let bytes = writer.bytes + row.bytes[4...] + [0]
-        let code = boxErrorCode { _ = try row.parseMismatch(bytes[...]) }
+        let code = segmenterErrorCode { _ = try row.parseMismatch(bytes[...]) }
         #expect(code == row.appendedByte)
     }
 
     /// One more box after the one expected is `.trailingBytes`.
     @Test func boxAfterTheBoxIsRejected() {
         let bytes = hex("00000010 6d666864 00000000 00000007 00000008 66726565")
-        #expect(boxErrorCode { _ = try MovieFragmentHeaderBox(parsing: bytes) } == .trailingBytes)
+        #expect(segmenterErrorCode { _ = try MovieFragmentHeaderBox(parsing: bytes) } == .trailingBytes)
     }
 
     /// Seeded random byte changes to every row never crash; whatever still parses writes out
@@ -59,23 +59,10 @@ struct BoxGoldenTests {
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
             }
-            _ = boxErrorCode {
+            _ = segmenterErrorCode {
                 let survives = try row.reparsesEqual(bytes[...])
                 #expect(survives, "round \(round): a parsed mutant does not survive writing")
             }
         }
-    }
-}
-
-/// The SegmenterError code `body` threw, or nil if it did not throw. Other errors fail the test.
-func boxErrorCode(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SegmenterError.Code? {
-    do {
-        try body()
-        return nil
-    } catch let error as SegmenterError {
-        return error.code
-    } catch {
-        Issue.record("threw \(error), not a SegmenterError", sourceLocation: sourceLocation)
-        return nil
     }
 }

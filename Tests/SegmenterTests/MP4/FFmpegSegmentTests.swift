@@ -116,12 +116,12 @@ struct FFmpegSegmentTests {
         let initBytes = try await row.initBytes()
         let moovEnd = try RawBox.sequence(in: initBytes[...]).first { $0.type == MovieBox.boxType }.map(\.body.endIndex) ?? 0
         for length in 0..<moovEnd {
-            let code = boxErrorCode { _ = try InitSegment.tracks(parsing: Array(initBytes[..<length])) }
+            let code = segmenterErrorCode { _ = try InitSegment.tracks(parsing: Array(initBytes[..<length])) }
             #expect(code == .truncated || code == .missingBox, "init prefix of \(length) bytes")
         }
         for segment in try await row.segments() {
             for length in 0..<segment.count {
-                let code = boxErrorCode { _ = try SegmentFragments(parsing: segment[..<length]) }
+                let code = segmenterErrorCode { _ = try SegmentFragments(parsing: segment[..<length]) }
                 if row.everyPrefixFails || code != nil {
                     #expect(code == .truncated || code == .missingBox, "segment prefix of \(length) bytes")
                 }
@@ -140,7 +140,7 @@ struct FFmpegSegmentTests {
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
             }
-            _ = boxErrorCode {
+            _ = segmenterErrorCode {
                 let movie = try InitSegment.movie(parsing: bytes)
                 _ = try InitSegment.tracks(parsing: bytes)
                 let again = try MovieBox(parsing: movie.serialized)
@@ -154,7 +154,7 @@ struct FFmpegSegmentTests {
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 bytes[Int.random(in: 0..<span, using: &random)] = UInt8.random(in: 0...255, using: &random)
             }
-            _ = boxErrorCode {
+            _ = segmenterErrorCode {
                 let parsed = try SegmentFragments(parsing: bytes)
                 for timing in try parsed.trackFragmentTimings(trackExtends: trex) {
                     for sample in timing.samples { _ = bytes[sample.dataRange] }

@@ -89,7 +89,7 @@ struct SegmentFragmentsTests {
 
     @Test func everyProperPrefixFails() {
         for length in 0..<Self.golden.count {
-            let code = boxErrorCode { _ = try SegmentFragments(parsing: Self.golden[..<length]) }
+            let code = segmenterErrorCode { _ = try SegmentFragments(parsing: Self.golden[..<length]) }
             #expect(code == .truncated || code == .missingBox, "prefix of \(length) bytes: \(code.map { "\($0)" } ?? "parsed")")
         }
     }
@@ -101,7 +101,7 @@ struct SegmentFragmentsTests {
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
             }
-            _ = boxErrorCode {
+            _ = segmenterErrorCode {
                 let segment = try SegmentFragments(parsing: bytes)
                 for timing in try segment.trackFragmentTimings() {
                     for sample in timing.samples { _ = bytes[sample.dataRange] }  // every range lies in the input
@@ -117,14 +117,14 @@ struct SegmentFragmentsTests {
     // MARK: errors, by code
 
     @Test func anInitSegmentHasNoMoof() {
-        let code = boxErrorCode { _ = try SegmentFragments(parsing: InitSegment.bytes(tracks: [])) }
+        let code = segmenterErrorCode { _ = try SegmentFragments(parsing: InitSegment.bytes(tracks: [])) }
         #expect(code == .missingBox)
     }
 
     @Test func aMoofNeedsAnMdat() {
         let moofOnly = Array(Self.golden.prefix(0xc0))
-        #expect(boxErrorCode { _ = try SegmentFragments(parsing: moofOnly + moofOnly + Array(Self.golden[0xc0...])) } == .missingBox)
-        #expect(boxErrorCode { _ = try SegmentFragments(parsing: moofOnly) } == .missingBox)
+        #expect(segmenterErrorCode { _ = try SegmentFragments(parsing: moofOnly + moofOnly + Array(Self.golden[0xc0...])) } == .missingBox)
+        #expect(segmenterErrorCode { _ = try SegmentFragments(parsing: moofOnly) } == .missingBox)
     }
 
     @Test func aTrafWithoutTfdtHasNoTiming() throws {
@@ -134,15 +134,15 @@ struct SegmentFragmentsTests {
         moof.write(into: &writer)
         MediaDataBox(data: [0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]).write(into: &writer)
         let segment = try SegmentFragments(parsing: writer.bytes)
-        #expect(boxErrorCode { _ = try segment.trackFragmentTimings() } == .missingBox)
+        #expect(segmenterErrorCode { _ = try segment.trackFragmentTimings() } == .missingBox)
     }
 
     @Test func aSampleOutsideTheMdatIsRejected() throws {
         var segment = try SegmentFragments(parsing: Self.golden)
         segment.fragments[0].box.trackFragments[1].runs[0].dataOffset = 0xcc  // 3 bytes from 0xcc: one past the mdat
-        #expect(boxErrorCode { _ = try segment.trackFragmentTimings() } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try segment.trackFragmentTimings() } == .invalidValue)
         segment.fragments[0].box.trackFragments[1].runs[0].dataOffset = -4  // before the input
-        #expect(boxErrorCode { _ = try segment.trackFragmentTimings() } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try segment.trackFragmentTimings() } == .invalidValue)
     }
 
     /// Entries whose fields all come from defaults take no bytes: the count itself is capped.
@@ -150,7 +150,7 @@ struct SegmentFragmentsTests {
         let over = MP4Limits.maxSamplesPerSegment + 1
         var writer = ByteWriter()
         writer.fullBox("trun", version: 0, flags: 0) { $0.write(UInt32(over)) }
-        #expect(boxErrorCode { _ = try TrackFragmentRunBox(parsing: writer.bytes) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try TrackFragmentRunBox(parsing: writer.bytes) } == .limitExceeded)
         var atLimit = ByteWriter()
         atLimit.fullBox("trun", version: 0, flags: 0) { $0.write(UInt32(MP4Limits.maxSamplesPerSegment)) }
         #expect((try? TrackFragmentRunBox(parsing: atLimit.bytes))?.samples.count == MP4Limits.maxSamplesPerSegment)
@@ -165,30 +165,30 @@ struct SegmentFragmentsTests {
                 }
             }
         }
-        #expect(boxErrorCode { _ = try MovieFragmentBox(parsing: moof.bytes) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try MovieFragmentBox(parsing: moof.bytes) } == .limitExceeded)
     }
 
     @Test func trunAnnouncingMoreSamplesThanItsBytesIsTruncated() {
         var writer = ByteWriter()
         writer.fullBox("trun", version: 1, flags: 0x300) { $0.write(UInt32(1000)) }
-        #expect(boxErrorCode { _ = try TrackFragmentRunBox(parsing: writer.bytes) } == .truncated)
+        #expect(segmenterErrorCode { _ = try TrackFragmentRunBox(parsing: writer.bytes) } == .truncated)
     }
 
     @Test func nestingDepthAndSiblingCountAreCapped() {
         let free = hex("00000008 66726565")
-        #expect(boxErrorCode { _ = try RawBox.sequence(in: free[...], depth: MP4Limits.maxNestingDepth) } == nil)
-        #expect(boxErrorCode { _ = try RawBox.sequence(in: free[...], depth: MP4Limits.maxNestingDepth + 1) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try RawBox.sequence(in: free[...], depth: MP4Limits.maxNestingDepth) } == nil)
+        #expect(segmenterErrorCode { _ = try RawBox.sequence(in: free[...], depth: MP4Limits.maxNestingDepth + 1) } == .limitExceeded)
         let many = Array([[UInt8]](repeating: free, count: MP4Limits.maxBoxesPerContainer + 1).joined())
-        #expect(boxErrorCode { _ = try RawBox.sequence(in: many[...]) } == .limitExceeded)
+        #expect(segmenterErrorCode { _ = try RawBox.sequence(in: many[...]) } == .limitExceeded)
         #expect((try? RawBox.sequence(in: many.dropLast(8)))?.count == MP4Limits.maxBoxesPerContainer)
     }
 
     @Test func boxHeaders() throws {
         // A size below the header, a size past the input, and an unknown version.
-        #expect(boxErrorCode { _ = try RawBox.sequence(in: hex("00000004 66726565")[...]) } == .invalidValue)
-        #expect(boxErrorCode { _ = try RawBox.sequence(in: hex("00000009 66726565")[...]) } == .truncated)
+        #expect(segmenterErrorCode { _ = try RawBox.sequence(in: hex("00000004 66726565")[...]) } == .invalidValue)
+        #expect(segmenterErrorCode { _ = try RawBox.sequence(in: hex("00000009 66726565")[...]) } == .truncated)
         #expect(
-            boxErrorCode { _ = try TrackFragmentBaseMediaDecodeTimeBox(parsing: hex("00000010 74666474 02000000 00000400")) }
+            segmenterErrorCode { _ = try TrackFragmentBaseMediaDecodeTimeBox(parsing: hex("00000010 74666474 02000000 00000400")) }
                 == .unsupported)
         // A 64-bit largesize header, and size 0 (to the end).
         let large = try MovieFragmentHeaderBox(parsing: hex("00000001 6d666864 0000000000000018 00000000 00000007"))
