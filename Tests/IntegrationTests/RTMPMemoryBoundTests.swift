@@ -52,14 +52,14 @@ struct RTMPMemoryBoundTests {
 
         // Wave 1: 200 connections at once; the first 150 are pending, the other 50 refused.
         var wave = try (0..<200).map { _ in try HostileConnection(port: rtmpPort) }
-        let refusedOverTheCap = try await poll(seconds: 20) {
+        let refusedOverTheCap = try await waitUntil(seconds: 20) {
             Self.sample(try metrics(), #"hlsseg_live_rtmp_connections_refused_total{reason="pending_limit"}"#) == 50
         }
         #expect(refusedOverTheCap, "not 50 refusals over the cap in /metrics")
         // Each: handshake, Set Chunk Size 1 MiB, 3.5 MiB of each of two 4 MiB video messages.
         let large = HostileConnection.attack(chunkSize: 1 << 20, messageLength: 4 << 20, sent: 3584 << 10, streams: 2)
         try await HostileConnection.sendAll(large, on: wave) { peak = max(peak, try server.residentBytes()) }
-        let closedForTheirMessages = try await poll(seconds: 20) {
+        let closedForTheirMessages = try await waitUntil(seconds: 20) {
             peak = max(peak, try server.residentBytes())
             return Self.sample(try metrics(), "hlsseg_live_rtmp_pending_connections") == 0
         }
@@ -72,7 +72,7 @@ struct RTMPMemoryBoundTests {
         let justUnder = HostileConnection.attack(chunkSize: 1 << 20, messageLength: 4 << 20, sent: 240 << 10, streams: 1)
         try await HostileConnection.sendAll(justUnder, on: wave) { peak = max(peak, try server.residentBytes()) }
         var text = ""
-        let refusedOverTheBudget = try await poll(seconds: 20) {
+        let refusedOverTheBudget = try await waitUntil(seconds: 20) {
             peak = max(peak, try server.residentBytes())
             text = try metrics()
             let refused = Self.sample(text, #"hlsseg_live_rtmp_connections_refused_total{reason="buffer_budget"}"#) ?? 0

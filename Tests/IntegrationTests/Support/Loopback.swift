@@ -64,17 +64,9 @@ func httpGet(port: Int, path: String) throws -> String {
     return String(text[split.upperBound...])
 }
 
+/// `waitUntil(seconds:_:)` that throws when the time runs out, naming `what` was awaited.
 func waitUntil(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
-    guard try await poll(seconds: seconds, condition) else { throw HarnessError("timed out after \(seconds) s waiting for \(what)") }
-}
-
-/// Whether `condition` became true within `seconds` (checked every 100 ms).
-func poll(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
+    guard try await waitUntil(seconds: seconds, condition) else {
+        throw HarnessError("timed out after \(seconds) s waiting for \(what)")
     }
-    // Once more at the deadline: a poll that woke late still sees what happened in time.
-    return try condition()
 }
