@@ -37,8 +37,10 @@ let package = Package(
         // mimalloc (Debian: libmimalloc-dev), the hlsseg executable's malloc: see
         // Sources/hlsseg/MemoryAllocator.swift.
         .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
+        // The one error type of every module, generic over each module's codes.
+        .target(name: "CodedErrors", swiftSettings: strictSettings),
         // Pure: codec parsing, ISO-BMFF writing, the keyframe-aware splitter. No I/O.
-        .target(name: "Segmenter", swiftSettings: strictSettings),
+        .target(name: "Segmenter", dependencies: ["CodedErrors"], swiftSettings: strictSettings),
         // Pure: the m3u8 model, writer and parser.
         .target(name: "Playlist", swiftSettings: strictSettings),
         // renameat2(RENAME_EXCHANGE) and syncfs, which Swift's Glibc module does not declare.
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "Packager",
             dependencies: [
-                "Segmenter", "Playlist", "CFileSystemCalls",
+                "Segmenter", "Playlist", "CFileSystemCalls", "CodedErrors",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Segmenter", "CLibAV",
+                "Segmenter", "CLibAV", "CodedErrors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "Ingest", "Packager", "Segmenter", "Playlist",
+                "Ingest", "Packager", "Segmenter", "Playlist", "CodedErrors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -82,7 +84,7 @@ let package = Package(
         .target(
             name: "HTTPServe",
             dependencies: [
-                "Live", "Ingest", "Playlist", "Segmenter",
+                "Live", "Ingest", "Playlist", "Segmenter", "CodedErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
