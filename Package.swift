@@ -54,6 +54,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Progressive MP4 from fMP4 HLS recordings: the moov computed from the segments' moofs,
+        // the media bytes copied from the segment files by range.
+        .target(
+            name: "Export",
+            dependencies: ["Segmenter", "Playlist", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         // Sources of MediaPackets: libavformat files and URLs, the RTMP server (SwiftNIO).
         .target(
             name: "Ingest",
@@ -107,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "hlsseg",
             dependencies: [
-                "Segmenter", "Playlist", "Packager", "Ingest", "Live", "HTTPServe", "CMimalloc",
+                "Segmenter", "Playlist", "Packager", "Export", "Ingest", "Live", "HTTPServe", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,6 +131,9 @@ let package = Package(
         .testTarget(name: "PlaylistTests", dependencies: ["Playlist", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PackagerTests", dependencies: ["Packager", "Segmenter", "Playlist", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExportTests", dependencies: ["Export", "Segmenter", "Playlist", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IngestTests",

@@ -21,6 +21,8 @@ enum Fixture: String, Sendable, CaseIterable {
     case longGOPMidStream = "long-gop-mid.mp4"
     /// Video only, 60 fps, 640x360, GOP 2 s, B-frames, 6 s.
     case videoOnly60fps = "video-60fps.mp4"
+    /// H.264 High with B-frames, GOP 2 s, 320x180 30 fps + AAC 48 kHz, 30 s, moov first (exports).
+    case thirtySeconds = "thirty-seconds.mp4"
 
     // Bad and damaged inputs.
     case textFile = "notes.txt"
@@ -75,6 +77,9 @@ enum Fixture: String, Sendable, CaseIterable {
                 ] + aac + [out]
         case .videoOnly60fps:
             return video("640x360", 60, 6) + x264 + ["-profile:v", "high", "-g", "120", "-bf", "2", "-an", out]
+        case .thirtySeconds:
+            return video("320x180", 30, 30) + tone(440, 48_000, 30) + ["-map", "0:v", "-map", "1:a"] + x264
+                + ["-profile:v", "high", "-g", "60", "-bf", "2"] + aac + ["-movflags", "+faststart", out]
         case .mpeg4Video:
             return video("320x180", 25, 2) + tone(440, 48_000, 2) + ["-map", "0:v", "-map", "1:a"]
                 + ["-c:v", "mpeg4", "-q:v", "5"] + aac + [out]

@@ -125,6 +125,31 @@ let goldenMoofHex = """
     """
 let goldenMoof = MovieFragmentBox(header: .init(sequenceNumber: 7), trackFragments: [videoTraf, audioTraf])
 
+private let elstHex = "0000001c 656c7374 00000000 00000001 000007d0 00000000 0001 0000"
+private let edtsHex = "00000024 65647473 \(elstHex)"
+private let editedAudioTrak: TrackBox = {
+    var trak = InitSegment.track(audioTrack)
+    trak.edit = EditBox(editList: EditListBox(entries: [.init(segmentDuration: 2000, mediaTime: 0)]))
+    return trak
+}()
+/// An stbl holding every table a progressive file may carry, co64 for the offsets.
+private let fullSampleTable = SampleTableBox(
+    sampleDescription: SampleDescriptionBox(entries: [SampleEntry(format: audioTrack.format)]),
+    timeToSample: TimeToSampleBox(entries: [.init(sampleCount: 3, sampleDelta: 1024)]), syncSample: SyncSampleBox(sampleNumbers: [1]),
+    compositionOffset: CompositionOffsetBox(entries: [.init(sampleCount: 3, sampleOffset: 1024)]),
+    sampleToChunk: SampleToChunkBox(entries: [.init(firstChunk: 1, samplesPerChunk: 3)]),
+    sampleSize: SampleSizeBox(sizes: .constant(size: 6, count: 3)), chunkOffsets: .co64(ChunkLargeOffsetBox(chunkOffsets: [0x1_0000_0000])))
+private let fullSampleTableHex = """
+    000000ef 7374626c
+      0000005b 73747364 00000000 00000001 \(mp4aHex)
+      00000018 73747473 00000000 00000001 00000003 00000400
+      00000014 73747373 00000000 00000001 00000001
+      00000018 63747473 00000000 00000001 00000003 00000400
+      0000001c 73747363 00000000 00000001 00000001 00000003 00000001
+      00000014 7374737a 00000000 00000006 00000003
+      00000018 636f3634 00000000 00000001 0000000100000000
+    """
+
 let boxGoldenCases: [BoxGoldenCase] = [
     // Initialization segment
     BoxGoldenCase("ftyp iso6", InitSegment.fileType, "0000001c 66747970 69736f36 00000000 69736f36 69736f6d 6d703431"),
@@ -199,6 +224,40 @@ let boxGoldenCases: [BoxGoldenCase] = [
         "stsz per sample", SampleSizeBox(sizes: .perSample([10, 20])),
         "0000001c 7374737a 00000000 00000000 00000002 0000000a 00000014"),
     BoxGoldenCase("stco two chunks", ChunkOffsetBox(chunkOffsets: [48, 1000]), "00000018 7374636f 00000000 00000002 00000030 000003e8"),
+    BoxGoldenCase(
+        "co64 two chunks", ChunkLargeOffsetBox(chunkOffsets: [0x1_0000_0000, 48]),
+        "00000020 636f3634 00000000 00000002 0000000100000000 0000000000000030"),
+    BoxGoldenCase(
+        "stss two sync samples", SyncSampleBox(sampleNumbers: [1, 26]), "00000018 73747373 00000000 00000002 00000001 0000001a"),
+    BoxGoldenCase(
+        "ctts v0, unsigned offsets",
+        CompositionOffsetBox(entries: [.init(sampleCount: 2, sampleOffset: 1024), .init(sampleCount: 1, sampleOffset: 0)]),
+        "00000020 63747473 00000000 00000002 00000002 00000400 00000001 00000000"),
+    BoxGoldenCase(
+        "ctts v1, a negative offset",
+        CompositionOffsetBox(entries: [.init(sampleCount: 1, sampleOffset: 512), .init(sampleCount: 1, sampleOffset: -512)]),
+        "00000020 63747473 01000000 00000002 00000001 00000200 00000001 fffffe00"),
+    BoxGoldenCase(
+        "ctts v0, an offset above Int32.max", CompositionOffsetBox(version: 0, entries: [.init(sampleCount: 1, sampleOffset: 0xffff_fe00)]),
+        "00000018 63747473 00000000 00000001 00000001 fffffe00"),
+    BoxGoldenCase(
+        "elst v0, empty edit then media",
+        EditListBox(entries: [.empty(segmentDuration: 500), .init(segmentDuration: 2000, mediaTime: 1024)]),
+        "00000028 656c7374 00000000 00000002 000001f4 ffffffff 0001 0000 000007d0 00000400 0001 0000"),
+    BoxGoldenCase(
+        "elst v1, a 64-bit duration", EditListBox(entries: [.init(segmentDuration: 0x1_0000_0000, mediaTime: 0)]),
+        "00000024 656c7374 01000000 00000001 0000000100000000 0000000000000000 0001 0000"),
+    BoxGoldenCase(
+        "elst v1 empty edit, dwell",
+        EditListBox(version: 1, entries: [.empty(segmentDuration: 10), .init(segmentDuration: 5, mediaTime: 7, mediaRateInteger: 0)]),
+        "00000038 656c7374 01000000 00000002 000000000000000a ffffffffffffffff 0001 0000 0000000000000005 0000000000000007 0000 0000"),
+    BoxGoldenCase(
+        "edts > elst", EditBox(editList: EditListBox(entries: [.init(segmentDuration: 2000, mediaTime: 0)])), edtsHex,
+        appendedByte: .truncated),
+    BoxGoldenCase("stbl, every table, co64", fullSampleTable, fullSampleTableHex, appendedByte: .truncated),
+    BoxGoldenCase(
+        "trak audio with an edit list", editedAudioTrak, "000001c0 7472616b \(tkhdAudioHex) \(edtsHex) \(mdiaHex)", appendedByte: .truncated
+    ),
     BoxGoldenCase(
         "stsd > mp4a", SampleDescriptionBox(entries: [SampleEntry(format: audioTrack.format)]),
         "0000005b 73747364 00000000 00000001 \(mp4aHex)", appendedByte: .truncated),

@@ -20,4 +20,17 @@ public enum MP4Limits {
 
     /// Entries in an `stsd` or `dref`. Real files carry one; the count field is 32 bits.
     public static let maxTableEntryCount = 1 << 20
+
+    /// Entries in one sample table (stts, ctts, stss, stsc, stsz, stco, co64): as many as the
+    /// samples of the longest progressive file we write (`maxProgressiveSamples`).
+    public static let maxSampleTableEntries = 1 << 24
+
+    /// Samples in one progressive MP4, all tracks together: three days of 60 fps video. Its
+    /// tables take at most 44 bytes a sample, so the `moov` (built in memory) stays below
+    /// 740 MiB, far from the 4 GiB a 32-bit box size allows.
+    public static let maxProgressiveSamples = 1 << 24
+
+    /// Entries in an edit list. Real files carry one or two (an empty edit, then the media);
+    /// the count field is 32 bits.
+    public static let maxEditListEntries = 1 << 16
 }

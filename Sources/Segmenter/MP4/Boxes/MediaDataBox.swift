@@ -25,4 +25,25 @@ public struct MediaDataBox: MP4Box {
         writer.write(size)
         writer.write(boxType)
     }
+
+    /// Bytes of the header of an `mdat` holding `payloadSize` bytes: 8, or 16 when the box
+    /// size passes UInt32.max and needs the 64-bit `largesize`.
+    static func headerSize(payloadSize: UInt64) -> Int {
+        payloadSize > UInt64(UInt32.max) - 8 ? 16 : 8
+    }
+
+    /// The header of an `mdat` whose payload is `payloadSize` bytes: 8 bytes, or 16 with a
+    /// 64-bit `largesize` (size field 1) past UInt32.max. Precondition: the size fits 64 bits.
+    static func writeHeader(into writer: inout ByteWriter, payloadSize: UInt64) {
+        guard headerSize(payloadSize: payloadSize) == 16 else {
+            writer.write(UInt32(payloadSize + 8))
+            writer.write(boxType)
+            return
+        }
+        let (size, overflow) = payloadSize.addingReportingOverflow(16)
+        precondition(!overflow, "an mdat larger than 2^64 bytes")
+        writer.write(UInt32(1))
+        writer.write(boxType)
+        writer.write(size)
+    }
 }
