@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "HTTPServe",
             dependencies: [
-                "Live", "Ingest", "Playlist", "Segmenter", "CodedErrors",
+                "Live", "Ingest", "Playlist", "Segmenter", "Export", "CodedErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -46,9 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        name: .customLong("export-max-duration"),
+        help: "Longest stretch, in seconds, one /api/streams/<name>/export.mp4 request may ask for (default 14400).")
+    var exportMaxDuration: Double = 4 * 3600
+
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard exportMaxDuration.isFinite, exportMaxDuration > 0 else { throw ValidationError("--export-max-duration must be > 0") }
         guard StreamName.isValid(demoName) else {
             throw ValidationError("--demo-name must be a stream name: \(StreamName.rule)")
         }
@@ -62,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "hlsseg.serve")
         let configuration = ServeConfiguration(
             root: root, www: www ?? Self.defaultWWW(), host: host, port: httpPort,
-            corsOrigin: corsOrigin == "none" ? nil : corsOrigin)
+            corsOrigin: corsOrigin == "none" ? nil : corsOrigin, exportMaxDuration: exportMaxDuration)
         let server: HLSServer
         let liveServices: LiveServices
         do {

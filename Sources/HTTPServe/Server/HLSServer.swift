@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -16,6 +17,7 @@ public struct HLSServer: Sendable {
     let webSocketRoutes: (@Sendable (Router<ServeRequestContext>) -> Void)?
     private let files: FileResponder
     private let catalog: StreamCatalog
+    private let export: ExportRoute
     private let wwwRoot: String?
     /// Answers cached stream files on the event loop; nil when `configuration.streamFastPath` is off.
     let fastPath: StreamFileFastPath?
@@ -61,6 +63,9 @@ public struct HLSServer: Sendable {
             cache: FileCache(maxFileSize: configuration.maxCachedFileSize, capacity: configuration.cacheCapacity),
             configuration: configuration)
         self.catalog = StreamCatalog(root: root, playlistName: configuration.playlistName)
+        self.export = ExportRoute(
+            root: root, planner: ExportPlanner(cache: SegmentIndexCache(), logger: logger),
+            maxDuration: configuration.exportMaxDuration, logger: logger)
         self.fastPath =
             configuration.streamFastPath
             ? StreamFileFastPath(
@@ -190,6 +195,9 @@ public struct HLSServer: Sendable {
     private func addAPIRoutes(to router: Router<ServeRequestContext>) {
         let catalog = self.catalog
         let metrics = environment.metrics
+        let export = self.export
+        router.get(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
+        router.head(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
         router.get("/api/streams") { _, _ -> Response in
             try Self.json(StreamList(streams: catalog.allInfo()))
         }

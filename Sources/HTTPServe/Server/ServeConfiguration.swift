@@ -28,12 +28,15 @@ public struct ServeConfiguration: Sendable {
     /// loop, ahead of NIO's HTTP/1 codec and Hummingbird's router (`StreamFileFastPath`). Same
     /// responses either way; off only to compare the two paths (tests) or to rule it out.
     public var streamFastPath: Bool
+    /// The longest stretch one `/api/streams/<name>/export.mp4` request may ask for, seconds.
+    public var exportMaxDuration: Double
 
     public init(
         root: String, www: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
         corsOrigin: String? = "*", endedPlaylistMaxAge: Int = 10, immutableMaxAge: Int = 31_536_000,
         idleTimeoutSeconds: Int64 = 60, playlistName: String = "index.m3u8",
-        maxCachedFileSize: Int = 8 << 20, cacheCapacity: Int = 256 << 20, streamFastPath: Bool = true
+        maxCachedFileSize: Int = 8 << 20, cacheCapacity: Int = 256 << 20, streamFastPath: Bool = true,
+        exportMaxDuration: Double = 4 * 3600
     ) {
         self.root = root
         self.www = www
@@ -47,6 +50,7 @@ public struct ServeConfiguration: Sendable {
         self.maxCachedFileSize = maxCachedFileSize
         self.cacheCapacity = cacheCapacity
         self.streamFastPath = streamFastPath
+        self.exportMaxDuration = exportMaxDuration
     }
 }
 
