@@ -173,6 +173,11 @@ struct ProgressiveMovieTests {
         #expect(trak.media.header.duration == 1 << 33)
     }
 
+    /// The contract's memory figure: a one-hour 60 fps export keeps 216,000 samples of 16 bytes.
+    @Test func sampleTakesSixteenBytes() {
+        #expect(MemoryLayout<ProgressiveSample>.stride == 16)
+    }
+
     @Test("refused: no tracks, no samples, one ID twice, a bad chunk duration or timescale, an empty presentation")
     func invalidInput() {
         let video = ProgressiveTrack(template: Fixtures.videoTemplate(), samples: Fixtures.videoSamples(count: 3))
