@@ -49,6 +49,34 @@ struct BoxGoldenTests {
         #expect(segmenterErrorCode { _ = try MovieFragmentHeaderBox(parsing: bytes) } == .trailingBytes)
     }
 
+    /// A sample table or edit list announcing more entries than `MP4Limits` allows is
+    /// `.limitExceeded` before anything is read; at the limit, a count the bytes cannot hold
+    /// is `.truncated`.
+    @Test func entryCountsPastTheLimits() {
+        let table = MP4Limits.maxSampleTableEntries
+        let parsers: [(type: FourCC, limit: Int, parse: ([UInt8]) throws -> Void)] = [
+            ("stts", table, { _ = try TimeToSampleBox(parsing: $0) }),
+            ("ctts", table, { _ = try CompositionOffsetBox(parsing: $0) }),
+            ("stss", table, { _ = try SyncSampleBox(parsing: $0) }),
+            ("stsc", table, { _ = try SampleToChunkBox(parsing: $0) }),
+            ("stsz", table, { _ = try SampleSizeBox(parsing: $0) }),
+            ("stco", table, { _ = try ChunkOffsetBox(parsing: $0) }),
+            ("co64", table, { _ = try ChunkLargeOffsetBox(parsing: $0) }),
+            ("elst", MP4Limits.maxEditListEntries, { _ = try EditListBox(parsing: $0) }),
+        ]
+        for parser in parsers {
+            for (count, expected) in [(parser.limit + 1, SegmenterError.Code.limitExceeded), (parser.limit, .truncated)] {
+                var writer = ByteWriter()
+                writer.box(parser.type) { body in
+                    body.write(UInt32(0))  // version, flags
+                    if parser.type == SampleSizeBox.boxType { body.write(UInt32(0)) }  // sample_size 0: one size per sample
+                    body.write(UInt32(count))
+                }
+                #expect(segmenterErrorCode { try parser.parse(writer.bytes) } == expected, "\(parser.type) with \(count) entries")
+            }
+        }
+    }
+
     /// Seeded random byte changes to every row never crash; whatever still parses writes out
     /// and parses again to the same value.
     @Test("seeded mutations never crash", arguments: boxGoldenCases)

@@ -14,12 +14,28 @@ actor FFmpegSegmentFixtures {
     static let frameRate = 25
     static let seconds = 2
 
-    private var folder: URL?
+    private let folderName: String
+    /// The one making of the fixture. Callers that arrive while ffmpeg runs (the actor is
+    /// reentrant at each await) wait for it instead of making the folder again under the
+    /// first caller's feet.
+    private var making: Task<URL, any Error>?
+    /// How many times the fixture was made: once per instance.
+    private(set) var makings = 0
+
+    init(folderName: String = "segmenter-ffmpeg") { self.folderName = folderName }
 
     /// The folder holding `hls/` and `frag.mp4`.
     func directory() async throws -> URL {
-        if let folder { return folder }
-        let folder = try TestScratch.directory("segmenter-ffmpeg")
+        if let making { return try await making.value }
+        let folderName = folderName
+        let task = Task { try await Self.make(folderName) }
+        making = task
+        makings += 1
+        return try await task.value
+    }
+
+    private static func make(_ folderName: String) async throws -> URL {
+        let folder = try TestScratch.directory(folderName)
         let inputs = [
             "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=\(Self.frameRate)",
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
@@ -37,7 +53,6 @@ actor FFmpegSegmentFixtures {
             inputs + [
                 "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", folder.appendingPathComponent("frag.mp4").path,
             ])
-        self.folder = folder
         return folder
     }
 

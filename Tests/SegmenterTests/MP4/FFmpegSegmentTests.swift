@@ -46,6 +46,18 @@ struct FFmpegSegmentCase: Sendable, CustomTestStringConvertible {
 
 @Suite("ISO-BMFF boxes: FFmpeg's segments, parse only", .timeLimit(.minutes(3)))
 struct FFmpegSegmentTests {
+    /// Tests run in parallel and all ask for the fixture at once: it is made once, and no
+    /// caller reads files another caller is writing again.
+    @Test func fixtureIsMadeOnceForConcurrentCallers() async throws {
+        let fixtures = FFmpegSegmentFixtures(folderName: "segmenter-ffmpeg-concurrent")
+        async let first = fixtures.directory()
+        async let second = fixtures.directory()
+        async let third = fixtures.directory()
+        let folders = try await [first, second, third]
+        #expect(Set(folders).count == 1)
+        #expect(await fixtures.makings == 1)
+    }
+
     @Test("init: the tracks ffmpeg was asked for", arguments: FFmpegSegmentCase.all)
     func initSegment(_ row: FFmpegSegmentCase) async throws {
         let bytes = try await row.initBytes()

@@ -173,6 +173,21 @@ struct ProgressiveMovieTests {
         #expect(trak.media.header.duration == 1 << 33)
     }
 
+    /// The bound is affine in the sample count: for no samples plus `maxHeaderBytesPerSample`
+    /// each, so a caller can compute it once; it saturates instead of overflowing.
+    @Test func headerSizeUpperBoundGrowsPerSample() {
+        let templates = [Fixtures.videoTemplate(), Fixtures.audioTemplate()]
+        let empty = ProgressiveMovie.headerSizeUpperBound(templates: templates, sampleCounts: [0, 0])
+        let bound = ProgressiveMovie.headerSizeUpperBound(templates: templates, sampleCounts: [300, 470])
+        #expect(bound == empty + 770 * ProgressiveMovie.maxHeaderBytesPerSample)
+        #expect(ProgressiveMovie.headerSizeUpperBound(templates: templates, sampleCounts: [Int.max, 1]) == Int.max)
+    }
+
+    /// The contract's memory figure: a one-hour 60 fps export keeps 216,000 samples of 16 bytes.
+    @Test func sampleTakesSixteenBytes() {
+        #expect(MemoryLayout<ProgressiveSample>.stride == 16)
+    }
+
     @Test("refused: no tracks, no samples, one ID twice, a bad chunk duration or timescale, an empty presentation")
     func invalidInput() {
         let video = ProgressiveTrack(template: Fixtures.videoTemplate(), samples: Fixtures.videoSamples(count: 3))
