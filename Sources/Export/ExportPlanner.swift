@@ -34,13 +34,13 @@ public struct ExportPlanner: Sendable {
         }
         var start = try request.start.map(recording.seconds(for:)) ?? 0
         var end = try request.end.map(recording.seconds(for:)) ?? request.duration.map { start + $0 } ?? total
-        guard end > start else {
-            throw ExportError(.outsideRecording, "END (\(Self.text(end)) s) is not after START (\(Self.text(start)) s)")
-        }
         guard start < total, end > 0 else {
             throw ExportError(
                 .outsideRecording,
                 "the range \(Self.text(start))–\(Self.text(end)) s lies outside the recording, which spans 0–\(Self.text(total)) s")
+        }
+        guard end > start else {
+            throw ExportError(.outsideRecording, "END (\(Self.text(end)) s) is not after START (\(Self.text(start)) s)")
         }
         start = max(0, start)
         end = min(end, total)
@@ -110,15 +110,19 @@ public struct ExportPlanner: Sendable {
                 maxDuration: request.maxDuration, maxSize: request.maxSize, chunkDuration: request.chunkDuration)
             var files: [ExportFile] = []
             for part in parts {
-                files.append(try selection.file(for: part, chunkDuration: request.chunkDuration, recordingStart: recordingStart(
-                    recording, run, timeline, part.start)))
+                files.append(
+                    try selection.file(
+                        for: part, chunkDuration: request.chunkDuration,
+                        recordingStart: recordingStart(
+                            recording, run, timeline, part.start)))
             }
             return files
         }
     }
 
     /// Seconds from the start of the recording of a point on the run's time line.
-    private func recordingStart(_ recording: HLSRecording, _ run: ClosedRange<Int>, _ timeline: ExportTimeline, _ seconds: Double) -> Double {
+    private func recordingStart(_ recording: HLSRecording, _ run: ClosedRange<Int>, _ timeline: ExportTimeline, _ seconds: Double) -> Double
+    {
         var best = recording.segments[run.lowerBound].start
         for index in run {
             guard let start = timeline.segmentStarts[index], start <= seconds + 1e-9 else { continue }

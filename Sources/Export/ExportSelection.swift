@@ -74,6 +74,10 @@ struct ExportSelection {
             let first: Int?
             if k == timeline.mainTrack {
                 first = key
+            } else if start == nil {
+                // From the start of the recording: every sample, also those presented before the
+                // first keyframe (an AAC priming frame); the edit list hides them as the source's did.
+                first = track.samples.isEmpty ? nil : 0
             } else if track.allSync {
                 first = track.samples.indices.first { track.endSeconds($0) > cut + Self.epsilon }
             } else {

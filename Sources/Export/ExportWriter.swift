@@ -68,7 +68,9 @@ public struct ExportWriter: Sendable {
             var done: UInt64 = 0
             while done < range.length {
                 let count = Int(min(UInt64(buffer.count), range.length - done))
-                let complete = buffer.withUnsafeMutableBytes { source!.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<count]), at: range.offset + done) }
+                let complete = buffer.withUnsafeMutableBytes {
+                    source!.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<count]), at: range.offset + done)
+                }
                 guard complete else {
                     throw ExportError(.missingSegment, "segment \(sourcePath) was cut short while exporting")
                 }

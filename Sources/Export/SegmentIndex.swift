@@ -80,7 +80,8 @@ public struct SegmentIndex: Sendable {
                 throw SegmenterError(.invalidValue, "box '\(type)' at byte \(offset) declares \(size) bytes, less than its header")
             }
             guard size <= file.size - offset else {
-                throw SegmenterError(.truncated, "box '\(type)' at byte \(offset) declares \(size) bytes; the file ends \(file.size - offset) bytes on")
+                throw SegmenterError(
+                    .truncated, "box '\(type)' at byte \(offset) declares \(size) bytes; the file ends \(file.size - offset) bytes on")
             }
             switch type {
             case MovieFragmentBox.boxType:

@@ -71,7 +71,9 @@ struct ExportSelectionTests {
         #expect(exportErrorCode { _ = try ExportTime(parsing: "yesterday") } == .invalidTime)
         let undated = try SyntheticRecording("undated", runs: [.init(gops: 2)])
         #expect(
-            exportErrorCode { _ = try HLSRecording(contentsOf: undated.playlistPath).seconds(for: ExportTime(parsing: "2026-12-06T14:05:07Z")) }
+            exportErrorCode {
+                _ = try HLSRecording(contentsOf: undated.playlistPath).seconds(for: ExportTime(parsing: "2026-12-06T14:05:07Z"))
+            }
                 == .noProgramDateTime)
     }
 }
