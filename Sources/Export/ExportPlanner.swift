@@ -61,8 +61,10 @@ public struct ExportPlanner: Sendable {
         for (number, run) in runs.enumerated() {
             let isFirst = number == 0
             let isLast = number == runs.count - 1
+            // START at the recording's start selects from its first sample on, also those
+            // presented before the first keyframe (an AAC priming frame), as a START of nil does.
             files += try planRun(
-                recording, run, start: isFirst ? start : nil, end: isLast && end < total ? end : nil, request: request)
+                recording, run, start: isFirst && start > 0 ? start : nil, end: isLast && end < total ? end : nil, request: request)
         }
         return files
     }

@@ -47,9 +47,20 @@ struct ExportCommandTests {
         let video = try await FixtureStore.shared.url(.baselineAnnexB)
         let audio = try await FixtureStore.shared.url(.adtsAudio)
         let out = try Self.output("raw")
+        // --shortest ends the audio with the video: the reference is what `hlsseg segment`
+        // keeps of the same inputs, itself the first packets of each source.
+        let segmented = out.deletingLastPathComponent().appendingPathComponent("segmented", isDirectory: true)
+        let made = try await runSegment(inputs: [video, audio], outputDirectory: segmented, arguments: ["--shortest", "--framerate", "30"])
+        try #require(made.succeeded, "\(made.summary)")
+        let playlist = segmented.appendingPathComponent("index.m3u8")
+        for (source, kind) in [(video, StreamKind.video), (audio, .audio)] {
+            let kept = try await Self.packets(playlist, kind, .decoded)
+            let all = try await Self.packets(source, kind, .decoded)
+            #expect(!kept.isEmpty && Array(all.prefix(kept.count)) == kept, "\(kind): segmenting kept \(kept.count) of \(all.count)")
+        }
         try await Self.expectExport(
             [video.path, audio.path], out: out, arguments: ["--shortest", "--framerate", "30"],
-            references: [Reference(url: video, kind: .video, check: .decoded), Reference(url: audio, kind: .audio, check: .decoded)])
+            references: [Reference(url: playlist, kind: .video, check: .decoded), Reference(url: playlist, kind: .audio, check: .decoded)])
     }
 
     @Test("our playlist with a reconnect (two runs, append_list: EXT-X-DISCONTINUITY)")
