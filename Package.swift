@@ -58,7 +58,7 @@ let package = Package(
         // the media bytes copied from the segment files by range.
         .target(
             name: "Export",
-            dependencies: ["Segmenter", "Playlist", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Segmenter", "Playlist", "CodedErrors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Sources of MediaPackets: libavformat files and URLs, the RTMP server (SwiftNIO).
