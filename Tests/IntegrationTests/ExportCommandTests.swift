@@ -50,7 +50,8 @@ struct ExportCommandTests {
         // --shortest ends the audio with the video: the reference is what `hlsseg segment`
         // keeps of the same inputs, itself the first packets of each source.
         let segmented = out.deletingLastPathComponent().appendingPathComponent("segmented", isDirectory: true)
-        let made = try await runSegment(inputs: [video, audio], outputDirectory: segmented, arguments: ["--shortest", "--framerate", "30"])
+        let made = try await runSegment(
+            inputs: [video, audio], outputDirectory: segmented, arguments: ["--shortest", "--framerate", "30"])
         try #require(made.succeeded, "\(made.summary)")
         let playlist = segmented.appendingPathComponent("index.m3u8")
         for (source, kind) in [(video, StreamKind.video), (audio, .audio)] {

@@ -45,10 +45,11 @@ struct ExportHTTPTests {
 
         // The same stretch through the command line: the same bytes.
         let query = try #require(location.split(separator: "?").last)
-        let times = Dictionary(uniqueKeysWithValues: query.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1)
-            return (String(parts[0]), String(parts[1]))
-        })
+        let times = Dictionary(
+            uniqueKeysWithValues: query.split(separator: "&").map { item in
+                let parts = item.split(separator: "=", maxSplits: 1)
+                return (String(parts[0]), String(parts[1]))
+            })
         let cli = downloaded.deletingLastPathComponent().appendingPathComponent("cli.mp4")
         let exported = try await Subprocess.run(
             try Tools.hlsseg(),

@@ -1,7 +1,7 @@
 import Export
 import Foundation
-import Ingest
 import Hummingbird
+import Ingest
 import Logging
 import NIOCore
 import Playlist
