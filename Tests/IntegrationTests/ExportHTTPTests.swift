@@ -80,6 +80,22 @@ struct ExportHTTPTests {
         #expect(download.headers["content-disposition"]?.hasPrefix("attachment; filename=\"clip-20") == true, "\(download.headers)")
     }
 
+    @Test("hlsseg export reads a playlist over HTTP: the same file as from the folder")
+    func exportFromURL() async throws {
+        let (server, port, root) = try await Self.served("from-url")
+        defer { server.stop() }
+        let directory = root.deletingLastPathComponent()
+        var files: [Data] = []
+        for (name, input) in [("url.mp4", "http://127.0.0.1:\(port)/hls/clip/index.m3u8"), ("folder.mp4", root.path + "/clip")] {
+            let out = directory.appendingPathComponent(name)
+            let result = try await Subprocess.run(
+                try Tools.hlsseg(), ["export", input, "-o", out.path, "--start", "3", "--end", "9"], timeout: .seconds(60))
+            try #require(result.succeeded, "\(result.summary)")
+            files.append(try Data(contentsOf: out))
+        }
+        #expect(files[0] == files[1], "exports from the URL and from the folder differ: \(files[0].count) and \(files[1].count) bytes")
+    }
+
     @Test("a stretch outside the recording, a bad time, an unknown stream, and too long a stretch: refused with a JSON reason")
     func refusals() async throws {
         let (server, port, _) = try await Self.served("refusals", extra: ["--export-max-duration", "5"])
