@@ -61,14 +61,7 @@ struct ExportCommand: AsyncParsableCommand {
         CommandLineLogHandler.bootstrap(verbose: verbose)
         LibAVLog.configure(verbose: verbose)
         let logger = Logger(label: "hlsseg.export")
-        do {
-            try await export(logger: logger)
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printError("hlsseg: error: \(error)")
-            throw ExitCode.failure
-        }
+        try await reportingFailure { try await export(logger: logger) }
     }
 
     private func export(logger: Logger) async throws {

@@ -108,14 +108,7 @@ struct SegmentCommand: AsyncParsableCommand {
         CommandLineLogHandler.bootstrap(verbose: verbose)
         LibAVLog.configure(verbose: verbose)
         let logger = Logger(label: "hlsseg.segment")
-        do {
-            try await segment(logger: logger)
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printError("hlsseg: error: \(error)")
-            throw ExitCode.failure
-        }
+        try await reportingFailure { try await segment(logger: logger) }
     }
 
     private func segment(logger: Logger) async throws {
@@ -159,20 +152,5 @@ extension NameSpecification {
     /// `--hls-time` plus FFmpeg's `-hls_time`.
     static func hls(_ long: String) -> NameSpecification {
         [.customLong(long), .customLong(long.split(separator: "-").joined(separator: "_"), withSingleDash: true)]
-    }
-}
-
-func printError(_ line: String) {
-    writeStandardError(line + "\n")
-}
-
-/// Writes straight to file descriptor 2: the C `stderr` global is shared mutable state to Swift 6.
-func writeStandardError(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-        guard written > 0 else { return }
-        offset += written
     }
 }

@@ -18,13 +18,7 @@ struct ExportCommandTests {
     @Test("H.264 with B-frames + AAC (an MP4 input, segmented first)")
     func bFramesAndAAC() async throws {
         let source = try await FixtureStore.shared.url(.highProfileBFrames)
-        let out = try Self.output("bframes")
-        try await Self.expectExport(
-            [source.path], out: out,
-            references: [
-                Reference(url: source, kind: .video, check: .bytes), Reference(url: source, kind: .audio, check: .bytes),
-            ])
-        try await Self.expectOffsetKept(out, source: source)
+        try await Self.expectWholeExport(source.path, out: try Self.output("bframes"), source: source)
     }
 
     @Test("video only, 60 fps")
@@ -90,18 +84,8 @@ struct ExportCommandTests {
     func ffmpegPlaylist() async throws {
         let source = try await FixtureStore.shared.url(.highProfileBFrames)
         let directory = try TestScratch.directory("export/ffmpeg-hls")
-        let playlist = directory.appendingPathComponent("index.m3u8")
-        try await Probe.ffmpegMake([
-            "-i", source.path, "-map", "0", "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2",
-            "-hls_playlist_type", "vod", "-hls_segment_filename", directory.appendingPathComponent("part%d.m4s").path, playlist.path,
-        ])
-        let out = directory.appendingPathComponent("out.mp4")
-        try await Self.expectExport(
-            [playlist.path], out: out,
-            references: [
-                Reference(url: source, kind: .video, check: .bytes), Reference(url: source, kind: .audio, check: .bytes),
-            ])
-        try await Self.expectOffsetKept(out, source: source)
+        let playlist = try await Probe.ffmpegHLS(of: source, in: directory)
+        try await Self.expectWholeExport(playlist.path, out: directory.appendingPathComponent("out.mp4"), source: source)
     }
 
     @Test("mid-GOP start: --start 7.3 --end 18 starts on the keyframe at 6.0, presentation from 7.3")
@@ -237,6 +221,14 @@ struct ExportCommandTests {
             #expect(actual.count == expected.count, "\(reference.kind) packets: \(actual.count) vs source \(expected.count)")
             #expect(actual == expected, "\(reference.kind): framemd5 (size, md5) differs from the source's")
         }
+    }
+
+    /// `input` exported whole: every video and audio packet the source's, their offset kept.
+    static func expectWholeExport(_ input: String, out: URL, source: URL) async throws {
+        try await expectExport(
+            [input], out: out,
+            references: [Reference(url: source, kind: .video, check: .bytes), Reference(url: source, kind: .audio, check: .bytes)])
+        try await expectOffsetKept(out, source: source)
     }
 
     /// The first video and the first audio presentation times keep the source's offset within one AAC frame.

@@ -46,11 +46,7 @@ struct ExportVsFFmpegTests {
     func sameSampleTables() async throws {
         let source = try await FixtureStore.shared.url(.highProfileBFrames)
         let directory = try TestScratch.directory("export-vs-ffmpeg")
-        let playlist = directory.appendingPathComponent("index.m3u8")
-        try await Probe.ffmpegMake([
-            "-i", source.path, "-map", "0", "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2",
-            "-hls_playlist_type", "vod", "-hls_segment_filename", directory.appendingPathComponent("part%d.m4s").path, playlist.path,
-        ])
+        let playlist = try await Probe.ffmpegHLS(of: source, in: directory)
         let ours = directory.appendingPathComponent("hlsseg.mp4")
         let theirs = directory.appendingPathComponent("ffmpeg.mp4")
         let exported = try await Subprocess.run(try Tools.hlsseg(), ["export", playlist.path, "-o", ours.path], timeout: .seconds(60))

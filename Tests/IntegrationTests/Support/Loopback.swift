@@ -35,33 +35,11 @@ func canConnect(port: Int) -> Bool {
     }
 }
 
-/// The body of `GET path` on 127.0.0.1:`port` (HTTP/1.0: the server closes after the body).
+/// The body of `GET path` on 127.0.0.1:`port`; anything but 200 throws.
 func httpGet(port: Int, path: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = loopback(port: port)
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-    }
-    guard connected else { throw HarnessError("GET \(path): cannot connect to port \(port)") }
-    let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
-        throw HarnessError("GET \(path): send failed")
-    }
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        response += buffer[..<count]
-    }
-    let text = String(decoding: response, as: UTF8.self)
-    guard text.hasPrefix("HTTP/1.1 200") || text.hasPrefix("HTTP/1.0 200"), let split = text.range(of: "\r\n\r\n") else {
-        throw HarnessError("GET \(path): \(text.prefix(200))")
-    }
-    return String(text[split.upperBound...])
+    let answer = try HTTPExchange.send(port: port, path: path)
+    guard answer.status == 200 else { throw HarnessError("GET \(path): \(answer.status) \(answer.text.prefix(200))") }
+    return answer.text
 }
 
 /// `waitUntil(seconds:_:)` that throws when the time runs out, naming `what` was awaited.

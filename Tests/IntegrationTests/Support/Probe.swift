@@ -21,6 +21,16 @@ enum Probe {
     }
 
     /// Decodes every stream of `url` to nowhere; returns the run (its stderr lines are errors).
+    /// FFmpeg's own fMP4 HLS of `source` (2-s segments, VOD) in `directory`: its playlist.
+    static func ffmpegHLS(of source: URL, in directory: URL) async throws -> URL {
+        let playlist = directory.appendingPathComponent("index.m3u8")
+        try await ffmpegMake([
+            "-i", source.path, "-map", "0", "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2",
+            "-hls_playlist_type", "vod", "-hls_segment_filename", directory.appendingPathComponent("part%d.m4s").path, playlist.path,
+        ])
+        return playlist
+    }
+
     static func decode(_ url: URL, extraInput: [String] = []) async throws -> ProcessOutput {
         try await Subprocess.run(
             try Tools.ffmpeg(),
