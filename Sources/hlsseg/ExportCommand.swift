@@ -58,10 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        CommandLineLogHandler.bootstrap(verbose: verbose)
-        LibAVLog.configure(verbose: verbose)
-        let logger = Logger(label: "hlsseg.export")
-        try await reportingFailure { try await export(logger: logger) }
+        try await runCommandLine(label: "hlsseg.export", verbose: verbose) { try await export(logger: $0) }
     }
 
     private func export(logger: Logger) async throws {

@@ -105,10 +105,7 @@ struct SegmentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        CommandLineLogHandler.bootstrap(verbose: verbose)
-        LibAVLog.configure(verbose: verbose)
-        let logger = Logger(label: "hlsseg.segment")
-        try await reportingFailure { try await segment(logger: logger) }
+        try await runCommandLine(label: "hlsseg.segment", verbose: verbose) { try await segment(logger: $0) }
     }
 
     private func segment(logger: Logger) async throws {

@@ -1,8 +1,19 @@
 import ArgumentParser
+import Ingest
+import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// Runs a command-line command's work with the terminal's logging (libav's too) and a logger
+/// labelled `label`, failures reported as `reportingFailure` does.
+func runCommandLine(label: String, verbose: Bool, _ work: (Logger) async throws -> Void) async throws {
+    CommandLineLogHandler.bootstrap(verbose: verbose)
+    LibAVLog.configure(verbose: verbose)
+    let logger = Logger(label: label)
+    try await reportingFailure { try await work(logger) }
+}
 
 /// Runs a command's work: any error but an `ExitCode` ends it with one `hlsseg: error: …` line
 /// and exit status 1, as bad input should.
