@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Segmenter
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Ingest
@@ -74,8 +75,8 @@ struct RTMPBackpressureTests {
             }
         }
 
-        let deadline = ContinuousClock.now + .seconds(10)
-        while handler.queue == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // Generous: on a loaded CI machine the handshake and publish can take seconds.
+        _ = await waitUntil(seconds: 30) { handler.queue != nil }
         let queue = try #require(handler.queue)
         var frames = 0
         var lastDTS: Int64 = -1
