@@ -120,6 +120,43 @@ struct FramesTests {
         #expect(steps.suffix(100).allSatisfy { $0 == 3600 }, "\(steps)")
     }
 
+    /// Video frames without timestamps at `arrivals` (µs) with `Self.sps` (VUI 25 fps): their decode times.
+    static func videoWithoutTimestamps(_ session: inout FrameIngestSession, arrivals: [Int64]) throws -> [Int64] {
+        var events: [LiveMediaEvent] = []
+        for (index, arrival) in arrivals.enumerated() {
+            let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
+            events += try session.receive(
+                FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(), arrivalMicroseconds: arrival)
+        }
+        events += session.finish()
+        return events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
+    }
+
+    @Test(
+        "frames at half or twice the VUI rate: once the grid is a second off the arrivals, the estimate takes over",
+        arguments: [(80_000, 7200), (20_000, 1800)] as [(Int64, Int64)])
+    func vuiContradictedByArrivals(interval: Int64, step: Int64) throws {
+        var session = FrameIngestSession()
+        let arrivals = (0..<300).map { Int64($0) * interval }
+        let dts = try Self.videoWithoutTimestamps(&session, arrivals: arrivals)
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(dts.count == 300)
+        #expect(steps.prefix(10).allSatisfy { $0 == 3600 }, "the VUI rate first: \(steps)")
+        #expect(steps.suffix(200).allSatisfy { $0 == step }, "\(steps)")
+        // Never further from the arrivals than the second it takes to notice (and a frame).
+        #expect(zip(dts, arrivals).allSatisfy { abs($0 - FrameIngestSession.ticks($1, 90_000)) <= 90_000 + 3600 })
+    }
+
+    @Test("frames at the VUI rate with a 3 s pause: the grid re-anchors, the VUI rate stays")
+    func vuiKeptThroughPause() throws {
+        var session = FrameIngestSession()
+        let arrivals = (0..<100).map { Int64($0) * 40_000 } + (0..<100).map { 7_000_000 + Int64($0) * 40_000 }
+        let dts = try Self.videoWithoutTimestamps(&session, arrivals: arrivals)
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(dts[100] == 7_000_000 * 9 / 100)
+        #expect(steps.enumerated().allSatisfy { $0.offset == 99 || $0.element == 3600 }, "\(steps)")
+    }
+
     @Test("a rate given to the session wins over the VUI timing")
     func explicitRateWins() throws {
         var session = FrameIngestSession(frameRate: FrameRate(framesPerSecond: 30)!)

@@ -12,8 +12,9 @@ import Segmenter
 /// - Video without timestamps is stamped on a steady grid (`SteadyFrameClock`, anchored at the
 ///   first such frame's arrival and again after a pause), one frame duration apart. The rate is
 ///   the SPS VUI timing when the SPS has it, otherwise the estimate from the arrival intervals
-///   (`FrameRateEstimator`, provisional for the first frames). Arrival times themselves are
-///   never timestamps.
+///   (`FrameRateEstimator`, provisional for the first frames). When the grid at the VUI rate
+///   drifts a second away from the arrivals without a pause, the frames do not come at that
+///   rate and the estimate takes over. Arrival times themselves are never timestamps.
 /// - Audio without timestamps follows the arrival time (microseconds since the connection
 ///   opened), smoothed into a gapless sequence of frames (`AudioTimestampSmoother`): the same
 ///   clock the video grid is anchored to.
@@ -30,8 +31,11 @@ public struct FrameIngestSession: Sendable {
     private var pending: [MediaPacket] = []
     private var smoother: AudioTimestampSmoother?
     private var lastVideoDTS: Int64?
-    /// For video frames without timestamps.
+    /// For video frames without timestamps: the SPS's VUI timing, unless the frames do not come
+    /// at its rate (`vuiContradicted`).
     private var videoTiming: H264SPS.Timing?
+    private var vuiContradicted = false
+    private var lastVideoArrival: Int64?
     private var estimator = FrameRateEstimator()
     private var videoClock = SteadyFrameClock(timescale: videoTimescale)
     private let explicitFrameRate: FrameRate?
@@ -76,7 +80,7 @@ public struct FrameIngestSession: Sendable {
             }
             let track = Track(
                 id: 1, format: .video(codec: .h264(record), width: parsed.width, height: parsed.height, timescale: Self.videoTimescale))
-            videoTiming = parsed.timing
+            if parsed.timing != videoTiming { (videoTiming, vuiContradicted) = (parsed.timing, false) }
             if track != video {
                 video = track
                 events += tracksChanged()
@@ -95,11 +99,24 @@ public struct FrameIngestSession: Sendable {
             presentation = Self.ticks(timestamps.pts, Self.videoTimescale)
         } else {
             estimator.noteArrival(arrival)
+            let timing = vuiContradicted || explicitFrameRate != nil ? nil : videoTiming
             let rate =
-                FrameRate.forFramesWithoutTimestamps(explicit: explicitFrameRate, timing: videoTiming, estimate: estimator.estimate)
+                FrameRate.forFramesWithoutTimestamps(explicit: explicitFrameRate, timing: timing, estimate: estimator.estimate)
                 ?? FrameRate.fallback  // the first frame: its stamp is its arrival, whatever the rate
-            decode = videoClock.stamp(rate: rate, arrival: Self.ticks(arrival, Self.videoTimescale)).time
+            let arrivalTicks = Self.ticks(arrival, Self.videoTimescale)
+            let stamp = videoClock.stamp(rate: rate, arrival: arrivalTicks)
+            decode = stamp.time
             presentation = decode
+            if timing.flatMap(FrameRate.init(timing:)) != nil {
+                // The grid at the VUI rate drifted a second from the arrivals without a pause: the
+                // frames do not come at that rate (a phone camera halves its rate in low light, an
+                // encoder writes a default), and the estimate takes over. Behind, the grid has
+                // re-anchored; ahead, it cannot go back, so the lead stays at about that second.
+                let paused = lastVideoArrival.map { arrival - $0 > FrameRateEstimator.pauseInterval } ?? false
+                let drift = SteadyFrameClock.reanchorDelaySeconds * Int64(Self.videoTimescale)
+                if (stamp.reanchored && !paused) || stamp.time - arrivalTicks > drift { vuiContradicted = true }
+            }
+            lastVideoArrival = arrival
         }
         if let last = lastVideoDTS, decode <= last { decode = last + 1 }  // a sender's timestamps may tie
         lastVideoDTS = decode

@@ -32,16 +32,25 @@ struct SteadyFrameClock: Sendable {
         self.timescale = timescale
     }
 
-    /// The timestamp of the next frame at `rate`, and its duration on the grid (to where the
-    /// frame after it is due). `arrival` (ticks, on the clock the grid should follow) is `nil`
-    /// for a file, which has no arrival times and is never re-anchored.
-    mutating func stamp(rate: FrameRate, arrival: Int64?) -> (time: Int64, duration: Int64) {
+    /// A frame's place on the grid.
+    struct Stamp: Equatable {
+        var time: Int64
+        /// To where the next frame is due on the grid.
+        var duration: Int64
+        /// The frame arrived more than `reanchorDelaySeconds` behind its place, and the grid
+        /// starts again at its arrival.
+        var reanchored: Bool
+    }
+
+    /// The timestamp of the next frame at `rate`. `arrival` (ticks, on the clock the grid
+    /// should follow) is `nil` for a file, which has no arrival times and is never re-anchored.
+    mutating func stamp(rate: FrameRate, arrival: Int64?) -> Stamp {
         guard let last = lastStamp, let current = self.rate else {
             anchor = arrival ?? 0
             index = 0
             self.rate = rate
             lastStamp = anchor
-            return (anchor, frameDuration())
+            return Stamp(time: anchor, duration: frameDuration(), reanchored: false)
         }
         if rate != current {
             anchor += current.time(ofFrame: index + 1, timescale: timescale)
@@ -52,14 +61,15 @@ struct SteadyFrameClock: Sendable {
         }
         var time = anchor + rate.time(ofFrame: index, timescale: timescale)
         let reanchorDelay = Self.reanchorDelaySeconds * Int64(timescale)
-        if let arrival, arrival - time > reanchorDelay {
+        let reanchored = arrival.map { $0 - time > reanchorDelay } ?? false
+        if reanchored, let arrival {
             (anchor, index, time) = (arrival, 0, arrival)
         }
         if time <= last {  // a rate above the timescale: frames one tick apart
             (anchor, index, time) = (last + 1, 0, last + 1)
         }
         lastStamp = time
-        return (time, frameDuration())
+        return Stamp(time: time, duration: frameDuration(), reanchored: reanchored)
     }
 
     /// From the last stamped frame to the next grid position (at least one tick).
