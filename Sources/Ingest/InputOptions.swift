@@ -9,15 +9,18 @@ public struct InputOptions: Sendable, Equatable {
     /// Deliver packets no faster than their timestamps (ffmpeg's `-re`), for feeding a file
     /// into a live output. See `RealtimePacer`.
     public var realtime: Bool
-    /// Frames per second assumed for raw Annex-B H.264 (`.h264`), which carries no timestamps;
-    /// passed to libavformat's `h264` demuxer as its `framerate` option. As with ffmpeg's
-    /// `-framerate`, timing in the SPS (VUI `time_scale` / `num_units_in_tick`) takes precedence.
-    public var framerate: Int
+    /// Frames per second for raw Annex-B H.264 (`.h264`), which carries no timestamps: the
+    /// user's `--framerate`, which wins over the timing in the SPS. `nil` (not given): the SPS
+    /// VUI timing (`time_scale / (2 · num_units_in_tick)`), or `defaultFramerate` without it.
+    public var framerate: Int?
     /// Which streams to take. `MergedInput` opens its second and later inputs with only the
     /// kinds still missing, so an unsupported stream it would not use cannot fail the open.
     public var media: Set<MediaKind>
 
-    public init(realtime: Bool = false, framerate: Int = 25, media: Set<MediaKind> = [.video, .audio]) {
+    /// The rate of raw H.264 without VUI timing when the user gave none (ffmpeg's default).
+    public static let defaultFramerate = 25
+
+    public init(realtime: Bool = false, framerate: Int? = nil, media: Set<MediaKind> = [.video, .audio]) {
         self.realtime = realtime
         self.framerate = framerate
         self.media = media

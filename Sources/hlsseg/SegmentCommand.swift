@@ -75,7 +75,7 @@ struct SegmentCommand: AsyncParsableCommand {
     var realtime = false
 
     @Option(name: .hls("framerate"), help: "Frame rate for raw H.264 without timestamps.")
-    var framerate: Int = 25
+    var framerate: Int?
 
     @Flag(
         name: [.customLong("shortest"), .customLong("shortest", withSingleDash: true)],
@@ -87,7 +87,7 @@ struct SegmentCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard hlsTime > 0, hlsTime.isFinite else { throw ValidationError("--hls-time must be a positive number of seconds") }
-        guard framerate > 0 else { throw ValidationError("--framerate must be positive") }
+        guard (framerate ?? 1) > 0 else { throw ValidationError("--framerate must be positive") }
         guard startNumber >= 0 else { throw ValidationError("--start-number must not be negative") }
         guard hlsListSize >= 0 else { throw ValidationError("--hls-list-size must not be negative") }
         guard hlsDeleteThreshold >= 1 else { throw ValidationError("--hls-delete-threshold must be at least 1") }

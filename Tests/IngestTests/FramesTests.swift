@@ -82,20 +82,86 @@ struct FramesTests {
         #expect(packets.map(\.data) == [[0, 0, 0, 3, 0x65, 1, 2, 0, 0, 0, 2, 0x41, 7]])
     }
 
-    @Test("without timestamps the arrival time is used, and equal times still rise")
-    func arrival() throws {
-        var session = FrameIngestSession()
+    /// Video frames without timestamps arriving two at a time, 80 ms apart (`arrivalMicroseconds`
+    /// of frame n: n / 2 × 80 ms, so pairs tie): their decode times.
+    static func videoWithoutTimestamps(_ session: inout FrameIngestSession, sps: [UInt8], count: Int) throws -> [Int64] {
         var events: [LiveMediaEvent] = []
-        for index in 0..<(FrameIngestSession.maximumPendingPackets + 2) {
-            let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
+        for index in 0..<count {
+            let payload = index == 0 ? Self.annexB([sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
             events += try session.receive(
                 FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(),
-                arrivalMicroseconds: Int64(index / 2) * 40_000)
+                arrivalMicroseconds: Int64(index / 2) * 80_000)
         }
-        let dts = events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
-        #expect(dts.count == FrameIngestSession.maximumPendingPackets + 2)
+        events += session.finish()
+        return events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
+    }
+
+    @Test("without timestamps video is stamped on the grid of the SPS's VUI rate, whatever the arrival times")
+    func steadyGridFromVUI() throws {
+        let timing = try #require(try H264SPS.parse(Self.sps).timing)
+        #expect(FrameRate(timing: timing) == FrameRate(framesPerSecond: 25))
+        var session = FrameIngestSession()
+        let dts = try Self.videoWithoutTimestamps(&session, sps: Self.sps, count: FrameIngestSession.maximumPendingPackets + 2)
+        #expect(dts == (0..<dts.count).map { Int64($0) * 3600 })
+    }
+
+    /// The SPS of Cisco's OpenH264 encoder (through GStreamer's openh264enc), which writes no VUI timing.
+    static let spsWithoutTiming: [UInt8] = [0x67, 0x42, 0xC0, 0x15, 0x8C, 0x8D, 0x40, 0xA0, 0xF9, 0x00, 0xF0, 0x88, 0x46, 0xA0]
+
+    @Test("without timestamps or VUI timing the rate is estimated from the arrival intervals (bursts averaged out)")
+    func steadyGridFromArrivals() throws {
+        #expect(try H264SPS.parse(Self.spsWithoutTiming).timing == nil)
+        var session = FrameIngestSession()
+        let dts = try Self.videoWithoutTimestamps(&session, sps: Self.spsWithoutTiming, count: 200)
+        #expect(dts.count == 200)
         #expect(zip(dts, dts.dropFirst()).allSatisfy { $0 < $1 })
-        #expect(dts[2] == 3600)
+        // Two frames per 80 ms is 25 fps: 3600 ticks apart once the estimate has settled.
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(steps.suffix(100).allSatisfy { $0 == 3600 }, "\(steps)")
+    }
+
+    /// Video frames without timestamps at `arrivals` (µs) with `Self.sps` (VUI 25 fps): their decode times.
+    static func videoWithoutTimestamps(_ session: inout FrameIngestSession, arrivals: [Int64]) throws -> [Int64] {
+        var events: [LiveMediaEvent] = []
+        for (index, arrival) in arrivals.enumerated() {
+            let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
+            events += try session.receive(
+                FrameMessage(kind: .video, isKeyframe: index == 0, payload: payload[...]).serialized(), arrivalMicroseconds: arrival)
+        }
+        events += session.finish()
+        return events.compactMap { if case .packet(let packet) = $0 { packet.dts } else { nil } }
+    }
+
+    @Test(
+        "frames at half or twice the VUI rate: once the grid is a second off the arrivals, the estimate takes over",
+        arguments: [(80_000, 7200), (20_000, 1800)] as [(Int64, Int64)])
+    func vuiContradictedByArrivals(interval: Int64, step: Int64) throws {
+        var session = FrameIngestSession()
+        let arrivals = (0..<300).map { Int64($0) * interval }
+        let dts = try Self.videoWithoutTimestamps(&session, arrivals: arrivals)
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(dts.count == 300)
+        #expect(steps.prefix(10).allSatisfy { $0 == 3600 }, "the VUI rate first: \(steps)")
+        #expect(steps.suffix(200).allSatisfy { $0 == step }, "\(steps)")
+        // Never further from the arrivals than the second it takes to notice (and a frame).
+        #expect(zip(dts, arrivals).allSatisfy { abs($0 - FrameIngestSession.ticks($1, 90_000)) <= 90_000 + 3600 })
+    }
+
+    @Test("frames at the VUI rate with a 3 s pause: the grid re-anchors, the VUI rate stays")
+    func vuiKeptThroughPause() throws {
+        var session = FrameIngestSession()
+        let arrivals = (0..<100).map { Int64($0) * 40_000 } + (0..<100).map { 7_000_000 + Int64($0) * 40_000 }
+        let dts = try Self.videoWithoutTimestamps(&session, arrivals: arrivals)
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(dts[100] == 7_000_000 * 9 / 100)
+        #expect(steps.enumerated().allSatisfy { $0.offset == 99 || $0.element == 3600 }, "\(steps)")
+    }
+
+    @Test("a rate given to the session wins over the VUI timing")
+    func explicitRateWins() throws {
+        var session = FrameIngestSession(frameRate: FrameRate(framesPerSecond: 30)!)
+        let dts = try Self.videoWithoutTimestamps(&session, sps: Self.sps, count: 10)
+        #expect(dts == (0..<10).map { Int64($0) * 3000 })
     }
 
     @Test("every byte sequence is handled without a crash (seeded random and truncated messages)")

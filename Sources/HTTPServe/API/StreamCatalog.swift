@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import NIOConcurrencyHelpers
 import Playlist
+import Segmenter
 
 #if canImport(Glibc)
     import Glibc
@@ -20,6 +21,9 @@ public struct StreamInfo: Sendable, Codable, Equatable {
     public var codecs: [String]
     public var width: Int?
     public var height: Int?
+    /// Frames per second of the video track (3 decimals: 29.97), from the sample durations in
+    /// the newest segment; `null` without video (always present in the JSON).
+    public var frameRate: Double?
     public var segments: Int
     /// Media sequence number of the last listed segment + 1: segments written so far.
     public var segmentsWritten: Int
@@ -28,17 +32,40 @@ public struct StreamInfo: Sendable, Codable, Equatable {
     /// Seconds since the playlist last changed.
     public var updatedSecondsAgo: Double
     public var playlist: String
+
+    /// As synthesized, but `frameRate` is written as `null` when unknown rather than left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(state, forKey: .state)
+        try container.encode(live, forKey: .live)
+        try container.encode(duration, forKey: .duration)
+        try container.encodeIfPresent(bitrate, forKey: .bitrate)
+        try container.encode(codecs, forKey: .codecs)
+        try container.encodeIfPresent(width, forKey: .width)
+        try container.encodeIfPresent(height, forKey: .height)
+        try container.encode(frameRate, forKey: .frameRate)
+        try container.encode(segments, forKey: .segments)
+        try container.encode(segmentsWritten, forKey: .segmentsWritten)
+        try container.encode(targetDuration, forKey: .targetDuration)
+        try container.encodeIfPresent(playlistType, forKey: .playlistType)
+        try container.encode(updatedSecondsAgo, forKey: .updatedSecondsAgo)
+        try container.encode(playlist, forKey: .playlist)
+    }
 }
 
 /// Reads the stream folders under the root: which streams exist and what they hold.
 ///
-/// Parsed playlists and init segments are remembered by file version, so listing a hundred
-/// streams costs a `stat` per file, not a parse.
+/// Parsed playlists and init segments are remembered by file version, and each stream's frame
+/// rate with the version of the segment it was read from, so listing a hundred streams costs a
+/// `stat` per file, not a parse.
 final class StreamCatalog: Sendable {
     let root: String
     let playlistName: String
     private let parsed = NIOLockedValueBox([String: (FileVersion, MediaPlaylist)]())
     private let inits = NIOLockedValueBox([String: (FileVersion, InitSegmentInfo)]())
+    /// Per stream folder, the newest segment read for the frame rate: one entry per stream.
+    private let frameRates = NIOLockedValueBox([String: (segment: String, version: FileVersion, rate: Double?)]())
     /// At most this many recent segments are measured for the bitrate (one `stat` each).
     static let bitrateWindow = 10
 
@@ -65,6 +92,7 @@ final class StreamCatalog: Sendable {
         var info = StreamInfo(
             name: name, state: playlist.endList ? "ended" : "live", live: !playlist.endList,
             duration: (playlist.duration * 1000).rounded() / 1000, bitrate: nil, codecs: [], width: nil, height: nil,
+            frameRate: nil,
             segments: playlist.segments.count, segmentsWritten: playlist.mediaSequence + playlist.segments.count,
             targetDuration: playlist.targetDuration, playlistType: playlist.playlistType?.rawValue,
             updatedSecondsAgo: max(0, ((now - Double(version.mtimeNanoseconds) / 1e9) * 10).rounded() / 10),
@@ -83,6 +111,9 @@ final class StreamCatalog: Sendable {
             info.codecs = initInfo.codecs
             info.width = initInfo.width
             info.height = initInfo.height
+            if let video = initInfo.videoTrack, let newest = playlist.segments.last?.uri, SafePath.check(newest[...]) == nil {
+                info.frameRate = frameRate(of: video, in: folder, segment: newest, trackExtends: initInfo.trackExtends)
+            }
         }
         return info
     }
@@ -106,6 +137,21 @@ final class StreamCatalog: Sendable {
         else { return nil }
         parsed.withLockedValue { $0[path] = (version, playlist) }
         return playlist
+    }
+
+    /// The video frame rate read from `segment` (cached until the newest segment changes).
+    private func frameRate(of video: InitSegmentInfo.VideoTrack, in folder: String, segment: String, trackExtends: [TrackExtendsBox])
+        -> Double?
+    {
+        let path = folder + "/" + segment
+        guard let version = FileVersion.of(path: path), version.size <= VideoFrameRate.maximumSegmentSize else { return nil }
+        if let cached = frameRates.withLockedValue({ $0[folder] }), cached.segment == segment, cached.version == version {
+            return cached.rate
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let rate = VideoFrameRate.framesPerSecond(segment: Array(data), video: video, trackExtends: trackExtends)
+        frameRates.withLockedValue { $0[folder] = (segment, version, rate) }
+        return rate
     }
 
     private func initInfo(at path: String) -> InitSegmentInfo? {

@@ -9,7 +9,15 @@ import Segmenter
 ///   timescale 90 kHz.
 /// - Audio: ADTS frames; the first header gives the AudioSpecificConfig; timescale = sample rate,
 ///   frames of one message follow each other by 1024 samples.
-/// - Without timestamps, the arrival time (microseconds since the connection opened) is used.
+/// - Video without timestamps is stamped on a steady grid (`SteadyFrameClock`, anchored at the
+///   first such frame's arrival and again after a pause), one frame duration apart. The rate is
+///   the SPS VUI timing when the SPS has it, otherwise the estimate from the arrival intervals
+///   (`FrameRateEstimator`, provisional for the first frames). When the grid at the VUI rate
+///   drifts a second away from the arrivals without a pause, the frames do not come at that
+///   rate and the estimate takes over. Arrival times themselves are never timestamps.
+/// - Audio without timestamps follows the arrival time (microseconds since the connection
+///   opened), smoothed into a gapless sequence of frames (`AudioTimestampSmoother`): the same
+///   clock the video grid is anchored to.
 /// - Packets wait until both tracks are configured, or `maximumPendingPackets` frames arrived
 ///   without the other track (a video-only or audio-only sender).
 public struct FrameIngestSession: Sendable {
@@ -23,15 +31,30 @@ public struct FrameIngestSession: Sendable {
     private var pending: [MediaPacket] = []
     private var smoother: AudioTimestampSmoother?
     private var lastVideoDTS: Int64?
+    /// For video frames without timestamps: the SPS's VUI timing, unless the frames do not come
+    /// at its rate (`vuiContradicted`).
+    private var videoTiming: H264SPS.Timing?
+    private var vuiContradicted = false
+    private var lastVideoArrival: Int64?
+    private var estimator = FrameRateEstimator()
+    private var videoClock = SteadyFrameClock(timescale: videoTimescale)
+    private let explicitFrameRate: FrameRate?
 
-    public init() {}
+    public init() {
+        explicitFrameRate = nil
+    }
+
+    /// A session whose video frames without timestamps get `frameRate`, whatever the SPS says
+    /// or the arrivals suggest.
+    init(frameRate: FrameRate) {
+        explicitFrameRate = frameRate
+    }
 
     public mutating func receive(_ bytes: [UInt8], arrivalMicroseconds: Int64) throws(IngestError) -> [LiveMediaEvent] {
         let message = try FrameMessage(parsing: bytes)
-        let times = message.timestamps ?? (arrivalMicroseconds, arrivalMicroseconds)
         switch message.kind {
-        case .video: return try receiveVideo(message, pts: times.pts, dts: times.dts)
-        case .audio: return try receiveAudio(message, pts: times.pts)
+        case .video: return try receiveVideo(message, timestamps: message.timestamps, arrival: arrivalMicroseconds)
+        case .audio: return try receiveAudio(message, pts: message.timestamps?.pts ?? arrivalMicroseconds)
         }
     }
 
@@ -41,7 +64,9 @@ public struct FrameIngestSession: Sendable {
         return start()
     }
 
-    private mutating func receiveVideo(_ message: FrameMessage, pts: Int64, dts: Int64) throws(IngestError) -> [LiveMediaEvent] {
+    private mutating func receiveVideo(_ message: FrameMessage, timestamps: (pts: Int64, dts: Int64)?, arrival: Int64)
+        throws(IngestError) -> [LiveMediaEvent]
+    {
         let unit = H264AccessUnit(message.payload.withUnsafeBytes { AnnexB.toLengthPrefixed($0) })
         var events: [LiveMediaEvent] = []
         if let sps = unit.sequenceParameterSets.last, !unit.pictureParameterSets.isEmpty {
@@ -55,6 +80,7 @@ public struct FrameIngestSession: Sendable {
             }
             let track = Track(
                 id: 1, format: .video(codec: .h264(record), width: parsed.width, height: parsed.height, timescale: Self.videoTimescale))
+            if parsed.timing != videoTiming { (videoTiming, vuiContradicted) = (parsed.timing, false) }
             if track != video {
                 video = track
                 events += tracksChanged()
@@ -66,10 +92,35 @@ public struct FrameIngestSession: Sendable {
         guard video != nil else { return events }  // undecodable before its parameter sets
         let data = unit.lengthPrefixed
         guard !data.isEmpty else { return events }
-        var decode = Self.ticks(dts, Self.videoTimescale)
-        if let last = lastVideoDTS, decode <= last { decode = last + 1 }  // arrival times may tie
+        var decode: Int64
+        var presentation: Int64
+        if let timestamps {
+            decode = Self.ticks(timestamps.dts, Self.videoTimescale)
+            presentation = Self.ticks(timestamps.pts, Self.videoTimescale)
+        } else {
+            estimator.noteArrival(arrival)
+            let timing = vuiContradicted || explicitFrameRate != nil ? nil : videoTiming
+            let rate =
+                FrameRate.forFramesWithoutTimestamps(explicit: explicitFrameRate, timing: timing, estimate: estimator.estimate)
+                ?? FrameRate.fallback  // the first frame: its stamp is its arrival, whatever the rate
+            let arrivalTicks = Self.ticks(arrival, Self.videoTimescale)
+            let stamp = videoClock.stamp(rate: rate, arrival: arrivalTicks)
+            decode = stamp.time
+            presentation = decode
+            if timing.flatMap(FrameRate.init(timing:)) != nil {
+                // The grid at the VUI rate drifted a second from the arrivals without a pause: the
+                // frames do not come at that rate (a phone camera halves its rate in low light, an
+                // encoder writes a default), and the estimate takes over. Behind, the grid has
+                // re-anchored; ahead, it cannot go back, so the lead stays at about that second.
+                let paused = lastVideoArrival.map { arrival - $0 > FrameRateEstimator.pauseInterval } ?? false
+                let drift = SteadyFrameClock.reanchorDelaySeconds * Int64(Self.videoTimescale)
+                if (stamp.reanchored && !paused) || stamp.time - arrivalTicks > drift { vuiContradicted = true }
+            }
+            lastVideoArrival = arrival
+        }
+        if let last = lastVideoDTS, decode <= last { decode = last + 1 }  // a sender's timestamps may tie
         lastVideoDTS = decode
-        let presentation = max(decode, Self.ticks(pts, Self.videoTimescale))
+        presentation = max(decode, presentation)
         return events
             + enqueue(
                 MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: message.isKeyframe || unit.containsIDR, data: data))

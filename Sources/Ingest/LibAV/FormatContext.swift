@@ -15,8 +15,10 @@ final class FormatContext {
 
     init(url: String, options: InputOptions) throws(IngestError) {
         var dictionary: OpaquePointer? = nil
-        // The raw `h264` demuxer's option; other demuxers leave it unused in the dictionary.
-        av_dict_set(&dictionary, "framerate", String(options.framerate), 0)
+        // The raw `h264` demuxer's option (other demuxers leave it unused in the dictionary). It
+        // only sets the durations libavformat gives packets when the SPS has no timing; raw
+        // H.264 is retimed on a grid of its own (`LibAVInput.makeVideoState`).
+        av_dict_set(&dictionary, "framerate", String(options.framerate ?? InputOptions.defaultFramerate), 0)
         defer { av_dict_free(&dictionary) }
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         let result = avformat_open_input(&context, url, nil, &dictionary)

@@ -115,7 +115,9 @@ extension LibAVInput {
         let timescale = Timescales.video(for: timeBase)
         var rate = stream.pointee.avg_frame_rate
         if rate.num <= 0 || rate.den <= 0 { rate = stream.pointee.r_frame_rate }
-        if rate.num <= 0 || rate.den <= 0 { rate = AVRational(num: Int32(clamping: max(1, options.framerate)), den: 1) }
+        if rate.num <= 0 || rate.den <= 0 {
+            rate = AVRational(num: Int32(clamping: max(1, options.framerate ?? InputOptions.defaultFramerate)), den: 1)
+        }
         let frameDuration = Int64(timescale) * Int64(rate.den) / Int64(rate.num)
         let layout: VideoStreamState.Layout
         let parameters = stream.pointee.codecpar.pointee
@@ -124,9 +126,17 @@ extension LibAVInput {
         } else {
             layout = .annexB
         }
-        return VideoStreamState(
+        var state = VideoStreamState(
             index: Int32(index), timeBase: timeBase, timescale: timescale, layout: layout,
             fixer: VideoTimestampFixer(defaultFrameDuration: frameDuration))
+        // Raw H.264 has no timestamps. libavformat's demuxer gives its packets only durations,
+        // from the SPS VUI timing when there is one (its `framerate` option is then ignored),
+        // else from that option. Rather than reopen the input with another option, every packet
+        // is stamped here on a grid at the rate `rawH264FrameRate()` picks (the user's
+        // `--framerate`, else the VUI timing of the first SPS, else 25): the user's rate wins,
+        // and each frame lies exactly on the grid, with no rounding carried from one to the next.
+        if context.formatName == "h264" { state.grid = SteadyFrameClock(timescale: timescale) }
+        return state
     }
 
     func makeAudioState(index: Int) -> AudioStreamState {

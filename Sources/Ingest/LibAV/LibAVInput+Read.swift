@@ -78,12 +78,29 @@ extension LibAVInput {
         func convert(_ value: Int64) -> Int64? {
             value == hlsseg_nopts_value() ? nil : Timescales.rescale(value, from: timeBase, to: timescale)
         }
-        let duration = packet.pointee.duration > 0 ? convert(packet.pointee.duration) : nil
+        var duration = packet.pointee.duration > 0 ? convert(packet.pointee.duration) : nil
+        var pts = convert(packet.pointee.pts)
+        var dts = convert(packet.pointee.dts)
+        if var grid = state.grid {
+            let rate = state.gridRate ?? rawH264FrameRate(state.decoderConfiguration)
+            if state.decoderConfiguration != nil { state.gridRate = rate }  // frames before the first SPS do not decide
+            let stamp = grid.stamp(rate: rate, arrival: nil)
+            state.grid = grid
+            (pts, dts, duration) = (stamp.time, stamp.time, stamp.duration)
+        }
         let converted = MediaPacket(
             trackID: Self.videoPlaceholderID, dts: 0, pts: 0, duration: duration,
             isKeyframe: packet.pointee.flags & AV_PKT_FLAG_KEY != 0, data: payload)
-        enqueue(state.fixer.push(converted, pts: convert(packet.pointee.pts), dts: convert(packet.pointee.dts)), timescale: timescale)
+        enqueue(state.fixer.push(converted, pts: pts, dts: dts), timescale: timescale)
         video = state
+    }
+
+    /// The rate raw H.264 is stamped at: `--framerate` when given, else the VUI timing of the
+    /// first SPS, else `InputOptions.defaultFramerate`.
+    func rawH264FrameRate(_ configuration: AVCDecoderConfigurationRecord?) -> FrameRate {
+        let explicit = options.framerate.flatMap { FrameRate(framesPerSecond: $0) }
+        let timing = (try? configuration?.parsedSPS())?.timing
+        return FrameRate.forFramesWithoutTimestamps(explicit: explicit, timing: timing, estimate: nil) ?? .fallback
     }
 
     func convertAudio(_ packet: UnsafeMutablePointer<AVPacket>) throws(IngestError) {

@@ -178,6 +178,9 @@ struct VideoStreamState {
     var layout: Layout
     var trackID: UInt32 = 1
     var fixer: VideoTimestampFixer
+    /// Raw H.264 (no timestamps): the grid its frames are stamped on, and its rate once chosen.
+    var grid: SteadyFrameClock?
+    var gridRate: FrameRate?
     var decoderConfiguration: AVCDecoderConfigurationRecord?
     /// Packets delivered, to compare with the container's index (mov) at the end.
     var packetsRead = 0
