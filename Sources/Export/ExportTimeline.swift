@@ -69,6 +69,7 @@ struct ExportTimeline {
         var shiftSeconds = 0.0
         var skippedBefore = false
         var pendingStarts: [Int] = []
+        var earliestOfAnyTrack: [Int: Double] = [:]
         for segmentNumber in segments {
             let segment = recording.segments[segmentNumber]
             let initSection = try cache.initSection(at: segment.initPath)
@@ -139,14 +140,31 @@ struct ExportTimeline {
                 if let last = samples.last { end[k] = Int64(last.decodeTime) + Int64(last.duration) + delta }
             }
             // Where this segment starts: the earliest presentation of the main track (else any track).
+            func earliest(_ k: Int) -> Double {
+                let samples = index.tracks[tracks[k].section.id]!
+                let ticks = samples.prefix(64).map(\.presentationTime).min()! + shift[k]! - tracks[k].section.presentationShift
+                return Double(ticks) / tracks[k].timescale
+            }
             let startTrack = present.contains(mainTrack) ? mainTrack : present.first
-            if let k = startTrack, let samples = index.tracks[tracks[k].section.id] {
-                let earliest = samples.prefix(64).map(\.presentationTime).min()! + shift[k]! - tracks[k].section.presentationShift
-                let start = Double(earliest) / tracks[k].timescale
+            if let k = startTrack {
+                let start = earliest(k)
                 segmentStarts[segmentNumber] = start
+                earliestOfAnyTrack[segmentNumber] = present.map(earliest).min()
                 for skipped in pendingStarts { segmentStarts[skipped] = start }
                 pendingStarts = []
             }
+        }
+        // A segment whose other tracks are presented before its first keyframe (the AAC priming
+        // frame of a stream's first segment) starts, on the playlist's time line, where its
+        // EXTINF says: the next segment's start less its duration, no earlier than its earliest
+        // sample.
+        for segmentNumber in segments where segmentNumber < segments.upperBound {
+            let next = recording.segments[segmentNumber + 1]
+            guard !next.discontinuity, let start = segmentStarts[segmentNumber], let nextStart = segmentStarts[segmentNumber + 1],
+                let earliestAny = earliestOfAnyTrack[segmentNumber]
+            else { continue }
+            let byDuration = nextStart - recording.segments[segmentNumber].duration
+            segmentStarts[segmentNumber] = min(start, max(earliestAny, byDuration))
         }
         // Segments skipped at the end start where the time line ends.
         let endOfLine = tracks.indices.compactMap { k in tracks[k].samples.indices.last.map { tracks[k].endSeconds($0) } }.max() ?? 0

@@ -88,6 +88,18 @@ struct ExportCommandTests {
         try await Self.expectWholeExport(playlist.path, out: directory.appendingPathComponent("out.mp4"), source: source)
     }
 
+    @Test("a START inside the first segment, whose EXTINF counts the AAC priming frame: END - START presented")
+    func startInTheFirstSegment() async throws {
+        let source = try await FixtureStore.shared.url(.thirtySeconds)
+        for (start, end) in [(1.5, 20.0), (0.5, 10.0), (2.5, 20.0)] {
+            let out = try Self.output("first-segment-\(start)")
+            let result = try await Self.runExport([source.path], out: out, arguments: ["--start", "\(start)", "--end", "\(end)"])
+            try #require(result.succeeded, "\(result.summary)")
+            let duration = try await Self.formatDuration(out)
+            #expect(abs(duration - (end - start)) < 0.002, "--start \(start) --end \(end): \(duration) s presented")
+        }
+    }
+
     @Test("mid-GOP start: --start 7.3 --end 18 starts on the keyframe at 6.0, presentation from 7.3")
     func midGOPStart() async throws {
         let source = try await FixtureStore.shared.url(.thirtySeconds)
