@@ -20,10 +20,8 @@ for arg in "$@"; do
 done
 
 # Building: the CLibAV system-library target finds libavformat with pkg-config; CompressNIO
-# (gzip) links the system zlib; the hlsseg executable links mimalloc (CMimalloc). With
-# --static-swift-stdlib (the shipped build), FoundationNetworking, which `hlsseg export` uses
-# for http(s) playlists, links -lcurl.
-BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev zlib1g-dev libcurl4-openssl-dev)
+# (gzip) links the system zlib; the hlsseg executable links mimalloc (CMimalloc).
+BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev zlib1g-dev)
 # Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
