@@ -5,10 +5,6 @@ import Logging
 import Packager
 import Playlist
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// What `hlsseg export` reads, turned into an `HLSRecording` on the local disk:
 /// - a media playlist file, or a stream folder holding `index.m3u8`: read where it is;
 /// - an http(s) URL of a media playlist: the playlist, its init segments and the segments the
@@ -116,16 +112,10 @@ struct ExportInput {
     }
 
     private static func fetch(_ url: URL, limit: Int) async throws -> [UInt8] {
-        let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            return try RemoteFile.bytes(at: url.absoluteString, limit: limit)
         } catch {
-            throw ExportError(.unreadableRecording, "cannot fetch \(url.absoluteString): \(error.localizedDescription)")
+            throw ExportError(.unreadableRecording, error.reason)
         }
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            throw ExportError(.unreadableRecording, "cannot fetch \(url.absoluteString): HTTP \(http.statusCode)")
-        }
-        guard data.count <= limit else { throw ExportError(.unreadableRecording, "\(url.absoluteString) is larger than \(limit) bytes") }
-        return [UInt8](data)
     }
 }

@@ -94,6 +94,12 @@ struct ExportHTTPTests {
             files.append(try Data(contentsOf: out))
         }
         #expect(files[0] == files[1], "exports from the URL and from the folder differ: \(files[0].count) and \(files[1].count) bytes")
+
+        let missing = directory.appendingPathComponent("missing.mp4")
+        let refused = try await Subprocess.run(
+            try Tools.hlsseg(), ["export", "http://127.0.0.1:\(port)/hls/nothing/index.m3u8", "-o", missing.path], timeout: .seconds(60))
+        #expect(!refused.succeeded && refused.stderrLines.last?.hasPrefix("hlsseg: error: cannot fetch") == true, "\(refused.summary)")
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
     }
 
     @Test("a stretch outside the recording, a bad time, an unknown stream, and too long a stretch: refused with a JSON reason")
