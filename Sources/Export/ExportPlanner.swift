@@ -51,7 +51,8 @@ public struct ExportPlanner: Sendable {
         // Runs of one configuration inside first…last.
         var runs: [ClosedRange<Int>] = []
         var runStart = first
-        for index in (first + 1)..<(last + 1) where try configuration(recording, index) != configuration(recording, index - 1) {
+        let inits = InitSectionLookup(cache: cache)
+        for index in (first + 1)..<(last + 1) where try inits.changes(recording, at: index) {
             runs.append(runStart...(index - 1))
             runStart = index
         }
@@ -64,33 +65,31 @@ public struct ExportPlanner: Sendable {
             // START at the recording's start selects from its first sample on, also those
             // presented before the first keyframe (an AAC priming frame), as a START of nil does.
             files += try planRun(
-                recording, run, start: isFirst && start > 0 ? start : nil, end: isLast && end < total ? end : nil, request: request)
+                recording, run, start: isFirst && start > 0 ? start : nil, end: isLast && end < total ? end : nil, request: request,
+                inits: inits)
         }
         return files
-    }
-
-    private func configuration(_ recording: HLSRecording, _ index: Int) throws(ExportError) -> [UInt8] {
-        try cache.initSection(at: recording.segments[index].initPath).configuration
     }
 
     /// One run of one configuration: START and END in playlist seconds (nil: the run's own
     /// start or end).
     private func planRun(
-        _ recording: HLSRecording, _ run: ClosedRange<Int>, start: Double?, end: Double?, request: ExportRequest
+        _ recording: HLSRecording, _ run: ClosedRange<Int>, start: Double?, end: Double?, request: ExportRequest,
+        inits: InitSectionLookup
     ) throws(ExportError) -> [ExportFile] {
-        let section = try cache.initSection(at: recording.segments[run.lowerBound].initPath)
+        let section = try inits.section(at: recording.segments[run.lowerBound].initPath)
         // One segment before START too (when it is there): the audio frame covering the first
         // keyframe of a segment usually starts in the segment before.
         var lowest = run.lowerBound
         if start != nil, lowest > 0, !recording.segments[lowest].discontinuity,
             ReadableFile.identity(of: recording.segments[lowest - 1].path) != nil,
-            try configuration(recording, lowest - 1) == section.configuration
+            try inits.configuration(recording, lowest - 1) == section.configuration
         {
             lowest -= 1
         }
         while true {
             let timeline = try ExportTimeline(
-                recording: recording, segments: lowest...run.upperBound, section: section, cache: cache, strict: request.strict,
+                recording: recording, segments: lowest...run.upperBound, section: section, cache: cache, inits: inits, strict: request.strict,
                 logger: logger)
             let startOnLine = start.map { seconds in
                 let segment = recording.segments[run.lowerBound]
@@ -102,7 +101,7 @@ public struct ExportPlanner: Sendable {
             }
             var selection = ExportSelection(timeline: timeline, start: startOnLine, end: endOnLine)
             if selection.startsAfterStart, lowest > 0, run.lowerBound - lowest < Self.maxKeyframeLookback,
-                try configuration(recording, lowest - 1) == section.configuration
+                try inits.configuration(recording, lowest - 1) == section.configuration
             {
                 lowest -= 1
                 continue

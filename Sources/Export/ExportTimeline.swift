@@ -56,9 +56,10 @@ struct ExportTimeline {
 
     /// Joins `segments` (indices into `recording.segments`, in order, one configuration).
     init(
-        recording: HLSRecording, segments: ClosedRange<Int>, section: InitSection, cache: SegmentIndexCache, strict: Bool,
+        recording: HLSRecording, segments: ClosedRange<Int>, section: InitSection, cache: SegmentIndexCache, inits: InitSectionLookup? = nil, strict: Bool,
         logger: Logger
     ) throws(ExportError) {
+        let inits = inits ?? InitSectionLookup(cache: cache)
         tracks = section.tracks.map { Track(section: $0, samples: [], allSync: true) }
         paths = []
         mainTrack = section.tracks.firstIndex(where: \.isVideo) ?? 0
@@ -72,7 +73,7 @@ struct ExportTimeline {
         var earliestOfAnyTrack: [Int: Double] = [:]
         for segmentNumber in segments {
             let segment = recording.segments[segmentNumber]
-            let initSection = try cache.initSection(at: segment.initPath)
+            let initSection = try inits.section(at: segment.initPath)
             let trackExtends = initSection.tracks.compactMap(\.trackExtends)
             let index: SegmentIndex
             switch cache.segmentIndex(at: segment.path, initPath: segment.initPath, trackExtends: trackExtends) {

@@ -67,8 +67,28 @@ public struct ProgressiveMovie: Sendable {
         var movie = try Self.movie(tracks: tracks, layouts: layouts, movieTimescale: movieTimescale)
         let fileType = Self.fileType(for: movie.tracks)
 
-        // Pass 1: the header's size with 32-bit offsets (their values do not change it).
         let mdatHeaderSize = MediaDataBox.headerSize(payloadSize: payloadSize)
+        let upperBound = Self.headerSizeUpperBound(
+            templates: tracks.map(\.template), sampleCounts: tracks.map(\.samples.count), chunkDuration: chunkDuration)
+        if UInt64(upperBound) + payloadSize <= UInt64(UInt32.max) {
+            // One pass: 32-bit offsets certainly, written from the end of the header as if it
+            // took no bytes, then moved by its real size in place.
+            for (index, layout) in layouts.enumerated() {
+                movie.tracks[index].media.information.sampleTable.chunkOffsets = layout.chunkOffsets(base: 0, large: false)
+            }
+            var writer = ByteWriter(capacity: upperBound)
+            fileType.write(into: &writer)
+            movie.write(into: &writer)
+            MediaDataBox.writeHeader(into: &writer, payloadSize: payloadSize)
+            var bytes = writer.bytes
+            try Self.addToChunkOffsets(UInt32(bytes.count), in: &bytes, before: bytes.count - mdatHeaderSize)
+            header = bytes
+            self.chunks = chunks
+            fileSize = UInt64(bytes.count) + payloadSize
+            return
+        }
+
+        // Pass 1: the header's size with 32-bit offsets (their values do not change it).
         let header32 = fileType.serialized.count + movie.serialized.count + mdatHeaderSize
         let lastChunkStart = UInt64(header32) + (layouts.compactMap(\.payloadOffsets.last).max() ?? 0)
         let largeOffsets = lastChunkStart > UInt32.max
@@ -88,6 +108,33 @@ public struct ProgressiveMovie: Sendable {
         header = writer.bytes
         self.chunks = chunks
         fileSize = UInt64(headerSize) + payloadSize
+    }
+
+    /// Adds `delta` to every entry of every track's `stco` in a written header whose boxes
+    /// before the mdat header end at `end` (moov > trak > mdia > minf > stbl > stco).
+    static func addToChunkOffsets(_ delta: UInt32, in bytes: inout [UInt8], before end: Int) throws {
+        func child(_ type: FourCC, of parent: RawBox) throws -> RawBox? {
+            try RawBox.sequence(in: parent.body).first { $0.type == type }
+        }
+        guard let moov = try RawBox.sequence(in: bytes[..<end]).first(where: { $0.type == MovieBox.boxType }) else { return }
+        for trak in try RawBox.sequence(in: moov.body) where trak.type == TrackBox.boxType {
+            guard let mdia = try child(MediaBox.boxType, of: trak), let minf = try child(MediaInformationBox.boxType, of: mdia),
+                let stbl = try child(SampleTableBox.boxType, of: minf), let stco = try child(ChunkOffsetBox.boxType, of: stbl)
+            else { continue }
+            // version and flags, entry_count, then the entries.
+            var position = stco.body.startIndex + 8
+            while position + 4 <= stco.body.endIndex {
+                let value =
+                    UInt32(bytes[position]) << 24 | UInt32(bytes[position + 1]) << 16 | UInt32(bytes[position + 2]) << 8
+                    | UInt32(bytes[position + 3])
+                let moved = value + delta
+                bytes[position] = UInt8(truncatingIfNeeded: moved >> 24)
+                bytes[position + 1] = UInt8(truncatingIfNeeded: moved >> 16)
+                bytes[position + 2] = UInt8(truncatingIfNeeded: moved >> 8)
+                bytes[position + 3] = UInt8(truncatingIfNeeded: moved)
+                position += 4
+            }
+        }
     }
 
     private static func validate(tracks: [ProgressiveTrack], chunkDuration: Double, movieTimescale: UInt32) throws {
