@@ -89,7 +89,8 @@ public struct ExportPlanner: Sendable {
         }
         while true {
             let timeline = try ExportTimeline(
-                recording: recording, segments: lowest...run.upperBound, section: section, cache: cache, inits: inits, strict: request.strict,
+                recording: recording, segments: lowest...run.upperBound, section: section, cache: cache, inits: inits,
+                strict: request.strict,
                 logger: logger)
             let startOnLine = start.map { seconds in
                 let segment = recording.segments[run.lowerBound]

@@ -56,7 +56,8 @@ struct ExportTimeline {
 
     /// Joins `segments` (indices into `recording.segments`, in order, one configuration).
     init(
-        recording: HLSRecording, segments: ClosedRange<Int>, section: InitSection, cache: SegmentIndexCache, inits: InitSectionLookup? = nil, strict: Bool,
+        recording: HLSRecording, segments: ClosedRange<Int>, section: InitSection, cache: SegmentIndexCache,
+        inits: InitSectionLookup? = nil, strict: Bool,
         logger: Logger
     ) throws(ExportError) {
         let inits = inits ?? InitSectionLookup(cache: cache)
