@@ -157,6 +157,17 @@ struct FramesTests {
         #expect(steps.enumerated().allSatisfy { $0.offset == 99 || $0.element == 3600 }, "\(steps)")
     }
 
+    @Test("frames at the VUI rate whose reader stalls for 1.2 s and then reads them all at once: back on the VUI rate")
+    func vuiKeptThroughBurst() throws {
+        var session = FrameIngestSession()
+        // 25 fps sent; frames 25…54 (sent over 1.2 s) read together at 2.2 s, the rest as sent.
+        let arrivals = (0..<250).map { index -> Int64 in (25..<55).contains(index) ? 2_200_000 : Int64(index) * 40_000 }
+        let dts = try Self.videoWithoutTimestamps(&session, arrivals: arrivals)
+        let steps = zip(dts, dts.dropFirst()).map { $1 - $0 }
+        #expect(steps.suffix(100).allSatisfy { $0 == 3600 }, "\(steps)")
+        #expect(abs(dts.last! - FrameIngestSession.ticks(arrivals.last!, 90_000)) <= 90_000 + 3600, "\(steps)")
+    }
+
     @Test("a rate given to the session wins over the VUI timing")
     func explicitRateWins() throws {
         var session = FrameIngestSession(frameRate: FrameRate(framesPerSecond: 30)!)

@@ -13,8 +13,9 @@ import Segmenter
 ///   first such frame's arrival and again after a pause), one frame duration apart. The rate is
 ///   the SPS VUI timing when the SPS has it, otherwise the estimate from the arrival intervals
 ///   (`FrameRateEstimator`, provisional for the first frames). When the grid at the VUI rate
-///   drifts a second away from the arrivals without a pause, the frames do not come at that
-///   rate and the estimate takes over. Arrival times themselves are never timestamps.
+///   drifts a second away from the arrivals without a pause and the estimate disagrees with it,
+///   the frames do not come at that rate and the estimate takes over until the two agree again.
+///   Arrival times themselves are never timestamps.
 /// - Audio without timestamps follows the arrival time (microseconds since the connection
 ///   opened), smoothed into a gapless sequence of frames (`AudioTimestampSmoother`): the same
 ///   clock the video grid is anchored to.
@@ -37,6 +38,9 @@ public struct FrameIngestSession: Sendable {
     private var vuiContradicted = false
     private var lastVideoArrival: Int64?
     private var estimator = FrameRateEstimator()
+    /// How far the arrivals' rate must be from the VUI rate (as a fraction of it) for the VUI to
+    /// be taken as wrong: well above arrival jitter, well below a halved rate.
+    static let vuiDisagreement = 0.15
     private var videoClock = SteadyFrameClock(timescale: videoTimescale)
     private let explicitFrameRate: FrameRate?
 
@@ -107,14 +111,25 @@ public struct FrameIngestSession: Sendable {
             let stamp = videoClock.stamp(rate: rate, arrival: arrivalTicks)
             decode = stamp.time
             presentation = decode
-            if timing.flatMap(FrameRate.init(timing:)) != nil {
-                // The grid at the VUI rate drifted a second from the arrivals without a pause: the
-                // frames do not come at that rate (a phone camera halves its rate in low light, an
-                // encoder writes a default), and the estimate takes over. Behind, the grid has
-                // re-anchored; ahead, it cannot go back, so the lead stays at about that second.
+            if let vuiRate = timing.flatMap(FrameRate.init(timing:)) {
+                // The grid at the VUI rate drifted a second from the arrivals without a pause, and
+                // the arrivals' own rate differs from it: the frames do not come at that rate (a
+                // phone camera halves its rate in low light, an encoder writes a default), and
+                // the estimate takes over until the arrivals keep to the VUI rate again (a stalled
+                // reader's burst drifts too, for a while). Behind, the grid has re-anchored; ahead,
+                // it cannot go back, so the lead stays at about that second.
                 let paused = lastVideoArrival.map { arrival - $0 > FrameRateEstimator.pauseInterval } ?? false
                 let drift = SteadyFrameClock.reanchorDelaySeconds * Int64(Self.videoTimescale)
-                if (stamp.reanchored && !paused) || stamp.time - arrivalTicks > drift { vuiContradicted = true }
+                let drifted = (stamp.reanchored && !paused) || stamp.time - arrivalTicks > drift
+                let disagrees = estimator.estimate.map {
+                    abs($0.framesPerSecond - vuiRate.framesPerSecond) > Self.vuiDisagreement * vuiRate.framesPerSecond
+                }
+                if drifted, disagrees == true { vuiContradicted = true }
+            } else if vuiContradicted, let vuiRate = videoTiming.flatMap(FrameRate.init(timing:)), let estimate = estimator.estimate,
+                abs(estimate.framesPerSecond - vuiRate.framesPerSecond) <= Self.vuiDisagreement * vuiRate.framesPerSecond
+            {
+                // The arrivals keep to the VUI rate again (the drift was a stalled reader's burst).
+                vuiContradicted = false
             }
             lastVideoArrival = arrival
         }
