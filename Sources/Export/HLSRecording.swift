@@ -61,13 +61,16 @@ public struct HLSRecording: Sendable {
         } catch {
             throw ExportError(.unreadableRecording, "\(playlistPath): cannot be read as a UTF-8 playlist")
         }
-        let playlist: MediaPlaylist
+        try self.init(playlist: Self.mediaPlaylist(text, from: playlistPath), playlistPath: playlistPath)
+    }
+
+    /// `text` parsed as a media playlist; `.unreadableRecording` naming `source` otherwise.
+    public static func mediaPlaylist(_ text: String, from source: String) throws(ExportError) -> MediaPlaylist {
         do {
-            playlist = try PlaylistParser.parseMedia(text)
+            return try PlaylistParser.parseMedia(text)
         } catch {
-            throw ExportError(.unreadableRecording, "\(playlistPath): not a media playlist: \(error)")
+            throw ExportError(.unreadableRecording, "\(source): not a media playlist: \(error)")
         }
-        try self.init(playlist: playlist, playlistPath: playlistPath)
     }
 
     /// The recording `playlist` describes; relative URIs are resolved against the folder of

@@ -70,12 +70,7 @@ struct ExportInput {
         if text.contains("#EXT-X-STREAM-INF") {
             throw ExportError(.unsupportedSegments, "\(url.absoluteString) is a multivariant playlist: give the URL of one media playlist")
         }
-        var playlist: MediaPlaylist
-        do {
-            playlist = try PlaylistParser.parseMedia(text)
-        } catch {
-            throw ExportError(.unreadableRecording, "\(url.absoluteString): not a media playlist: \(error)")
-        }
+        var playlist = try HLSRecording.mediaPlaylist(text, from: url.absoluteString)
         var remote: [String: URL] = [:]
         func local(_ uri: String, _ name: String) throws -> String {
             guard let resolved = URL(string: uri, relativeTo: url)?.absoluteURL else {
