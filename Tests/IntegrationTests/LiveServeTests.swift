@@ -84,17 +84,7 @@ struct ServeOptionTests {
     }
 
     @Test func aBadRTMPThreadCountInTheConfigurationFileIsRefused() async throws {
-        let directory = try TestScratch.directory("serve-bad-rtmp-threads-file")
-        let config = directory.appendingPathComponent("hlsseg.yml")
-        try "rtmp_threads: 0\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try await Subprocess.run(
-            try Tools.hlsseg(),
-            [
-                "serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config",
-                config.path,
-            ],
-            timeout: .seconds(30))
-        #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
-        #expect(result.stderrLines.joined(separator: "\n").contains("rtmp_threads must be 1…256"), "\(result.summary)")
+        try await expectServeRefusesConfiguration(
+            "rtmp_threads: 0\n", naming: "rtmp_threads must be 1…256", scratch: "serve-bad-rtmp-threads-file")
     }
 }

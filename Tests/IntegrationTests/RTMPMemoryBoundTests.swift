@@ -191,17 +191,7 @@ struct RTMPLimitOptionTests {
     }
 
     @Test func aValueOutOfRangeInTheConfigurationFileIsRefusedWithTheKeyNamed() async throws {
-        let directory = try TestScratch.directory("serve-bad-rtmp-limit-file")
-        let config = directory.appendingPathComponent("hlsseg.yml")
-        try "rtmp_max_message_size: 100\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try await Subprocess.run(
-            try Tools.hlsseg(),
-            [
-                "serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config",
-                config.path,
-            ],
-            timeout: .seconds(30))
-        #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
-        #expect(result.stderrLines.joined(separator: "\n").contains("rtmp_max_message_size"), "\(result.summary)")
+        try await expectServeRefusesConfiguration(
+            "rtmp_max_message_size: 100\n", naming: "rtmp_max_message_size", scratch: "serve-bad-rtmp-limit-file")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -51,4 +52,20 @@ struct ServeProcess {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
+}
+
+/// `hlsseg serve` with `yaml` as its `--config` file must refuse to start, naming `named`.
+func expectServeRefusesConfiguration(_ yaml: String, naming named: String, scratch: String) async throws {
+    let directory = try TestScratch.directory(scratch)
+    let config = directory.appendingPathComponent("hlsseg.yml")
+    try yaml.write(to: config, atomically: true, encoding: .utf8)
+    let result = try await Subprocess.run(
+        try Tools.hlsseg(),
+        [
+            "serve", "--root", directory.appendingPathComponent("streams").path, "--http-port", "0", "--rtmp-port", "0", "--config",
+            config.path,
+        ],
+        timeout: .seconds(30))
+    #expect(!result.succeeded && !result.timedOut, "\(result.summary)")
+    #expect(result.stderrLines.joined(separator: "\n").contains(named), "\(result.summary)")
 }
