@@ -244,12 +244,8 @@ struct FastPathCloseLogTests {
         let server = try HLSServer(
             configuration: ServeConfiguration(root: fixture.root, port: 0, idleTimeoutSeconds: 1), logger: logger,
             webSocketRoutes: WebSocketUpgradesOn.routes)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let started = try await StartedServer.start(server, logger: logger)
+        let port = started.port
         _ = try await RawHTTPClient.fetch(port: port, FastPathTests.get(FastPathTests.segment))
         let closedWhenIdle = try await RawHTTPClient.run {
             let connection = try RawHTTPConnection(port: port)
@@ -261,9 +257,9 @@ struct FastPathCloseLogTests {
             _ = try connection.exchange(FastPathTests.get(FastPathTests.segment))
             return RawHTTPConnectionBox(connection)
         }
-        await group.triggerGracefulShutdown()
+        await started.group.triggerGracefulShutdown()
         #expect(try await RawHTTPClient.run { open.connection.closedByPeer() })
-        try await task.value
+        try await started.run.value
         #expect(closedWhenIdle && server.fastPath?.answered == 2)
         #expect(recorder.all.filter { !$0.hasPrefix("info") } == [])
     }

@@ -193,20 +193,15 @@ extension MalformedRequestTests {
         let server = try HLSServer(
             configuration: ServeConfiguration(root: fixture.root, port: 0, streamFastPath: fastPath), logger: logger,
             webSocketRoutes: WebSocketUpgradesOn.routes)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let started = try await StartedServer.start(server, logger: logger)
+        let port = started.port
         for item in Self.cases {
             #expect(try await Self.answer(port: port, item.bytes).response.status == item.status)
         }
         for request in Self.lastRequests.prefix(2) {
             #expect(try await RawHTTPClient.fetch(port: port, request).header("connection") == "close")
         }
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await started.stop()
         #expect(recorder.all.filter { !$0.hasPrefix("info") } == [])
     }
 }

@@ -75,27 +75,19 @@ struct StopWithAcceptedConnectionsTests {
     static func burstThenStop(
         server: HLSServer, stop: Stop, logger: Logger
     ) async throws -> (open: [Int32], run: Task<Void, any Error>) {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let run = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            run.cancel()
-            throw RawHTTPConnection.Failure(description: "the server did not start")
-        }
+        let started = try await StartedServer.start(server, logger: logger)
         let open: [Int32]
         do {
-            open = try await RawHTTPClient.run { try Self.burst(port: port) }
+            open = try await RawHTTPClient.run { try Self.burst(port: started.port) }
         } catch {
-            run.cancel()
+            started.run.cancel()
             throw error
         }
         switch stop {
-        case .cancel: run.cancel()
-        case .graceful: await group.triggerGracefulShutdown()
+        case .cancel: started.run.cancel()
+        case .graceful: await started.group.triggerGracefulShutdown()
         }
-        return (open, run)
+        return (open, started.run)
     }
 
     /// The burst itself (blocking socket calls, on a thread of its own).
