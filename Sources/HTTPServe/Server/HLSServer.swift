@@ -198,6 +198,8 @@ public struct HLSServer: Sendable {
         let export = self.export
         router.get(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
         router.head(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
+        let recordings = RecordingsRoute(root: environment.root)
+        router.get(RouterPath(RecordingsRoute.path)) { request, context in try recordings.respond(to: request, context: context) }
         router.get("/api/streams") { _, _ -> Response in
             try Self.json(StreamList(streams: catalog.allInfo()))
         }
