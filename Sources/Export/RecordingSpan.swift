@@ -47,7 +47,8 @@ extension HLSRecording {
             } else {
                 spans.append(
                     RecordingSpan(
-                        start: ProgramDateTime(millisecondsSinceEpoch: startMillis), end: ProgramDateTime(millisecondsSinceEpoch: endMillis),
+                        start: ProgramDateTime(millisecondsSinceEpoch: startMillis),
+                        end: ProgramDateTime(millisecondsSinceEpoch: endMillis),
                         segments: 1))
             }
         }
