@@ -103,6 +103,11 @@ final class StreamFileFastPath: Sendable {
     /// have sent it to the `/hls/**` route (same metrics label); the names may still be
     /// refused (`..`, hidden files), as the route refuses them. Longer targets than the
     /// request limit go to Hummingbird for its 414; `%`, NUL and the like for its 400.
+    /// Whether a query (from its `?`) names `start` or `end` (`TimeRangePlaylist`).
+    static func asksForTimeRange(_ query: Substring) -> Bool {
+        query.dropFirst().split(separator: "&").contains { $0.hasPrefix("start=") || $0.hasPrefix("end=") }
+    }
+
     static func streamFilePath(_ target: String) -> String? {
         let bytes = target.utf8
         guard bytes.count <= RequestLimits.maxTargetLength, bytes.starts(with: "/hls/".utf8) else { return nil }
@@ -114,6 +119,8 @@ final class StreamFileFastPath: Sendable {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "?"):
+                // A time range of a playlist is made by the router's route.
+                if Self.asksForTimeRange(target[String.Index(index, within: target)!...]) { return nil }
                 pathEnd = index
                 index = bytes.endIndex
                 continue

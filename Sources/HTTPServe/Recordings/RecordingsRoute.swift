@@ -26,28 +26,10 @@ struct RecordingsRoute: Sendable {
         guard StreamName.isValid(Substring(name)), let recording = try? HLSRecording(contentsOf: root + "/" + name) else {
             throw HTTPError(.notFound, message: "no recording for stream '\(name)'")
         }
-        let query = request.uri.queryParameters
-        func seconds(_ key: String) throws -> Double? {
-            guard let text = query.get(key) else { return nil }
-            do {
-                return try recording.seconds(for: ExportTime(parsing: text))
-            } catch {
-                throw HTTPError(.badRequest, message: "\(key): \(error.reason)")
-            }
-        }
-        let (start, end) = (try seconds("start"), try seconds("end"))
-        if let start, let end, start >= end {
-            throw HTTPError(.badRequest, message: "start (\(start) s) is not before end (\(end) s)")
-        }
-        let total = recording.duration
-        let (lower, upper) = (max(0, start ?? 0), min(total, end ?? total))
-        guard lower < upper else {
-            throw HTTPError(.badRequest, message: "the range lies outside the recording of '\(name)', which is \(total) s long")
-        }
-        let range = lower..<upper
+        let range = try RecordingRange(query: request.uri.queryParameters, recording: recording, name: name)
         let spans: [RecordingSpan]
         do {
-            spans = try recording.spans(overlapping: range)
+            spans = try recording.spans(overlapping: range.lower..<range.upper)
         } catch {
             throw HTTPError(.notFound, message: error.reason)
         }

@@ -174,6 +174,10 @@ public struct HLSServer: Sendable {
         case .refused(let status):
             return try await files.response(for: .refusal(status), context: context)
         case .found(let file):
+            if file.kind == .playlist, TimeRangePlaylist.isAsked(in: request.uri.queryParameters) {
+                let stream = (try? SafePath.hlsComponents(request.uri.path).get().stream) ?? ""
+                return try TimeRangePlaylist.response(playlistPath: file.path, query: request.uri.queryParameters, name: stream)
+            }
             return try await files.respond(
                 to: request, context: context, path: file.path, name: file.name, kind: file.kind, version: file.version)
         }
