@@ -111,8 +111,9 @@ struct SymbolicLinkTests {
     /// A packager refuses to start when a name it writes is a link, before anything is listed.
     @Test(arguments: ["index.m3u8", "init.mp4", "seg3.m4s", ".index.m3u8.tmp"])
     func aPackagerRefusesToStartOverALink(name: String) async throws {
-        let outside = try Outside("links-start")
-        let directory = try SyntheticStream.temporaryDirectory("links-start")
+        // A folder of its own per case: the cases run at the same time.
+        let outside = try Outside("links-start-\(name)")
+        let directory = try SyntheticStream.temporaryDirectory("links-start-\(name)")
         try Self.link(directory, name, to: outside.secret)
         try Self.link(directory, "unrelated", to: outside.secret)
         let packager = StreamPackager(
