@@ -66,16 +66,8 @@ struct ExportRoute: Sendable {
     }
 
     static func parseQuery(_ query: Hummingbird.Parameters) throws -> Query {
-        func time(_ key: String) throws -> ExportTime? {
-            guard let text = query.get(key) else { return nil }
-            do {
-                return try ExportTime(parsing: text)
-            } catch {
-                throw Self.error(.badRequest, "\(key): \(error.reason)")
-            }
-        }
-        let start = try time("start")
-        let end = try time("end")
+        let start = try RecordingRange.time("start", in: query)
+        let end = try RecordingRange.time("end", in: query)
         var duration: Double?
         if let text = query.get("duration") {
             guard let value = Double(text), value.isFinite, value > 0 else {

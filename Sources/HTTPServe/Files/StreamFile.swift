@@ -4,6 +4,8 @@ import HTTPTypes
 struct StreamFile {
     /// Canonical path of the file (inside the root, symlinks checked).
     let path: String
+    /// The stream's folder name as requested.
+    let stream: String
     /// The file name as requested (decides Content-Type and caching rules).
     let name: String
     /// The identity the path check saw (saves the cache a `stat`).
@@ -26,7 +28,7 @@ struct StreamFile {
             guard let (path, version) = SafePath.resolve(base: root, components: [stream, file]) else {
                 return .refused(.notFound)
             }
-            return .found(StreamFile(path: path, name: file, version: version))
+            return .found(StreamFile(path: path, stream: stream, name: file, version: version))
         }
     }
 }

@@ -14,9 +14,9 @@ struct RecordingRange {
 
     init(query: Hummingbird.Parameters, recording: HLSRecording, name: String) throws {
         func seconds(_ key: String) throws -> Double? {
-            guard let text = query.get(key) else { return nil }
+            guard let time = try Self.time(key, in: query) else { return nil }
             do {
-                return try recording.seconds(for: ExportTime(parsing: text))
+                return try recording.seconds(for: time)
             } catch {
                 throw HTTPError(.badRequest, message: "\(key): \(error.reason)")
             }
@@ -29,6 +29,17 @@ struct RecordingRange {
         (lower, upper, hasEnd) = (max(0, start ?? 0), min(total, end ?? total), end != nil)
         guard lower < upper else {
             throw HTTPError(.badRequest, message: "the range lies outside the recording of '\(name)', which is \(total) s long")
+        }
+    }
+
+    /// The time a query parameter names; nil when it is absent, a 400 naming `key` when it
+    /// does not parse.
+    static func time(_ key: String, in query: Hummingbird.Parameters) throws -> ExportTime? {
+        guard let text = query.get(key) else { return nil }
+        do {
+            return try ExportTime(parsing: text)
+        } catch {
+            throw HTTPError(.badRequest, message: "\(key): \(error.reason)")
         }
     }
 

@@ -175,8 +175,7 @@ public struct HLSServer: Sendable {
             return try await files.response(for: .refusal(status), context: context)
         case .found(let file):
             if file.kind == .playlist, TimeRangePlaylist.isAsked(in: request.uri.queryParameters) {
-                let stream = (try? SafePath.hlsComponents(request.uri.path).get().stream) ?? ""
-                return try TimeRangePlaylist.response(playlistPath: file.path, query: request.uri.queryParameters, name: stream)
+                return try TimeRangePlaylist.response(playlistPath: file.path, query: request.uri.queryParameters, name: file.stream)
             }
             return try await files.respond(
                 to: request, context: context, path: file.path, name: file.name, kind: file.kind, version: file.version)
