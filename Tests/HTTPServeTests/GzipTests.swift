@@ -141,12 +141,9 @@ struct GzipTests {
         logger.logLevel = .critical  // Hummingbird logs the test's cancellation as errors
         let server = try HLSServer(
             configuration: ServeConfiguration(root: fixture.root, www: fixture.www, port: 0), logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let started = try await StartedServer.start(server, logger: logger)
+        defer { started.run.cancel() }
+        let port = started.port
         try await body(port, server)
     }
 }

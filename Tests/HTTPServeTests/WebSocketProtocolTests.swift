@@ -17,12 +17,9 @@ struct WebSocketProtocolTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let server = try HLSServer(
             configuration: ServeConfiguration(root: root, port: 0), ingest: AcceptingPublishHandler(), logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.buildApplication { channel in continuation.yield(channel.localAddress?.port ?? 0) }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let started = try await StartedServer.start(server, logger: logger)
+        defer { started.run.cancel() }
+        let port = started.port
         try await body(port, root)
     }
 
