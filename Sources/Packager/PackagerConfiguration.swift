@@ -29,6 +29,9 @@ public struct PackagerConfiguration: Sendable {
     public var baseURL: String
     /// `hls_init_time`: target duration of the first `listSize` segments (0 = off).
     public var initTime: Double
+    /// Rotate the archive into period playlists beside a sliding live playlist (live streams;
+    /// see `archiving(_:)`); nil: the playlist is the whole recording.
+    public var archive: ArchiveSettings?
 
     public init(
         hlsTime: Double = 2, playlistType: PlaylistType? = .event, playlistName: String = "index.m3u8",
@@ -46,6 +49,20 @@ public struct PackagerConfiguration: Sendable {
         self.deleteThreshold = deleteThreshold
         self.baseURL = baseURL
         self.initTime = initTime
+    }
+
+    /// This configuration for a stream kept as an archive (`ArchiveSettings`): the playlist
+    /// becomes a sliding live playlist over the DVR window, every segment gets its program
+    /// date-time, and no segment file is deleted when it leaves the live playlist (the
+    /// archive still lists it; retention removes media).
+    public func archiving(_ settings: ArchiveSettings) -> PackagerConfiguration {
+        var configuration = self
+        configuration.archive = settings
+        configuration.playlistType = nil
+        configuration.listSize = settings.liveListSize(hlsTime: hlsTime)
+        configuration.flags.remove(.deleteSegments)
+        configuration.flags.insert(.programDateTime)
+        return configuration
     }
 
     /// The name of the `generation`th init file: `init.mp4`, then `init_1.mp4`, `init_2.mp4`…

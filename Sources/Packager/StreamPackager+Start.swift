@@ -59,6 +59,7 @@ extension StreamPackager {
         let grace = Double(playlist.targetDuration) + playlist.duration
         retention.scheduleDeletion(of: orphans, deletableAt: grace)
         self.retention = retention
+        try resumeArchive()
     }
 
     private func readExistingPlaylist() throws -> MediaPlaylist? {

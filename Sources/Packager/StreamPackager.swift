@@ -150,6 +150,11 @@ public actor StreamPackager {
     private var writeErrorOfCall: PackagerError?
     /// The last write failed (see `WriteReport.isFailing`).
     private var isFailing = false
+    /// The archive playlist of the current period (`PackagerConfiguration.archive`).
+    var archive: ArchivePeriodPlaylist?
+    /// Listed segments whose archive index record could not be appended yet: they go first
+    /// with the next segment's.
+    private var unindexed: [ArchiveSegment] = []
 
     /// What has been written so far, besides the playlist.
     struct OutputState {
@@ -207,6 +212,9 @@ public actor StreamPackager {
                 duration: configuration.initTime, count: configuration.listSize > 0 ? configuration.listSize : .max)
         }
         self.splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: initial)
+        if let settings = configuration.archive {
+            archive = ArchivePeriodPlaylist(settings: settings, options: playlistWriter.options)
+        }
     }
 
     /// Seconds of media published so far by this packager.
@@ -293,6 +301,7 @@ public actor StreamPackager {
         }
         if !configuration.flags.contains(.omitEndlist) { retention.end() }
         self.retention = retention
+        if let ended = archive?.end() { try await writeArchivePlaylist(ended) }
         try await writePlaylist()
         try directory.removeSpare(of: configuration.playlistName)
         reportDroppedFrames()
@@ -310,6 +319,9 @@ public actor StreamPackager {
     }
 
     // MARK: Publishing
+
+    /// A segment is being written (see `publishing`).
+    var publishingNow: Bool { publishing }
 
     private func checkNotPublishing() throws(PackagerError) {
         guard !publishing else {
@@ -386,7 +398,7 @@ public actor StreamPackager {
             uri: name, duration: segment.duration, discontinuity: state.discontinuityPending,
             map: MediaInitializationSection(uri: initFile.name))
         state.discontinuityPending = false
-        if configuration.flags.contains(.programDateTime) { entry.programDateTime = date(of: segment) }
+        if configuration.flags.contains(.programDateTime) || archive != nil { entry.programDateTime = date(of: segment) }
         state.mediaClock += segment.duration
         // In place: a local copy of the policy would share the segment list with this one, and
         // the append would copy the whole list, every segment.
@@ -405,24 +417,62 @@ public actor StreamPackager {
             playlistText = playlistWriter.write(listed)
         }
 
+        // The archive lists it in its period's playlist, and the index records it, after the
+        // segment is on disk and before the live playlist is rewritten: what the live playlist
+        // lists, the archive lists too.
+        var archiveWrites: [ArchivePeriodPlaylist.Write] = []
+        var archiveUndo: ArchivePeriodPlaylist.Undo?
+        var records = unindexed
+        if archive != nil, let targetDuration = retention?.playlist.targetDuration {
+            let added = archive!.add(entry, sequenceNumber: number, targetDuration: targetDuration)
+            archiveWrites = added.writes
+            archiveUndo = added.undo
+            records.append(
+                ArchiveSegment(
+                    sequenceNumber: number, uri: name, initURI: initFile.name,
+                    date: entry.programDateTime?.millisecondsSinceEpoch ?? 0, duration: segment.duration,
+                    size: parts.reduce(0) { $0 + $1.count }, discontinuity: entry.discontinuity, playlist: archive?.name ?? ""))
+        }
+
         let prepared = preparedFile.take(for: name)
-        let playlistWritten: Result<ContinuousClock.Instant, PackagerError>
+        let written: PublishWrites
         do {
-            playlistWritten = try await fileIO.run {
-                [directory, playlistName = configuration.playlistName, playlistText] () throws(PackagerError) in
+            written = try await fileIO.run {
+                [directory, playlistName = configuration.playlistName, playlistText, archiveWrites, records,
+                    index = configuration.archive?.index] ()
+                    throws(PackagerError) in
                 try directory.write(parts, to: name, prepared: prepared)
-                guard let playlistText else { return .success(.now) }
                 // The segment is on disk: from here a failure leaves it listed in memory, and
                 // the next playlist written lists it.
-                return Result { () throws(PackagerError) in
-                    try directory.rewrite(playlistText, to: playlistName)
+                let listed = Result { () throws(PackagerError) in
+                    for write in archiveWrites {
+                        try directory.rewrite(write.text, to: write.name)
+                        if write.isFinal { try directory.removeSpare(of: write.name) }
+                    }
+                    if let playlistText { try directory.rewrite(playlistText, to: playlistName) }
                     return ContinuousClock.now
                 }
+                var indexed = 0
+                var indexError: PackagerError?
+                if case .success = listed, let index {
+                    do throws(PackagerError) {
+                        for record in records {
+                            try index.append(record)
+                            indexed += 1
+                        }
+                    } catch {
+                        indexError = error
+                    }
+                }
+                return PublishWrites(listed: listed, indexed: indexed, indexError: indexError)
             }
         } catch {
             undo(to: checkpoint, state: stateBefore)
+            if let archiveUndo { archive?.undo(archiveUndo) }
             throw SegmentLost(error: error)
         }
+        unindexed = configuration.archive?.index == nil ? [] : Array(records.dropFirst(written.indexed))
+        let playlistWritten = written.listed
         state.nextNumber += 1
         if !isLast {
             fileIO.prepareFile(
@@ -432,7 +482,20 @@ public actor StreamPackager {
         state.sampleCount += segment.tracks.reduce(0) { $0 + $1.samples.count }
         let listedAt = try playlistWritten.get()
         try delete(step.deletableFiles)
+        if let indexError = written.indexError {
+            logger.warning("the archive index could not record \(unindexed.count) segment(s) (tried again with the next): \(indexError)")
+            throw indexError
+        }
         return listedAt
+    }
+
+    /// What the file-write thread did after the segment was on disk.
+    private struct PublishWrites: Sendable {
+        /// The playlists listing it: when they were in place, or why not.
+        var listed: Result<ContinuousClock.Instant, PackagerError>
+        /// Archive index records appended (the first ones of those handed over).
+        var indexed: Int
+        var indexError: PackagerError?
     }
 
     /// The segment listed last could not be written: the playlist and the state go back to
@@ -452,7 +515,14 @@ public actor StreamPackager {
         return ProgramDateTime(millisecondsSinceEpoch: millis, utcOffsetMinutes: state.dateOffsetMinutes)
     }
 
-    private func writePlaylist() async throws {
+    func writeArchivePlaylist(_ write: ArchivePeriodPlaylist.Write) async throws {
+        try await fileIO.run { [directory] () throws(PackagerError) in
+            try directory.rewrite(write.text, to: write.name)
+            if write.isFinal { try directory.removeSpare(of: write.name) }
+        }
+    }
+
+    func writePlaylist() async throws {
         guard let playlist = retention?.playlist else { return }
         let text = playlistWriter.write(playlist)
         try await fileIO.run { [directory, name = configuration.playlistName] () throws(PackagerError) in

@@ -149,6 +149,21 @@ public struct RetentionPolicy: Sendable, Equatable {
         pendingDeletion.insert(contentsOf: leftovers, at: 0)
     }
 
+    /// Takes the listed segments numbered up to `sequenceNumber` out of a sliding playlist at
+    /// once, without a grace time and without reporting their files (archive retention: the
+    /// caller removes them). Returns how many left. EVENT and VOD playlists are not changed.
+    @discardableResult
+    public mutating func withdraw(through sequenceNumber: Int) -> Int {
+        guard playlist.playlistType == nil else { return 0 }
+        let count = playlist.segments.indices.firstIndex { playlist.mediaSequence + $0 > sequenceNumber } ?? playlist.segments.count
+        guard count > 0 else { return 0 }
+        playlist.discontinuitySequence += playlist.segments.prefix(count).filter(\.discontinuity).count
+        playlist.segments.removeFirst(count)
+        if longestPlaylist.count >= count { longestPlaylist.removeFirst(count) }
+        playlist.mediaSequence += count
+        return count
+    }
+
     /// Sets `#EXT-X-TARGETDURATION` (the packager fixes it once, before the first segment).
     public mutating func setTargetDuration(_ seconds: Int) {
         playlist.targetDuration = seconds
