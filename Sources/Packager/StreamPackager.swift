@@ -438,8 +438,10 @@ public actor StreamPackager {
         let written: PublishWrites
         do {
             written = try await fileIO.run {
-                [directory, playlistName = configuration.playlistName, playlistText, archiveWrites, records,
-                    index = configuration.archive?.index] ()
+                [
+                    directory, playlistName = configuration.playlistName, playlistText, archiveWrites, records,
+                    index = configuration.archive?.index
+                ] ()
                     throws(PackagerError) in
                 try directory.write(parts, to: name, prepared: prepared)
                 // The segment is on disk: from here a failure leaves it listed in memory, and
