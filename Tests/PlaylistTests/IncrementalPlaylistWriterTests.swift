@@ -72,7 +72,7 @@ struct IncrementalPlaylistWriterTests {
             var writer = IncrementalPlaylistWriter()
             var playlist = MediaPlaylist(targetDuration: 4, playlistType: round % 2 == 0 ? .event : nil)
             var next = 0
-            for step in 0..<60 {
+            for step in 0..<80 {
                 switch Int.random(in: 0..<10, using: &random) {
                 case 0 where !playlist.segments.isEmpty:  // slide
                     playlist.segments.removeFirst()
@@ -81,6 +81,13 @@ struct IncrementalPlaylistWriterTests {
                     playlist.segments[playlist.segments.count - 1].title = "edited \(step)"
                 case 2:
                     playlist.discontinuitySequence += 1
+                case 3 where playlist.segments.count > 1:  // several leave at once (retention), and one comes
+                    let count = Int.random(in: 1..<playlist.segments.count, using: &random)
+                    playlist.segments.removeFirst(count)
+                    playlist.mediaSequence += count
+                    playlist.segments.append(
+                        MediaSegment(uri: "s\(next).m4s", duration: 2, programDateTime: .init(millisecondsSinceEpoch: Int64(next))))
+                    next += 1
                 default:
                     var segment = MediaSegment(
                         uri: "s\(next).m4s", duration: Double.random(in: 0.5...4, using: &random),
