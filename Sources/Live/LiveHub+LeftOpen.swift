@@ -38,6 +38,8 @@ extension LiveHub {
         do {
             if try StreamPackager.endPlaylistLeftOpen(leftOpen, in: directory, configuration: configuration.packager(for: name)) {
                 endedSinceSyncStarted = true
+                // Its archive playlist of the period it stopped in was left open with it.
+                _ = try StreamPackager.endArchivePlaylistLeftOpen(in: directory)
                 logger.info("live \(name): ended the playlist a previous run left open")
             } else {
                 logger.info("live \(name): the playlist a previous run left open changed since (another writer); left as it is")

@@ -41,6 +41,38 @@ extension StreamPackager {
         archive?.setIndependentSegments(retention?.playlist.independentSegments ?? false)
     }
 
+    /// A stream that kept its whole recording in an EVENT (or VOD) playlist and is now kept as
+    /// an archive: that playlist is written, ended, as the archive playlist of its first date,
+    /// and its segments are recorded in the archive index, so nothing it listed is lost when the
+    /// live playlist starts to slide. Segments without a program date-time are dated back from
+    /// now.
+    func archiveEarlierRecording(_ old: MediaPlaylist) throws {
+        guard let settings = configuration.archive, old.playlistType != nil, !old.segments.isEmpty else { return }
+        var dated = old
+        var next = wallClock() - Int64((old.duration * 1000).rounded())
+        var map: MediaInitializationSection?
+        for index in dated.segments.indices {
+            if let date = dated.segments[index].programDateTime { next = date.millisecondsSinceEpoch }
+            dated.segments[index].programDateTime = ProgramDateTime(millisecondsSinceEpoch: next)
+            next += Int64((dated.segments[index].duration * 1000).rounded())
+            if dated.segments[index].map == nil { dated.segments[index].map = map } else { map = dated.segments[index].map }
+        }
+        dated.playlistType = .event
+        dated.endList = true
+        let name = ArchivePeriodPlaylist.name(firstSegmentDate: dated.segments[0].programDateTime!.millisecondsSinceEpoch)
+        try directory.write(PlaylistWriter.write(dated), to: name)
+        guard let index = settings.index else { return }
+        for (offset, segment) in dated.segments.enumerated() {
+            try index.append(
+                ArchiveSegment(
+                    sequenceNumber: dated.mediaSequence + offset, uri: segment.uri, initURI: segment.map?.uri ?? "",
+                    date: segment.programDateTime!.millisecondsSinceEpoch, duration: segment.duration,
+                    size: directory.fileSize(segment.uri) ?? 0, discontinuity: segment.discontinuity && offset > 0,
+                    playlist: name))
+        }
+        logger.info("the recording of \(configuration.playlistName) (\(old.segments.count) segments) is archived as \(name)")
+    }
+
     /// Retention takes the segments numbered up to `sequenceNumber` out of the archive: they
     /// leave the live playlist now (it is rewritten without them before this returns), and
     /// when the open archive playlist lists any of them it is closed, and the next segment

@@ -128,7 +128,7 @@ public actor StreamPackager {
     private(set) var tracks: [Track]
     let plan: KeyframePlan?
     let logger: Logger
-    private let wallClock: @Sendable () -> Int64
+    let wallClock: @Sendable () -> Int64
     private let fileIO: BlockingFileIO
     /// The next segment's file, made ahead of time when `fileIO` can (see `PreparedFile`).
     private let preparedFile = PreparedFileSlot()

@@ -201,4 +201,33 @@ struct ArchiveRotationTests {
         #expect(try StreamPackager.withdrawFromEndedPlaylist(in: directory, configuration: configuration, through: .max - 1))
         #expect(!(try SyntheticStream.files(directory).contains("index.m3u8")))
     }
+
+    @Test func aWholeRecordingPlaylistIsArchivedWhenTheStreamBecomesAnArchive() async throws {
+        let directory = try SyntheticStream.temporaryDirectory("archive-upgrade")
+        // A stream recorded into one EVENT playlist, as before archives.
+        let before = StreamPackager(
+            tracks: [try SyntheticStream.audioTrack()], directory: directory,
+            configuration: PackagerConfiguration(
+                hlsTime: 1, playlistType: .event, segmentFilename: try SegmentFilenameTemplate("seg%d.m4s"),
+                flags: [.appendList, .programDateTime]),
+            logger: SyntheticStream.logger, wallClock: { Self.periodStart })
+        for frame in 0..<(6 * Self.framesPerSecond) { try await before.write(SyntheticStream.audioPacket(frame)) }
+        _ = try await before.finish()
+        let recorded = try Self.playlists(directory)["index.m3u8"]!
+
+        let index = RecordedIndex()
+        let after = try Self.packager(directory, index: index, clock: Self.periodStart + 60_000)
+        for frame in 0..<(7 * Self.framesPerSecond) { try await after.write(SyntheticStream.audioPacket(frame)) }
+        var observer = Observer()
+        try observer.check(directory)
+        let playlists = try Self.playlists(directory)
+        let archived = try #require(playlists[ArchivePeriodPlaylist.name(firstSegmentDate: Self.periodStart)])
+        #expect(archived.endList)
+        #expect(archived.segments.map(\.uri) == recorded.segments.map(\.uri))
+        let records = index.segments.withLock { $0 }
+        #expect(records.prefix(recorded.segments.count).map(\.uri) == recorded.segments.map(\.uri))
+        #expect(records.map(\.sequenceNumber) == Array(0..<records.count))
+        #expect(records.allSatisfy { $0.size > 0 })
+        #expect(playlists["index.m3u8"]?.playlistType == nil)
+    }
 }

@@ -35,6 +35,15 @@ extension OutputDirectory {
         }
     }
 
+    /// The size in bytes of the file `name` (not followed when it is a link); nil when there is
+    /// no such file.
+    public func fileSize(_ name: String) -> Int? {
+        guard (try? Self.checkPlainName(name)) != nil else { return nil }
+        var status = stat()
+        guard fstatat(descriptor.value, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return Int(status.st_size)
+    }
+
     /// Whether `name` is a whole fMP4 media segment: top-level boxes that fill the file exactly,
     /// among them a `moof` and an `mdat`. Only box headers are read. A file that a power cut
     /// caught before it reached the disk (missing, empty, cut short, or zeros where the
