@@ -16,7 +16,7 @@ function thumbnail(stream) {
     const image = document.createElement('img');
     image.className = 'thumb';
     image.alt = `${stream.name}, newest picture`;
-    image.width = 160;
+    image.width = 128;
     image.hidden = true;
     image.addEventListener('load', () => { image.hidden = false; });
     image.addEventListener('error', () => { image.hidden = true; });
