@@ -1,9 +1,9 @@
 // The player page's "Export MP4" control: a stretch of the stream's recording as one MP4 from
 // GET /api/streams/NAME/export.mp4, the last N minutes or a chosen range, downloaded or
-// played in the page's second <video>. Each export is asked for with HEAD first: the server
-// redirects it to its pinned form (both ends fixed), which is what is then downloaded or
-// played, and a refusal shows the server's own reason here instead of a broken download or an
-// empty player.
+// played in the page's second <video>. Each export is asked for with HEAD first
+// (export-request.js): the server redirects it to its pinned form (both ends fixed), which is
+// what is then downloaded or played, and a refusal shows the server's own reason here instead
+// of a broken download or an empty player.
 'use strict';
 
 (() => {
@@ -26,49 +26,16 @@
     errorBox.hidden = false;
   }
 
-  function formatSize(bytes) {
-    if (!Number.isFinite(bytes)) return 'size unknown';
-    return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
-  }
-
-  function exportURL(times, download) {
-    const query = new URLSearchParams(times);
-    if (download) query.set('download', '1');
-    return `/api/streams/${encodeURIComponent(name)}/export.mp4?${query}`;
-  }
-
-  // The reason in a refusal's body, {"error":{"message":…}}; the status when there is none.
-  async function reason(response) {
-    try {
-      const message = (await response.json()).error.message;
-      if (message) return message;
-    } catch (_) { /* not the server's JSON: a proxy's page, say */ }
-    return `HTTP ${response.status} ${response.statusText}`.trim();
-  }
-
-  // HEAD, following the redirect to the pinned URL. A HEAD answer has no body, so a refusal is
-  // asked again with GET for its reason (refusals are small JSON).
-  async function check(url) {
-    const head = await fetch(url, { method: 'HEAD', cache: 'no-store' });
-    if (head.ok) return head;
-    const get = await fetch(url, { cache: 'no-store' });
-    if (get.ok) {
-      get.body.cancel();
-      throw new Error(`HTTP ${head.status} ${head.statusText}`.trim());
-    }
-    throw new Error(await reason(get));
-  }
-
   async function run(times, action) {
     errorBox.hidden = true;
     errorBox.textContent = '';
     status.textContent = 'Asking the server…';
     try {
-      const head = await check(exportURL(times, action === 'download'));
+      const head = await hlssegExport.check(hlssegExport.url(name, times, action === 'download'));
       const pinned = head.url;
       record.urls.push(pinned);
       const ends = new URL(pinned).searchParams;
-      status.textContent = `${ends.get('start')} → ${ends.get('end')} · ${formatSize(Number(head.headers.get('content-length')))}`;
+      status.textContent = `${ends.get('start')} → ${ends.get('end')} · ${hlssegExport.formatSize(Number(head.headers.get('content-length')))}`;
       if (action === 'download') {
         // Content-Disposition: attachment (download=1) names the file; the page stays.
         const link = document.createElement('a');

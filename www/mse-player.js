@@ -7,6 +7,11 @@
 // end (§6.3.3), appends a new init segment when EXT-X-MAP changes (changeType() when the
 // codecs do), and keeps the timeline continuous across EXT-X-DISCONTINUITY by moving
 // timestampOffset so the next segment starts where the last one ended.
+//
+// Given `startDate` (ms since the epoch) it starts at the segment whose EXT-X-PROGRAM-DATE-TIME
+// span holds that instant, seeks to it, and plays on from there without chasing the live edge
+// (a time-range playlist of a recording). `dateAt(time)` is the wall-clock date of a
+// presentation time, from the PROGRAM-DATE-TIME of the segment appended there.
 'use strict';
 
 const HLSSEG_MP4 = (() => {
@@ -104,7 +109,7 @@ function hlssegParsePlaylist(text, baseURL) {
   const lines = text.split(/\r?\n/).map((line) => line.trim());
   if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist (first line is not #EXTM3U)');
   const playlist = { targetDuration: 0, mediaSequence: 0, endList: false, type: null, segments: [], variants: [] };
-  let duration = null, discontinuity = false, map = null, streamInf = false;
+  let duration = null, discontinuity = false, map = null, streamInf = false, date = null;
   const uriOf = (line) => { const m = /URI="([^"]*)"/.exec(line); return m ? new URL(m[1], baseURL).href : null; };
   for (const line of lines.slice(1)) {
     if (!line) continue;
@@ -115,25 +120,34 @@ function hlssegParsePlaylist(text, baseURL) {
     else if (line.startsWith('#EXTINF:')) duration = parseFloat(line.slice(8));
     else if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
     else if (line.startsWith('#EXT-X-MAP:')) map = uriOf(line);
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) date = Date.parse(line.slice(25));
     else if (line.startsWith('#EXT-X-STREAM-INF:')) streamInf = true;
     else if (!line.startsWith('#')) {
       const uri = new URL(line, baseURL).href;
       if (streamInf) { playlist.variants.push(uri); streamInf = false; continue; }
       if (duration === null) throw new Error(`segment ${line} has no #EXTINF`);
-      playlist.segments.push({ uri, duration, discontinuity, map, sequence: playlist.mediaSequence + playlist.segments.length });
+      // A segment without its own PROGRAM-DATE-TIME follows the previous one (RFC 8216
+      // §4.3.2.6), unless a discontinuity separates them: then its date is unknown (null).
+      const previous = playlist.segments[playlist.segments.length - 1];
+      if (date === null && previous && previous.date !== null && !discontinuity) date = previous.date + previous.duration * 1000;
+      if (Number.isNaN(date)) date = null;
+      playlist.segments.push({ uri, duration, discontinuity, map, date, sequence: playlist.mediaSequence + playlist.segments.length });
       duration = null;
       discontinuity = false;
+      date = null;
     }
   }
   return playlist;
 }
 
 class HlssegMSEPlayer {
-  constructor(video, url, { onError = () => {}, onInfo = () => {} } = {}) {
+  constructor(video, url, { onError = () => {}, onInfo = () => {}, startDate = null } = {}) {
     this.video = video;
     this.url = url;
     this.onError = onError;
     this.onInfo = onInfo;
+    this.startDate = startDate;  // ms since the epoch, or null: the start rules of RFC 8216 §6.3.3
+    this.dated = [];            // appended segments: {start, end} presentation seconds, date (ms)
     this.stopped = false;
     this.playlist = null;
     this.sourceBuffer = null;
@@ -211,8 +225,13 @@ class HlssegMSEPlayer {
   isLive() { return this.playlist && !this.playlist.endList && this.playlist.type !== 'VOD'; }
 
   // RFC 8216 §6.3.3: a live stream starts no closer than three target durations to the end.
+  // With a start date: the segment holding it, else the first one after it, else the last.
   startSequence() {
     const segments = this.playlist.segments;
+    if (this.startDate !== null && segments.length > 0) {
+      const holding = segments.find((s) => s.date !== null && s.date + s.duration * 1000 > this.startDate);
+      return (holding || segments[segments.length - 1]).sequence;
+    }
     if (!this.isLive() || segments.length === 0) return segments.length ? segments[0].sequence : this.playlist.mediaSequence;
     let total = 0, index = segments.length;
     while (index > 0 && total < 3 * this.playlist.targetDuration) total += segments[--index].duration;
@@ -269,19 +288,27 @@ class HlssegMSEPlayer {
     const start = HLSSEG_MP4.fragmentStart(bytes, this.timescales);
     if (start !== null) {
       if (this.lastEnd === null || this.jumped) {
-        if (this.lastEnd === null) this.sourceBuffer.timestampOffset = 0;
+        const first = this.lastEnd === null;
+        if (first) this.sourceBuffer.timestampOffset = 0;
         this.jumped = false;
-        this.seekTo = start + this.sourceBuffer.timestampOffset;
+        // Into the first segment up to the start date (when it lies inside that segment).
+        const into = first && this.startDate !== null && segment.date !== null
+          ? Math.min(Math.max((this.startDate - segment.date) / 1000, 0), segment.duration) : 0;
+        this.seekTo = start + this.sourceBuffer.timestampOffset + into;
       } else if (segment.discontinuity || Math.abs(start + this.sourceBuffer.timestampOffset - this.lastEnd) > 1.0) {
         // A discontinuity (or timestamps that jump): continue the timeline where it ended.
         await this.whenIdle();
         this.sourceBuffer.timestampOffset = this.lastEnd - start;
       }
       this.lastEnd = start + this.sourceBuffer.timestampOffset + segment.duration;
+      if (segment.date !== null) {
+        this.dated.push({ start: this.lastEnd - segment.duration, end: this.lastEnd, date: segment.date });
+        if (this.dated.length > HlssegMSEPlayer.maximumDatedSegments) this.dated.shift();
+      }
     }
     await this.append(bytes);
     this.appended++;
-    if (this.seekTo !== undefined && this.seekTo !== null) {
+    if (this.seekTo !== undefined && this.seekTo !== null && !this.stopped) {
       this.video.currentTime = this.seekTo + 0.01;
       this.seekTo = null;
       const played = this.video.play();
@@ -308,6 +335,16 @@ class HlssegMSEPlayer {
     this.timescales = info.timescales;
     this.currentMap = mapURI;
     await this.append(bytes);
+  }
+
+  // The date (ms since the epoch) at presentation time `time`, or null when no appended
+  // segment with a PROGRAM-DATE-TIME holds it.
+  dateAt(time) {
+    for (let i = this.dated.length - 1; i >= 0; i--) {
+      const segment = this.dated[i];
+      if (segment.start <= time + 0.001) return time < segment.end + 0.5 ? segment.date + (time - segment.start) * 1000 : null;
+    }
+    return null;
   }
 
   whenIdle() {
@@ -358,8 +395,9 @@ class HlssegMSEPlayer {
         if (ranges.start(i) > now && ranges.start(i) - now < 2) { video.currentTime = ranges.start(i) + 0.01; return; }
       }
     }
-    // Far behind a live edge (the tab slept): rejoin three target durations from the end.
-    if (this.isLive() && ranges.length) {
+    // Far behind a live edge (the tab slept): rejoin three target durations from the end;
+    // not when asked to play from a date, which may lie far behind the edge.
+    if (this.isLive() && this.startDate === null && ranges.length) {
       const end = ranges.end(ranges.length - 1);
       const target = Math.max(this.playlist.targetDuration, 1);
       if (end - now > 6 * target + 10) video.currentTime = end - 3 * target;
@@ -371,3 +409,7 @@ class HlssegMSEPlayer {
 
   sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 }
+
+// Dated segments remembered for dateAt(): hours of 2-s segments, far more than the 30 s kept
+// behind the play position.
+HlssegMSEPlayer.maximumDatedSegments = 4096;

@@ -1,5 +1,37 @@
-// Home page: the stream list from GET /api/streams, refreshed every few seconds.
+// Home page: the stream list from GET /api/streams, refreshed every few seconds, with each
+// stream's newest picture (/api/streams/NAME/thumbnail.jpg), fetched again every
+// `thumbnailRefreshMilliseconds` while the stream is live.
 'use strict';
+
+const thumbnailRefreshMilliseconds = 10000;
+// One <img> per stream, kept across refreshes of the table so that pictures do not flicker:
+// name → {image, loadedAt (ms, 0: never asked)}.
+const thumbnails = new Map();
+
+// The stream's thumbnail, asked for again when it is live and the last one is old. A
+// stream without a picture (nothing decodes yet, or no video) shows nothing, not a broken image.
+function thumbnail(stream) {
+  let entry = thumbnails.get(stream.name);
+  if (!entry) {
+    const image = document.createElement('img');
+    image.className = 'thumb';
+    image.alt = `${stream.name}, newest picture`;
+    image.width = 128;
+    image.hidden = true;
+    image.addEventListener('load', () => { image.hidden = false; });
+    image.addEventListener('error', () => { image.hidden = true; });
+    entry = { image, loadedAt: 0 };
+    thumbnails.set(stream.name, entry);
+  }
+  const now = Date.now();
+  if (entry.loadedAt === 0 || (stream.state === 'live' && now - entry.loadedAt >= thumbnailRefreshMilliseconds)) {
+    const base = `/api/streams/${encodeURIComponent(stream.name)}/thumbnail.jpg?width=320`;
+    // A live stream's newest picture changes under the same URL: a new query skips the cache.
+    entry.image.src = stream.state === 'live' ? `${base}&t=${now}` : base;
+    entry.loadedAt = now;
+  }
+  return entry.image;
+}
 
 function formatDuration(seconds) {
   const s = Math.floor(seconds % 60), m = Math.floor(seconds / 60) % 60, h = Math.floor(seconds / 3600);
@@ -36,9 +68,12 @@ async function refresh() {
     const { streams } = await response.json();
     const body = table.tBodies[0];
     body.replaceChildren();
+    for (const name of thumbnails.keys()) if (!streams.some((stream) => stream.name === name)) thumbnails.delete(name);
     for (const stream of streams) {
       const row = document.createElement('tr');
       const player = `/player.html?stream=${encodeURIComponent(stream.name)}`;
+      const recordings = `/recordings.html?stream=${encodeURIComponent(stream.name)}`;
+      cell(row, thumbnail(stream), 'thumb-cell');
       cell(row, link(player, stream.name), 'name');
       const badge = document.createElement('span');
       badge.className = `badge ${stream.state}`;
@@ -50,7 +85,10 @@ async function refresh() {
       cell(row, stream.codecs.join(', ') || '–');
       cell(row, `${Math.round(stream.updatedSecondsAgo)} s ago`);
       const links = document.createElement('span');
-      links.append(link(player, 'play'), ' · ', link(`${player}&engine=mse`, 'MSE'), ' · ', link(stream.playlist, 'm3u8'));
+      const recordingsLink = link(recordings, 'Recordings');
+      recordingsLink.className = 'recordings';
+      links.append(link(player, 'play'), ' · ', link(`${player}&engine=mse`, 'MSE'), ' · ', recordingsLink, ' · ',
+        link(stream.playlist, 'm3u8'));
       cell(row, links);
       body.appendChild(row);
     }
