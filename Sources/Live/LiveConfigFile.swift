@@ -13,6 +13,11 @@ import Playlist
 /// idle_timeout: 30           # seconds
 /// fsync: periodic            # periodic | per-file (see FileSync)
 /// publish_tokens: [s3cret]   # anyone with one may publish any stream
+/// archive_period: 1h         # a duration (DurationText): 10s, 1h30m, 7d, 500ms, or seconds; 0: no rotation
+/// dvr_window: 2h             # media the live playlist keeps while archives rotate
+/// retain_for: 7d             # retention of every stream without its own (durations, sizes: ByteSize)
+/// retain_max_size: 50GB
+/// retain_total_size: 500GB   # all streams together, the oldest media first
 /// defaults:                  # HLS options of every live stream (FFmpeg's names)
 ///   hls_time: 2
 ///   hls_playlist_type: event # event | vod | live (sliding window)
@@ -25,6 +30,7 @@ import Playlist
 ///   cam1:
 ///     token: other           # this stream needs this token (or tokens: [...])
 ///     hls_time: 4            # any of the defaults' keys
+///     retain_for: 30d        # its own retention (retain_for, retain_max_size)
 ///   lobby:
 ///     pull: rtsp://10.0.0.5/stream   # read by the server, retried with backoff
 ///     re: false              # read at native pace (files)
@@ -86,8 +92,14 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
         public var tokens: [String]?
         public var pull: String?
         public var re: Bool?
+        public var retainFor: SettingText?
+        public var retainMaxSize: SettingText?
 
-        enum CodingKeys: String, CodingKey { case token, tokens, pull, re }
+        enum CodingKeys: String, CodingKey {
+            case token, tokens, pull, re
+            case retainFor = "retain_for"
+            case retainMaxSize = "retain_max_size"
+        }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -95,6 +107,8 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
             tokens = try container.decodeIfPresent([String].self, forKey: .tokens)
             pull = try container.decodeIfPresent(String.self, forKey: .pull)
             re = try container.decodeIfPresent(Bool.self, forKey: .re)
+            retainFor = try container.decodeIfPresent(SettingText.self, forKey: .retainFor)
+            retainMaxSize = try container.decodeIfPresent(SettingText.self, forKey: .retainMaxSize)
             hls = try HLSOptions(from: decoder)
         }
     }
@@ -110,6 +124,11 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     public var fsync: String?
     public var defaults: HLSOptions?
     public var streams: [String: Stream]?
+    public var archivePeriod: SettingText?
+    public var dvrWindow: SettingText?
+    public var retainFor: SettingText?
+    public var retainMaxSize: SettingText?
+    public var retainTotalSize: SettingText?
 
     enum CodingKeys: String, CodingKey {
         case rtmpPort = "rtmp_port"
@@ -120,6 +139,11 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
         case rtmpMaxMessageSize = "rtmp_max_message_size"
         case rtmpMaxPendingConnections = "rtmp_max_pending_connections"
         case rtmpPendingBufferBudget = "rtmp_pending_buffer_budget"
+        case archivePeriod = "archive_period"
+        case dvrWindow = "dvr_window"
+        case retainFor = "retain_for"
+        case retainMaxSize = "retain_max_size"
+        case retainTotalSize = "retain_total_size"
     }
 
     public init() {}
@@ -139,6 +163,12 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
             result.fileSync = mode
         }
         if let defaults { result.packager = try defaults.applied(to: result.packager, context: "defaults") }
+        if let archivePeriod { result.archivePeriod = try DurationText.seconds(parsing: archivePeriod.text, setting: "archive_period") }
+        if let dvrWindow { result.dvrWindow = try DurationText.seconds(parsing: dvrWindow.text, setting: "dvr_window") }
+        result.retention = try Self.retention(retainFor, retainMaxSize, context: "").filled(from: result.retention)
+        if let retainTotalSize {
+            result.retainTotalSize = try ByteSize.bytes(parsing: retainTotalSize.text, setting: "retain_total_size")
+        }
         for (name, stream) in streams ?? [:] {
             guard StreamName.isValid(name) else {
                 throw PackagerError(.invalidConfiguration, "streams: '\(name)' is not a valid stream name (\(StreamName.rule))")
@@ -147,8 +177,19 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
             var tokens = Set(stream.tokens ?? [])
             if let token = stream.token { tokens.insert(token) }
             result.streams[name] = LiveStreamSettings(
-                packager: packager, publishTokens: tokens, pullURL: stream.pull, pullRealtime: stream.re ?? false)
+                packager: packager, publishTokens: tokens, pullURL: stream.pull, pullRealtime: stream.re ?? false,
+                retention: try Self.retention(stream.retainFor, stream.retainMaxSize, context: "streams.\(name)."))
         }
         return result
+    }
+
+    /// The limits `retain_for` and `retain_max_size` say; `context` starts the keys in messages.
+    static func retention(_ retainFor: SettingText?, _ retainMaxSize: SettingText?, context: String) throws(PackagerError)
+        -> RetentionLimits
+    {
+        var limits = RetentionLimits()
+        if let retainFor { limits.maxAge = try DurationText.seconds(parsing: retainFor.text, setting: context + "retain_for") }
+        if let retainMaxSize { limits.maxSize = try ByteSize.bytes(parsing: retainMaxSize.text, setting: context + "retain_max_size") }
+        return limits
     }
 }

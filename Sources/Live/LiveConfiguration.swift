@@ -17,11 +17,22 @@ public struct LiveConfiguration: Sendable {
     /// each file before it is listed (see `FileSync`).
     public var fileSync: FileSync
     public var syncInterval: Duration
+    /// Seconds of media in each archive period playlist (`--archive-period`, default 1 h); 0:
+    /// no rotation (the live playlist is the whole archive, an EVENT playlist).
+    public var archivePeriod: Double
+    /// Seconds of media the live playlist keeps while archives rotate (`--dvr-window`, default 2 h).
+    public var dvrWindow: Double
+    /// Retention of every stream without its own limits (`--retain-for`, `--retain-max-size`);
+    /// a stream's own (`LiveStreamSettings.retention`) replace these one by one.
+    public var retention: RetentionLimits
+    /// Bytes of segments all streams together keep (`--retain-total-size`); nil: no limit.
+    public var retainTotalSize: Int64?
 
     public init(
         idleTimeout: Duration = .seconds(30), packager: PackagerConfiguration = LiveConfiguration.defaultPackager,
         publishTokens: Set<String> = [], streams: [String: LiveStreamSettings] = [:],
-        fileSync: FileSync = .periodic, syncInterval: Duration = .seconds(1)
+        fileSync: FileSync = .periodic, syncInterval: Duration = .seconds(1), archivePeriod: Double = 3600, dvrWindow: Double = 7200,
+        retention: RetentionLimits = RetentionLimits(), retainTotalSize: Int64? = nil
     ) {
         self.idleTimeout = idleTimeout
         self.packager = packager
@@ -29,6 +40,10 @@ public struct LiveConfiguration: Sendable {
         self.streams = streams
         self.fileSync = fileSync
         self.syncInterval = syncInterval
+        self.archivePeriod = archivePeriod
+        self.dvrWindow = dvrWindow
+        self.retention = retention
+        self.retainTotalSize = retainTotalSize
     }
 
     /// EVENT playlist, 2 s segments `seg<N>.m4s`, `init.mp4`, `index.m3u8`; `append_list`, so a
@@ -42,6 +57,16 @@ public struct LiveConfiguration: Sendable {
 
     public func packager(for stream: String) -> PackagerConfiguration {
         streams[stream]?.packager ?? packager
+    }
+
+    /// The retention limits of `stream`: its own, each missing one taken from `retention`.
+    public func retention(for stream: String) -> RetentionLimits {
+        streams[stream]?.retention.filled(from: retention) ?? retention
+    }
+
+    /// Whether any stream has a retention limit (or the root has one).
+    public var hasRetention: Bool {
+        retainTotalSize != nil || !retention.isEmpty || streams.values.contains { !$0.retention.isEmpty }
     }
 
     /// The tokens that open `stream`: its own when it has any, else the global ones; empty = open.

@@ -27,6 +27,11 @@ import Prometheus
 ///   messages share (`--rtmp-pending-buffer-budget`). See `RTMPServerLimits`.
 /// - `hlsseg_live_rtmp_pending_connections`: RTMP connections that have not had a publish
 ///   accepted yet.
+/// - `hlsseg_archive_bytes{stream}`: bytes of the segments a stream's archive keeps, after each
+///   retention pass (see `RetentionService`).
+/// - `hlsseg_archive_removed_bytes_total{stream}`, `hlsseg_archive_removed_segments_total{stream}`:
+///   bytes and segments retention removed from a stream's archive.
+/// The archive metrics get their `stream` label when retention first looks at a stream.
 public final class LiveMetrics: Sendable {
     let publishFromKeyframe: DurationHistogram
     let publishFromCompletingPacket: DurationHistogram
@@ -41,12 +46,15 @@ public final class LiveMetrics: Sendable {
     let rtmpRefusedPendingLimit: Counter
     let rtmpRefusedBufferBudget: Counter
     let rtmpPendingConnections: Gauge
+    /// Where the per-stream archive metrics are made when a stream first shows up.
+    let registry: PrometheusCollectorRegistry
 
     /// Fine buckets around the 50 ms publish-latency target.
     static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
         .map { .milliseconds($0) }
 
     public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
         let publish = MetricNameDescriptor(
             fullName: "hlsseg_live_segment_publish_seconds", helpText: "Live segment publish latency: arrival to playlist renamed")
         publishFromKeyframe = registry.makeDurationHistogram(
@@ -88,5 +96,31 @@ public final class LiveMetrics: Sendable {
         rtmpPendingConnections = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 fullName: "hlsseg_live_rtmp_pending_connections", helpText: "RTMP connections that have not had a publish accepted yet"))
+    }
+
+    static var archiveBytes: MetricNameDescriptor {
+        MetricNameDescriptor(
+            fullName: "hlsseg_archive_bytes", helpText: "Bytes of segments a stream's archive keeps (after each retention pass)")
+    }
+    static var archiveRemovedBytes: MetricNameDescriptor {
+        MetricNameDescriptor(
+            fullName: "hlsseg_archive_removed_bytes_total", helpText: "Bytes of segments retention removed from a stream's archive")
+    }
+    static var archiveRemovedSegments: MetricNameDescriptor {
+        MetricNameDescriptor(
+            fullName: "hlsseg_archive_removed_segments_total", helpText: "Segments retention removed from a stream's archive")
+    }
+
+    /// `hlsseg_archive_bytes{stream}` (the registry hands back the same gauge for the same stream).
+    func archiveBytes(of stream: String) -> Gauge {
+        registry.makeGauge(descriptor: Self.archiveBytes, labels: [("stream", stream)])
+    }
+
+    /// `hlsseg_archive_removed_bytes_total{stream}` and `hlsseg_archive_removed_segments_total{stream}`.
+    func archiveRemoved(from stream: String) -> (bytes: Counter, segments: Counter) {
+        (
+            registry.makeCounter(descriptor: Self.archiveRemovedBytes, labels: [("stream", stream)]),
+            registry.makeCounter(descriptor: Self.archiveRemovedSegments, labels: [("stream", stream)])
+        )
     }
 }

@@ -10,12 +10,17 @@ public struct LiveStreamSettings: Sendable {
     public var pullURL: String?
     /// Read `pullURL` at its own pace (`--re`; for files).
     public var pullRealtime: Bool
+    /// Its own retention limits; each one missing is `LiveConfiguration.retention`'s.
+    public var retention: RetentionLimits
 
-    public init(packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false)
-    {
+    public init(
+        packager: PackagerConfiguration? = nil, publishTokens: Set<String> = [], pullURL: String? = nil, pullRealtime: Bool = false,
+        retention: RetentionLimits = RetentionLimits()
+    ) {
         self.packager = packager
         self.publishTokens = publishTokens
         self.pullURL = pullURL
         self.pullRealtime = pullRealtime
+        self.retention = retention
     }
 }

@@ -58,6 +58,35 @@ struct LiveOptions: ParsableArguments {
         ))
     var fsync: FileSync?
 
+    @Option(
+        name: .customLong("archive-period"),
+        help: "Media in each archive period playlist, a duration (10s, 1h30m, 7d; plain seconds); 0: no rotation (default 1h).")
+    var archivePeriod: String?
+
+    @Option(
+        name: .customLong("dvr-window"),
+        help: "Media the live playlist keeps while archives rotate, a duration (default 2h; at least 3 × hls_time).")
+    var dvrWindow: String?
+
+    @Option(
+        name: .customLong("retain-for"),
+        help: ArgumentHelp(
+            "Keep each stream's segments this long after they end, a duration (e.g. 7d); default: for ever.",
+            discussion: "A stream's own retain_for in hlsseg.yml wins over this."))
+    var retainFor: String?
+
+    @Option(
+        name: .customLong("retain-max-size"),
+        help: ArgumentHelp(
+            "Bytes of segments each stream keeps, oldest removed first (e.g. 50GB, 2GiB; at least 1MB); default: no limit.",
+            discussion: "A stream's own retain_max_size in hlsseg.yml wins over this."))
+    var retainMaxSize: String?
+
+    @Option(
+        name: .customLong("retain-total-size"),
+        help: "Bytes of segments all live streams keep together, the oldest media across streams removed first (e.g. 500GB).")
+    var retainTotalSize: String?
+
     func validate() throws {
         if let rtmpPort, !(0...65535).contains(rtmpPort) { throw ValidationError("--rtmp-port must be 0…65535") }
         if let rtmpThreads, !(1...256).contains(rtmpThreads) { throw ValidationError("--rtmp-threads must be 1…256") }
@@ -82,11 +111,33 @@ struct LiveOptions: ParsableArguments {
         if let idleTimeout { configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000)) }
         configuration.publishTokens.formUnion(publishTokens)
         if let fsync { configuration.fileSync = fsync }
+        try applyArchiveOptions(to: &configuration)
         let port = noRTMP ? nil : (rtmpPort ?? file.rtmpPort ?? 1935)
         let threads = rtmpThreads ?? file.rtmpThreads ?? RTMPListenerOptions.defaultThreads
         guard (1...256).contains(threads) else { throw ValidationError("rtmp_threads must be 1…256") }
         let limits = try rtmpLimits(file: file)
         return (configuration, port.map { RTMPListenerOptions(host: rtmpHost, port: $0, threads: threads, limits: limits) })
+    }
+
+    /// Applies the archive and retention flags over the file's settings, then refuses limits
+    /// that cannot work (`LiveConfiguration.checkArchiveLimits`).
+    func applyArchiveOptions(to configuration: inout LiveConfiguration) throws {
+        do {
+            if let archivePeriod {
+                configuration.archivePeriod = try DurationText.seconds(parsing: archivePeriod, setting: "--archive-period")
+            }
+            if let dvrWindow { configuration.dvrWindow = try DurationText.seconds(parsing: dvrWindow, setting: "--dvr-window") }
+            if let retainFor { configuration.retention.maxAge = try DurationText.seconds(parsing: retainFor, setting: "--retain-for") }
+            if let retainMaxSize {
+                configuration.retention.maxSize = try ByteSize.bytes(parsing: retainMaxSize, setting: "--retain-max-size")
+            }
+            if let retainTotalSize {
+                configuration.retainTotalSize = try ByteSize.bytes(parsing: retainTotalSize, setting: "--retain-total-size")
+            }
+            try configuration.checkArchiveLimits()
+        } catch {
+            throw ValidationError(error.reason)
+        }
     }
 
     /// The RTMP limits of the flags, else of the file, else the defaults; each in its range.
