@@ -30,7 +30,9 @@ struct IndexRebuildCommandTests {
         var inHeader = true
         for line in text.split(separator: "\n").map(String.init) {
             if line.hasPrefix("#EXT-X-MEDIA-SEQUENCE:") { mediaSequence = Int(line.dropFirst("#EXT-X-MEDIA-SEQUENCE:".count)) ?? 0 }
-            if line.hasPrefix("#EXTINF") || line.hasPrefix("#EXT-X-PROGRAM-DATE-TIME") || line == "#EXT-X-DISCONTINUITY" { inHeader = false }
+            if line.hasPrefix("#EXTINF") || line.hasPrefix("#EXT-X-PROGRAM-DATE-TIME") || line == "#EXT-X-DISCONTINUITY" {
+                inHeader = false
+            }
             guard !inHeader, !line.hasPrefix("#EXT-X-MAP"), line != "#EXT-X-ENDLIST" else { continue }
             current.append(line)
             if !line.hasPrefix("#") {
@@ -40,7 +42,9 @@ struct IndexRebuildCommandTests {
         }
         try #require(blocks.count >= 12 && text.contains("URI=\"init.mp4\""), "\(text)")
         func playlist(_ range: Range<Int>, type: String?, ended: Bool) -> String {
-            var lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-TARGETDURATION:3", "#EXT-X-MEDIA-SEQUENCE:\(mediaSequence + range.lowerBound)"]
+            var lines = [
+                "#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-TARGETDURATION:3", "#EXT-X-MEDIA-SEQUENCE:\(mediaSequence + range.lowerBound)",
+            ]
             if let type { lines.append("#EXT-X-PLAYLIST-TYPE:\(type)") }
             lines.append("#EXT-X-MAP:URI=\"init.mp4\"")
             for block in blocks[range] { lines += block }

@@ -93,7 +93,8 @@ struct ArchiveCatalogTests {
         let catalog = ArchiveCatalog(root: root, logger: Logger(label: "test"))
         try catalog.loadAll()
         #expect(Array(try #require(catalog.index(of: "cam")).segments) == segments)
-        let file = ArchiveIndexFile.records(in: Array(try Data(contentsOf: URL(fileURLWithPath: ArchiveIndexFile.path(root: root, stream: "cam")))))
+        let file = ArchiveIndexFile.records(
+            in: Array(try Data(contentsOf: URL(fileURLWithPath: ArchiveIndexFile.path(root: root, stream: "cam")))))
         #expect(file.end == .complete && file.records.count == 30, "the added segments are in the file too")
         // The writer goes on after them.
         try writer.append(Self.segment(31, playlist: "archive-20260101T003000Z.m3u8"))
@@ -211,12 +212,15 @@ struct ArchiveCatalogTests {
                 #expect(index.firstIndex(endingAfterDate: probe) == (segments.firstIndex { $0.endDate > probe } ?? segments.count))
                 let seconds = Double.random(in: -1...(Double(offsets.last!) / 1_000_000 + 1), using: &generator)
                 let micros = Int64((seconds * 1_000_000).rounded())
-                #expect(index.firstIndex(endingAfterOffset: seconds) == (segments.indices.first { offsets[$0 + 1] > micros } ?? segments.count))
+                #expect(
+                    index.firstIndex(endingAfterOffset: seconds) == (segments.indices.first { offsets[$0 + 1] > micros } ?? segments.count))
                 #expect(index.index(atOffset: seconds) == (segments.indices.last { offsets[$0] <= micros } ?? 0))
                 let lower = Int.random(in: 0..<segments.count, using: &generator)
                 let upper = Int.random(in: (lower + 1)...segments.count, using: &generator)
                 #expect(index.spanRanges(in: lower..<upper) == Self.referenceSpans(segments, lower..<upper), "round \(round)")
-                #expect(index.discontinuitySequence(at: lower) - index.discontinuitySequence(at: 0) == segments[..<lower].filter(\.discontinuity).count)
+                #expect(
+                    index.discontinuitySequence(at: lower) - index.discontinuitySequence(at: 0)
+                        == segments[..<lower].filter(\.discontinuity).count)
             }
         }
     }

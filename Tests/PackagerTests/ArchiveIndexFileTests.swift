@@ -21,11 +21,20 @@ struct ArchiveIndexFileTests {
     /// a retirement marker.
     static let records: [ArchiveIndexRecord] = [
         .segment(segment(1)), .segment(segment(2)),
-        .segment(ArchiveSegment(sequenceNumber: 3, uri: "clip-a.m4s", initURI: "init.mp4", date: 5, duration: 1.5, size: 9, discontinuity: true, playlist: "")),
+        .segment(
+            ArchiveSegment(
+                sequenceNumber: 3, uri: "clip-a.m4s", initURI: "init.mp4", date: 5, duration: 1.5, size: 9, discontinuity: true,
+                playlist: "")),
         .segment(segment(4, initURI: "init_1.mp4")), .retired(through: 2),
         .segment(segment(5, initURI: "init_1.mp4", playlist: "archive-20260101T010000Z.m3u8")),
-        .segment(ArchiveSegment(sequenceNumber: 612, uri: "seg00612.m4s", initURI: "init_1.mp4", date: 7, duration: 0.000001, size: 0, discontinuity: false, playlist: "")),
-        .segment(ArchiveSegment(sequenceNumber: 12, uri: "seg112.m4s", initURI: "i", date: -1, duration: 4000, size: 1 << 40, discontinuity: false, playlist: "p")),
+        .segment(
+            ArchiveSegment(
+                sequenceNumber: 612, uri: "seg00612.m4s", initURI: "init_1.mp4", date: 7, duration: 0.000001, size: 0, discontinuity: false,
+                playlist: "")),
+        .segment(
+            ArchiveSegment(
+                sequenceNumber: 12, uri: "seg112.m4s", initURI: "i", date: -1, duration: 4000, size: 1 << 40, discontinuity: false,
+                playlist: "p")),
     ]
 
     @Test("every record reads back as written; a repeated init, playlist and URI template cost no bytes")
@@ -80,7 +89,8 @@ struct ArchiveIndexFileTests {
     @Test("a retirement marker drops the segments up to it, also those appended after it again")
     func retiredMarker() throws {
         var builder = ArchiveIndexBuilder()
-        let bytes = try ArchiveIndexFile.bytes(of: (1...10).map { .segment(Self.segment($0)) } + [.retired(through: 4), .segment(Self.segment(3))])
+        let bytes = try ArchiveIndexFile.bytes(
+            of: (1...10).map { .segment(Self.segment($0)) } + [.retired(through: 4), .segment(Self.segment(3))])
         _ = try ArchiveIndexFile.scan(bytes) { decoded in
             switch decoded {
             case .segment(let segment): builder.append(segment)

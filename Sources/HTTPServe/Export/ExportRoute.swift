@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
-import Packager
 import NIOCore
+import Packager
 import Playlist
 
 /// `GET|HEAD /api/streams/<name>/export.mp4?start=T&end=T` (or `&duration=S`, `&download=1`):
@@ -99,7 +99,8 @@ struct ExportRoute: Sendable {
         let start: Double
         let end: Double
         do {
-            start = max(0, try asked.start.map { time throws(ExportError) in try RecordingRange.seconds(for: time, in: index, name: name) } ?? 0)
+            start = max(
+                0, try asked.start.map { time throws(ExportError) in try RecordingRange.seconds(for: time, in: index, name: name) } ?? 0)
             end = min(
                 total,
                 try asked.end.map { time throws(ExportError) in try RecordingRange.seconds(for: time, in: index, name: name) }

@@ -58,7 +58,8 @@ struct RecordingRange {
             let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
             guard let seconds = index.offset(forDate: millis) else {
                 throw ExportError(
-                    .noProgramDateTime, "the recording of '\(name)' has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
+                    .noProgramDateTime,
+                    "the recording of '\(name)' has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
             }
             return seconds
         }

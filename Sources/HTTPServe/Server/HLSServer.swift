@@ -91,7 +91,8 @@ public struct HLSServer: Sendable {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let repaired = summary.repaired > 0 ? " (\(summary.repaired) repaired)" : ""
             logger.info(
-                "archive indexes loaded: \(summary.streams) streams, \(summary.segments) segments in \(String(format: "%.3f", seconds)) s\(repaired)")
+                "archive indexes loaded: \(summary.streams) streams, \(summary.segments) segments in \(String(format: "%.3f", seconds)) s\(repaired)"
+            )
         } catch {
             logger.error("archive indexes cannot be loaded: \(error.reason)")
         }

@@ -156,7 +156,8 @@ public final class ArchiveCatalog: Sendable {
                     try ArchiveIndexFile.truncate(path: path, to: file.index.consumed)
                     file.index.identity.size = file.index.consumed
                     logger.warning(
-                        "archive index of '\(stream)': torn tail cut at byte \(offset) (\(existing.bytes.count - offset) bytes of an unfinished record)")
+                        "archive index of '\(stream)': torn tail cut at byte \(offset) (\(existing.bytes.count - offset) bytes of an unfinished record)"
+                    )
                     repaired = true
                 case .tornTail(let offset), .corrupt(let offset, _):
                     var why = "is corrupt at byte \(offset)"

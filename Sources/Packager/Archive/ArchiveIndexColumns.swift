@@ -67,12 +67,30 @@ struct ArchiveIndexColumns: Sendable {
         ((global >> Self.chunkShift) - (base >> Self.chunkShift), global & (Self.chunkSize - 1))
     }
 
-    func sequenceNumber(_ global: Int) -> Int { let (c, o) = locate(global); return Int(chunks[c].sequenceNumber[o]) }
-    func date(_ global: Int) -> Int64 { let (c, o) = locate(global); return chunks[c].date[o] }
-    func durationMicroseconds(_ global: Int) -> UInt32 { let (c, o) = locate(global); return chunks[c].durationMicroseconds[o] }
-    func size(_ global: Int) -> Int { let (c, o) = locate(global); return Int(chunks[c].size[o]) }
-    func flags(_ global: Int) -> UInt8 { let (c, o) = locate(global); return chunks[c].flags[o] }
-    func initID(_ global: Int) -> UInt32 { let (c, o) = locate(global); return chunks[c].initURI[o] }
+    func sequenceNumber(_ global: Int) -> Int {
+        let (c, o) = locate(global)
+        return Int(chunks[c].sequenceNumber[o])
+    }
+    func date(_ global: Int) -> Int64 {
+        let (c, o) = locate(global)
+        return chunks[c].date[o]
+    }
+    func durationMicroseconds(_ global: Int) -> UInt32 {
+        let (c, o) = locate(global)
+        return chunks[c].durationMicroseconds[o]
+    }
+    func size(_ global: Int) -> Int {
+        let (c, o) = locate(global)
+        return Int(chunks[c].size[o])
+    }
+    func flags(_ global: Int) -> UInt8 {
+        let (c, o) = locate(global)
+        return chunks[c].flags[o]
+    }
+    func initID(_ global: Int) -> UInt32 {
+        let (c, o) = locate(global)
+        return chunks[c].initURI[o]
+    }
 
     /// Microseconds before `global`; `end` is allowed (the total).
     func startMicroseconds(_ global: Int) -> Int64 {
@@ -213,7 +231,8 @@ struct ArchiveIndexBuilder: Sendable {
         DecodedSegment(
             sequenceNumber: segment.sequenceNumber, date: segment.date,
             durationMicroseconds: UInt32(clamping: Int64((segment.duration * 1_000_000).rounded())), size: segment.size,
-            discontinuity: segment.discontinuity, dated: dated, uri: ArchiveSegmentURI(uri: segment.uri, sequenceNumber: segment.sequenceNumber),
+            discontinuity: segment.discontinuity, dated: dated,
+            uri: ArchiveSegmentURI(uri: segment.uri, sequenceNumber: segment.sequenceNumber),
             initURI: segment.initURI, playlist: segment.playlist)
     }
 
