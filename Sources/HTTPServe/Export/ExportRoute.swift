@@ -4,20 +4,25 @@ import Hummingbird
 import Ingest
 import Logging
 import NIOCore
+import Packager
 import Playlist
 
 /// `GET|HEAD /api/streams/<name>/export.mp4?start=T&end=T` (or `&duration=S`, `&download=1`):
 /// a stretch of a stream's recording as one progressive MP4, computed from the segments'
 /// `moof`s (`ExportPlanner`) and streamed from the segment files, with byte ranges.
 ///
-/// T is an ISO 8601 date-time, seconds ≥ 0 from the start of the recording as listed, or
-/// negative seconds before its live edge. Such a request is answered with a redirect to its
-/// pinned form: both ends as dates (as seconds when the playlist has no
-/// `#EXT-X-PROGRAM-DATE-TIME`), the end no later than the recording's end now. A pinned URL
-/// names the same bytes on every request, as a `<video>` element's range requests need, even
-/// while the stream goes on or its oldest segments are deleted.
+/// T is an ISO 8601 date-time, seconds ≥ 0 from the start of the kept recording, or negative
+/// seconds before its live edge. Such a request is answered with a redirect to its pinned form:
+/// both ends as dates (as seconds when the recording has no `#EXT-X-PROGRAM-DATE-TIME`), the
+/// end no later than the recording's end now. A pinned URL names the same bytes on every
+/// request, as a `<video>` element's range requests need, even while the stream goes on or its
+/// oldest segments are deleted.
+///
+/// Times are resolved on the stream's archive index (`ArchiveCatalog`), so any stretch of the
+/// archive can be exported, not only what the live playlist still lists; the planner is given
+/// the index's slice around the stretch as an `HLSRecording`.
 struct ExportRoute: Sendable {
-    let root: String
+    let catalog: ArchiveCatalog
     let planner: ExportPlanner
     /// The longest stretch one request may ask for.
     let maxDuration: Double
@@ -29,29 +34,25 @@ struct ExportRoute: Sendable {
     func respond(to request: Request, context: ServeRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         guard StreamName.isValid(Substring(name)) else { throw Self.error(.notFound, "no stream named '\(name)'") }
-        let folder = root + "/" + name
+        let folder = catalog.root + "/" + name
         let query = request.uri.queryParameters
         let asked = try Self.parseQuery(query)
 
-        let recording: HLSRecording
-        do {
-            recording = try HLSRecording(contentsOf: folder)
-        } catch {
+        guard let index = catalog.index(of: name), !index.isEmpty else {
             throw Self.error(.notFound, "no recording for stream '\(name)'")
         }
-        try Self.checkConfined(recording, folder: folder)
-
-        let stretch = try stretch(asked, recording: recording, name: name)
-        if !Self.isPinned(asked, recording: recording) {
+        let stretch = try stretch(asked, index: index, name: name)
+        if !Self.isPinned(asked, index: index, name: name) {
             let query = Self.pinnedQuery(
-                start: Self.text(stretch.lowerBound, in: recording), end: Self.text(stretch.upperBound, in: recording),
-                download: asked.download)
+                start: Self.text(stretch.lowerBound, in: index), end: Self.text(stretch.upperBound, in: index), download: asked.download)
             var headers = HTTPFields()
             headers[.location] = "/api/streams/\(name)/export.mp4?\(query)"
             headers[.cacheControl] = "no-store"
             return Response(status: .found, headers: headers)
         }
-        let file = try plan(ExportRequest(start: asked.start, end: asked.end), recording: recording)
+        let slice = try Self.recording(index, around: stretch, folder: folder)
+        try Self.checkConfined(slice, folder: folder)
+        let file = try plan(ExportRequest(start: asked.start, end: asked.end), recording: slice)
         let downloadStart = asked.download ? query.get("start") : nil
         return try ExportResponse(file: file, request: request, name: name, downloadStart: downloadStart, logger: logger).response()
     }
@@ -93,13 +94,17 @@ struct ExportRoute: Sendable {
 
     /// Both ends asked for, on the recording's time line and inside it, checked against the
     /// limit.
-    private func stretch(_ asked: Query, recording: HLSRecording, name: String) throws -> ClosedRange<Double> {
-        let total = recording.duration
+    private func stretch(_ asked: Query, index: ArchiveIndex, name: String) throws -> ClosedRange<Double> {
+        let total = index.duration
         let start: Double
         let end: Double
         do {
-            start = max(0, try asked.start.map(recording.seconds(for:)) ?? 0)
-            end = min(total, try asked.end.map(recording.seconds(for:)) ?? asked.duration.map { start + $0 } ?? total)
+            start = max(
+                0, try asked.start.map { time throws(ExportError) in try RecordingRange.seconds(for: time, in: index, name: name) } ?? 0)
+            end = min(
+                total,
+                try asked.end.map { time throws(ExportError) in try RecordingRange.seconds(for: time, in: index, name: name) }
+                    ?? asked.duration.map { start + $0 } ?? total)
         } catch {
             throw Self.error(.badRequest, error.reason)
         }
@@ -116,11 +121,11 @@ struct ExportRoute: Sendable {
     }
 
     /// Both ends given in the form that names the same instant on every request: dates when
-    /// the playlist has them, else seconds from its start; the end not past the recording's
+    /// the recording has them, else seconds from its start; the end not past the recording's
     /// end now. Anything else is redirected to this form.
-    static func isPinned(_ asked: Query, recording: HLSRecording) -> Bool {
+    static func isPinned(_ asked: Query, index: ArchiveIndex, name: String) -> Bool {
         guard asked.duration == nil, let start = asked.start, let end = asked.end else { return false }
-        let hasDates = recording.segments.contains { $0.programDateTime != nil }
+        let hasDates = index.hasDates
         func isAbsolute(_ time: ExportTime) -> Bool {
             switch time {
             case .date: hasDates
@@ -128,21 +133,38 @@ struct ExportRoute: Sendable {
             case .beforeLiveEdge: false
             }
         }
-        guard isAbsolute(start), isAbsolute(end), let seconds = try? recording.seconds(for: end) else { return false }
-        return seconds <= recording.duration + 0.001
+        guard isAbsolute(start), isAbsolute(end), let seconds = try? RecordingRange.seconds(for: end, in: index, name: name) else {
+            return false
+        }
+        return seconds <= index.duration + 0.001
     }
 
     /// `seconds` on the recording's time line as a date-time, or as seconds without dates.
-    static func text(_ seconds: Double, in recording: HLSRecording) -> String {
-        let index = recording.segmentIndex(at: seconds)
-        var anchor: HLSRecording.Segment?
-        for segment in recording.segments[...index].reversed() where segment.programDateTime != nil {
-            anchor = segment
-            break
-        }
-        guard let anchor, let date = anchor.programDateTime else { return String(format: "%.3f", seconds) }
-        let millis = date.millisecondsSinceEpoch + Int64(((seconds - anchor.start) * 1000).rounded())
+    static func text(_ seconds: Double, in index: ArchiveIndex) -> String {
+        guard let millis = index.date(atOffset: seconds) else { return String(format: "%.3f", seconds) }
         return ProgramDateTime(millisecondsSinceEpoch: millis).iso8601
+    }
+
+    /// Segments the planner may look at before the stretch: the one before START that may
+    /// hold audio for its first keyframe, and a keyframe search (`ExportPlanner.maxKeyframeLookback`).
+    static let sliceLead = ExportPlanner.maxKeyframeLookback + 1
+
+    /// The index's segments around `stretch` (and a few before and one after, so the planner
+    /// sees what it would see in the whole recording) as a recording whose time line is the
+    /// whole recording's: segment starts are offsets from the start of the kept recording.
+    static func recording(_ index: ArchiveIndex, around stretch: ClosedRange<Double>, folder: String) throws -> HLSRecording {
+        let first = max(0, index.index(atOffset: stretch.lowerBound) - sliceLead)
+        let last = min(index.count - 1, index.index(atOffset: stretch.upperBound) + 1)
+        let playlist = TimeRangePlaylist.playlist(index, positions: first..<(last + 1), hasEnd: true, ended: true)
+        var recording: HLSRecording
+        do {
+            recording = try HLSRecording(playlist: playlist, playlistPath: folder + "/" + HLSRecording.playlistName)
+        } catch {
+            throw Self.error(.unsupportedMediaType, error.reason)
+        }
+        let shift = index.offset(at: first)
+        for position in recording.segments.indices { recording.segments[position].start += shift }
+        return recording
     }
 
     private func plan(_ request: ExportRequest, recording: HLSRecording) throws -> ExportFile {

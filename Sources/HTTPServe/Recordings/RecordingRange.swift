@@ -1,22 +1,23 @@
 import Export
 import Hummingbird
+import Packager
 
 /// The `start=T&end=T` of a recordings or time-range playlist request, on the recording's time
-/// line (seconds from its start) and inside it. T is the export route's: an ISO 8601
-/// date-time, seconds ≥ 0 from the start of the recording, or negative seconds before its live
-/// edge. A bad T, a start not before the end or a range outside the recording is a 400 with
-/// the reason.
+/// line (seconds from the start of its kept part) and inside it. T is the export route's: an
+/// ISO 8601 date-time, seconds ≥ 0 from the start of the recording, or negative seconds before
+/// its live edge. A bad T, a start not before the end or a range outside the recording is a
+/// 400 with the reason.
 struct RecordingRange {
     var lower: Double
     var upper: Double
     /// The request named an end (a time-range playlist is then VOD, else EVENT).
     var hasEnd: Bool
 
-    init(query: Hummingbird.Parameters, recording: HLSRecording, name: String) throws {
+    init(query: Hummingbird.Parameters, index: ArchiveIndex, name: String) throws {
         func seconds(_ key: String) throws -> Double? {
             guard let time = try Self.time(key, in: query) else { return nil }
             do {
-                return try recording.seconds(for: time)
+                return try Self.seconds(for: time, in: index, name: name)
             } catch {
                 throw HTTPError(.badRequest, message: "\(key): \(error.reason)")
             }
@@ -25,7 +26,7 @@ struct RecordingRange {
         if let start, let end, start >= end {
             throw HTTPError(.badRequest, message: "start (\(start) s) is not before end (\(end) s)")
         }
-        let total = recording.duration
+        let total = index.duration
         (lower, upper, hasEnd) = (max(0, start ?? 0), min(total, end ?? total), end != nil)
         guard lower < upper else {
             throw HTTPError(.badRequest, message: "the range lies outside the recording of '\(name)', which is \(total) s long")
@@ -43,8 +44,31 @@ struct RecordingRange {
         }
     }
 
-    /// Whether the recording's segment `segment` overlaps the range.
-    func overlaps(_ segment: HLSRecording.Segment) -> Bool {
-        segment.start + segment.duration > lower && segment.start < upper
+    /// Seconds from the start of the kept recording for `time` (as `HLSRecording.seconds(for:)`
+    /// counts): a date counts from the last segment that starts at or before it.
+    static func seconds(for time: ExportTime, in index: ArchiveIndex, name: String) throws(ExportError) -> Double {
+        switch time {
+        case .seconds(let seconds):
+            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
+            return seconds
+        case .beforeLiveEdge(let seconds):
+            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
+            return index.duration - seconds
+        case .date(let date):
+            let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+            guard let seconds = index.offset(forDate: millis) else {
+                throw ExportError(
+                    .noProgramDateTime,
+                    "the recording of '\(name)' has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
+            }
+            return seconds
+        }
+    }
+
+    /// The positions of the segments that overlap the range.
+    func positions(in index: ArchiveIndex) -> Range<Int> {
+        let first = index.firstIndex(endingAfterOffset: lower)
+        let end = index.firstIndex(startingAtOrAfterOffset: upper)
+        return first..<max(first, end)
     }
 }

@@ -6,6 +6,7 @@ import HummingbirdWebSocket
 import Ingest
 import Logging
 import NIOCore
+import Packager
 import ServiceLifecycle
 
 /// `hlsseg serve`: streams under `/hls/<name>/<file>`, the JSON API, `/healthz`, `/metrics`,
@@ -17,6 +18,9 @@ public struct HLSServer: Sendable {
     let webSocketRoutes: (@Sendable (Router<ServeRequestContext>) -> Void)?
     private let files: FileResponder
     private let catalog: StreamCatalog
+    /// The archive index of every stream under the root: recordings, time ranges and exports
+    /// are answered from it. Shared with whatever else reads the archive in this process.
+    public let archive: ArchiveCatalog
     private let export: ExportRoute
     private let wwwRoot: String?
     /// Answers cached stream files on the event loop; nil when `configuration.streamFastPath` is off.
@@ -29,26 +33,30 @@ public struct HLSServer: Sendable {
 
     /// Creates the root folder if it is missing. With `ingest`, WebSocket upgrades are taken
     /// and `/ingest/<stream>` publishes through it (`WebSocketIngest`); the server reaches live
-    /// state through nothing else.
+    /// state through nothing else. `archive`: the root's archive catalog when the caller shares
+    /// one (else the server makes its own); either way it is loaded here (`loadAll`).
     public init(
         configuration: ServeConfiguration, ingest: (any PublishHandler)? = nil, metrics: ServeMetrics = ServeMetrics(),
-        logger: Logger
+        archive: ArchiveCatalog? = nil, logger: Logger
     ) throws {
         let webSocketRoutes = ingest.map { handler in
             { @Sendable (router: Router<ServeRequestContext>) in
                 WebSocketIngest(handler: handler, logger: logger).addRoutes(to: router)
             }
         }
-        try self.init(configuration: configuration, metrics: metrics, logger: logger, webSocketRoutes: webSocketRoutes)
+        try self.init(configuration: configuration, metrics: metrics, archive: archive, logger: logger, webSocketRoutes: webSocketRoutes)
     }
 
     /// `webSocketRoutes`: any WebSocket routes (tests add their own, or none, to run the
     /// WebSocket-upgrade channel variant without the ingest).
     init(
-        configuration: ServeConfiguration, metrics: ServeMetrics = ServeMetrics(), logger: Logger,
+        configuration: ServeConfiguration, metrics: ServeMetrics = ServeMetrics(), archive: ArchiveCatalog? = nil, logger: Logger,
         webSocketRoutes: (@Sendable (Router<ServeRequestContext>) -> Void)?
     ) throws {
         let root = try Self.canonicalRoot(configuration.root)
+        let archive = archive ?? ArchiveCatalog(root: root, logger: logger)
+        Self.load(archive, logger: logger)
+        self.archive = archive
         var wwwRoot: String?
         if let www = configuration.www {
             guard let real = SafePath.realPath(www), FileManager.default.fileExists(atPath: real + "/index.html") else {
@@ -64,13 +72,30 @@ public struct HLSServer: Sendable {
             configuration: configuration)
         self.catalog = StreamCatalog(root: root, playlistName: configuration.playlistName)
         self.export = ExportRoute(
-            root: root, planner: ExportPlanner(cache: SegmentIndexCache(), logger: logger),
+            catalog: archive, planner: ExportPlanner(cache: SegmentIndexCache(), logger: logger),
             maxDuration: configuration.exportMaxDuration, logger: logger)
         self.fastPath =
             configuration.streamFastPath
             ? StreamFileFastPath(
                 root: root, files: files, metrics: metrics, corsOrigin: configuration.corsOrigin, serverName: Self.serverName)
             : nil
+    }
+
+    /// Loads every stream's archive index and logs how long that took.
+    private static func load(_ archive: ArchiveCatalog, logger: Logger) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let summary = try archive.loadAll()
+            let elapsed = started.duration(to: clock.now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let repaired = summary.repaired > 0 ? " (\(summary.repaired) repaired)" : ""
+            logger.info(
+                "archive indexes loaded: \(summary.streams) streams, \(summary.segments) segments in \(String(format: "%.3f", seconds)) s\(repaired)"
+            )
+        } catch {
+            logger.error("archive indexes cannot be loaded: \(error.reason)")
+        }
     }
 
     /// The stream root `path` made canonical (symbolic links resolved), created first if it is
@@ -175,7 +200,7 @@ public struct HLSServer: Sendable {
             return try await files.response(for: .refusal(status), context: context)
         case .found(let file):
             if file.kind == .playlist, TimeRangePlaylist.isAsked(in: request.uri.queryParameters) {
-                return try TimeRangePlaylist.response(playlistPath: file.path, query: request.uri.queryParameters, name: file.stream)
+                return try TimeRangePlaylist.response(catalog: archive, query: request.uri.queryParameters, name: file.stream)
             }
             return try await files.respond(
                 to: request, context: context, path: file.path, name: file.name, kind: file.kind, version: file.version)
@@ -201,7 +226,7 @@ public struct HLSServer: Sendable {
         let export = self.export
         router.get(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
         router.head(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
-        let recordings = RecordingsRoute(root: environment.root)
+        let recordings = RecordingsRoute(catalog: archive)
         router.get(RouterPath(RecordingsRoute.path)) { request, context in try recordings.respond(to: request, context: context) }
         router.get("/api/streams") { _, _ -> Response in
             try Self.json(StreamList(streams: catalog.allInfo()))
