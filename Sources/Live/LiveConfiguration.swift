@@ -55,8 +55,13 @@ public struct LiveConfiguration: Sendable {
             hlsTime: 2, playlistType: .event, segmentFilename: try! SegmentFilenameTemplate("seg%d.m4s"), flags: [.appendList])
     }
 
+    /// The packager configuration of `stream`: its own or the default, kept as an archive
+    /// (`PackagerConfiguration.archiving`) unless `archivePeriod` is 0. The archive index is
+    /// the hub's to add (it opens one per stream).
     public func packager(for stream: String) -> PackagerConfiguration {
-        streams[stream]?.packager ?? packager
+        let configuration = streams[stream]?.packager ?? packager
+        guard archivePeriod > 0 else { return configuration }
+        return configuration.archiving(ArchiveSettings(period: archivePeriod, dvrWindow: dvrWindow))
     }
 
     /// The retention limits of `stream`: its own, each missing one taken from `retention`.

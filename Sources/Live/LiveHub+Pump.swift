@@ -67,6 +67,7 @@ extension LiveHub {
                     continue
                 }
                 observe(report)
+                if !report.completions.isEmpty { segmentListed.notify() }
                 var completions = report.completions[...]
                 for offset in packets.indices {
                     let arrival = batch[runStart + offset].arrival
@@ -96,8 +97,17 @@ extension LiveHub {
             return existing
         }
         let directory = try entries[name]?.directory ?? checkedDirectory(of: name, opened: nil)
+        var configuration = configuration.packager(for: name)
+        if configuration.archive != nil {
+            // Before the index opens: it records the taken-over playlist's segments under its name.
+            let now = StreamPackager.systemMilliseconds()
+            if let taken = try StreamPackager.archiveEarlierRecording(in: directory, configuration: configuration, now: now) {
+                logger.info("live \(name): the recording in \(configuration.playlistName) is kept as the archive playlist \(taken)")
+            }
+            configuration.archive?.index = try ArchiveIndexWriter(root: root, stream: name)
+        }
         let packager = StreamPackager(
-            tracks: tracks, directory: directory, configuration: configuration.packager(for: name),
+            tracks: tracks, directory: directory, configuration: configuration,
             logger: Logger(label: "hlsseg.live.\(name)"), fileIO: Self.fileIO)
         entries[name, default: Entry()].packager = packager
         startSyncing()

@@ -1,3 +1,5 @@
+import Packager
+
 extension LiveHub: RetentionWithdrawing {
     /// Retention's first step for stream `stream` (see `RetentionService`): its segments up to
     /// `sequenceNumber` leave its live playlist, and the archive period playlists that list any
@@ -7,9 +9,22 @@ extension LiveHub: RetentionWithdrawing {
     }
 
     /// Asks the stream's packager to withdraw the segments (`StreamPackager.withdraw(through:)`).
-    /// The packager side is added separately, with archive rotation; until then no stream has
-    /// segments to withdraw and this answers nil, as for a stream that is not live.
+    /// A stream without a packager here (it ended, or another run recorded it) has its live
+    /// playlist rewritten without them on disk (`StreamPackager.withdrawFromEndedPlaylist`),
+    /// under this actor, so that no publisher starts it meanwhile; the answer is then nil.
     func withdrawFromPackager(stream: String, through sequenceNumber: Int) async throws -> [String]? {
-        nil
+        if let packager = entries[stream]?.packager {
+            return try await packager.withdraw(through: sequenceNumber)
+        }
+        let configuration = configuration.packager(for: stream)
+        guard configuration.archive != nil else { return nil }
+        let directory = try entries[stream]?.directory ?? checkedDirectory(of: stream, opened: nil)
+        if try StreamPackager.withdrawFromEndedPlaylist(in: directory, configuration: configuration, through: sequenceNumber),
+            entries[stream]?.playlistLeftOpen != nil
+        {
+            // A playlist a killed run left open is still ended on time, as it is now.
+            entries[stream]?.playlistLeftOpen = try directory.read(configuration.playlistName)
+        }
+        return nil
     }
 }

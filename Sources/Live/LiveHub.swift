@@ -71,6 +71,8 @@ public actor LiveHub: PublishHandler {
     /// their final playlist not yet written, so the sync loop must not stop.
     private(set) var streamsEnding = 0
     var syncFailureLogged = false
+    /// Told whenever a stream lists a segment (retention checks its limits then).
+    public nonisolated let segmentListed = SegmentListedSignal()
 
     public init(
         root: String, configuration: LiveConfiguration, logger: Logger,

@@ -36,7 +36,10 @@ public struct LiveServices: Sendable {
                 archive: $0, live: hub, root: root, configuration: configuration, metrics: metrics, logger: logger,
                 interval: retentionInterval)
         }
-        if let retention { services.append(retention) }
+        if let retention {
+            services.append(retention)
+            hub.segmentListed.setHandler { retention.segmentListed() }
+        }
         let pulled = configuration.streams.sorted { $0.key < $1.key }.compactMap { name, settings in
             settings.pullURL.map { PulledSource(streamName: name, url: $0, options: InputOptions(realtime: settings.pullRealtime)) }
         }

@@ -43,13 +43,25 @@ extension StreamPackager {
 
     /// A stream that kept its whole recording in an EVENT (or VOD) playlist and is now kept as
     /// an archive: that playlist is written, ended, as the archive playlist of its first date,
-    /// and its segments are recorded in the archive index, so nothing it listed is lost when the
-    /// live playlist starts to slide. Segments without a program date-time are dated back from
-    /// now.
-    func archiveEarlierRecording(_ old: MediaPlaylist) throws {
-        guard let settings = configuration.archive, old.playlistType != nil, !old.segments.isEmpty else { return }
+    /// so nothing it listed is lost when the live playlist starts to slide. Segments without a
+    /// program date-time are dated back from `now` (ms since the epoch). Call it before the
+    /// stream's archive index is opened, which then records them from that playlist. Returns
+    /// the archive playlist's name; nil when there was nothing to take over (no playlist, a
+    /// live one, or one whose last segment an archive playlist already lists).
+    public static func archiveEarlierRecording(
+        in directory: OutputDirectory, configuration: PackagerConfiguration, now: Int64
+    ) throws(PackagerError) -> String? {
+        guard configuration.archive != nil, let bytes = try directory.read(configuration.playlistName),
+            let old = try? PlaylistParser.parseMedia(String(decoding: bytes, as: UTF8.self)),
+            old.playlistType != nil, !old.segments.isEmpty
+        else { return nil }
+        if let newest = try newestArchivePlaylist(in: directory),
+            newest.playlist.mediaSequence + newest.playlist.segments.count >= old.mediaSequence + old.segments.count
+        {
+            return nil
+        }
         var dated = old
-        var next = wallClock() - Int64((old.duration * 1000).rounded())
+        var next = now - Int64((old.duration * 1000).rounded())
         var map: MediaInitializationSection?
         for index in dated.segments.indices {
             if let date = dated.segments[index].programDateTime { next = date.millisecondsSinceEpoch }
@@ -57,20 +69,12 @@ extension StreamPackager {
             next += Int64((dated.segments[index].duration * 1000).rounded())
             if dated.segments[index].map == nil { dated.segments[index].map = map } else { map = dated.segments[index].map }
         }
+        dated.segments[0].discontinuity = false
         dated.playlistType = .event
         dated.endList = true
         let name = ArchivePeriodPlaylist.name(firstSegmentDate: dated.segments[0].programDateTime!.millisecondsSinceEpoch)
         try directory.write(PlaylistWriter.write(dated), to: name)
-        guard let index = settings.index else { return }
-        for (offset, segment) in dated.segments.enumerated() {
-            try index.append(
-                ArchiveSegment(
-                    sequenceNumber: dated.mediaSequence + offset, uri: segment.uri, initURI: segment.map?.uri ?? "",
-                    date: segment.programDateTime!.millisecondsSinceEpoch, duration: segment.duration,
-                    size: directory.fileSize(segment.uri) ?? 0, discontinuity: segment.discontinuity && offset > 0,
-                    playlist: name))
-        }
-        logger.info("the recording of \(configuration.playlistName) (\(old.segments.count) segments) is archived as \(name)")
+        return name
     }
 
     /// Retention takes the segments numbered up to `sequenceNumber` out of the archive: they

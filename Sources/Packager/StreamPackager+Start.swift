@@ -23,7 +23,6 @@ extension StreamPackager {
         state.nextNumber = configuration.startNumber
         if let existing {
             let old = droppingLostSegments(of: existing)
-            try archiveEarlierRecording(old)
             playlist = old
             playlist.playlistType = configuration.playlistType
             playlist.endList = false  // an ended EVENT playlist is re-opened

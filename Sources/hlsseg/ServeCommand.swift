@@ -4,6 +4,7 @@ import HTTPServe
 import Ingest
 import Live
 import Logging
+import Packager
 import ServiceLifecycle
 
 /// `hlsseg serve`: the HTTP server for the stream folders under `--root`, the web page and the
@@ -77,9 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
             let (liveConfiguration, rtmp) = try live.liveSettings()
             let root = try HLSServer.canonicalRoot(configuration.root)
             let metrics = ServeMetrics()
+            // One archive catalog: the server answers time queries from it, retention keeps it
+            // within its limits (and reports its size) when live streams are archived.
+            let archive = ArchiveCatalog(root: root, logger: logger)
             liveServices = LiveServices(
-                configuration: liveConfiguration, root: root, rtmp: rtmp, registry: metrics.registry, logger: logger)
-            server = try HLSServer(configuration: configuration, ingest: liveServices.hub, metrics: metrics, logger: logger)
+                configuration: liveConfiguration, root: root, rtmp: rtmp, registry: metrics.registry, logger: logger,
+                archive: liveConfiguration.archivePeriod > 0 ? archive : nil)
+            server = try HLSServer(
+                configuration: configuration, ingest: liveServices.hub, metrics: metrics, archive: archive, logger: logger)
         } catch {
             printError("hlsseg: error: \(error)")
             throw ExitCode.failure

@@ -22,7 +22,10 @@ struct LiveConfigTests {
         #expect(configuration.packager.hlsTime == 4 && configuration.packager.playlistType == nil && configuration.packager.listSize == 6)
         #expect(configuration.packager.flags == [.deleteSegments])
         #expect(configuration.packager(for: "cam1").hlsTime == 1)
-        #expect(configuration.packager(for: "cam1").listSize == 6)
+        #expect(configuration.streams["cam1"]?.packager?.listSize == 6)
+        // Kept as an archive (the default): the live playlist's length is the DVR window's.
+        #expect(configuration.packager(for: "cam1").listSize == ArchiveSettings(dvrWindow: 7200).liveListSize(hlsTime: 1))
+        #expect(configuration.packager(for: "cam1").archive?.period == 3600)
         #expect(configuration.packager(for: "other").hlsTime == 4)
         #expect(configuration.tokens(for: "cam1") == ["c1"])
         #expect(configuration.tokens(for: "other") == ["all"])

@@ -17,8 +17,15 @@ struct LiveRTMPTests {
         #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
         let playlist = try #require(server.playlist("cam1"))
-        #expect(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"))
+        // A live window (no type) beside the archive's EVENT playlist of the period.
+        #expect(!playlist.contains("#EXT-X-PLAYLIST-TYPE"))
         #expect(!playlist.contains("#EXT-X-DISCONTINUITY\n"))
+        let archives = try FileManager.default.contentsOfDirectory(atPath: "\(server.root)/cam1").filter { $0.hasPrefix("archive-") }
+        #expect((1...2).contains(archives.count), "one period (two when an hour began meanwhile): \(archives)")
+        for name in archives {
+            let archived = try String(contentsOfFile: "\(server.root)/cam1/\(name)", encoding: .utf8)
+            #expect(archived.contains("#EXT-X-PLAYLIST-TYPE:EVENT") && archived.contains("#EXT-X-ENDLIST"))
+        }
 
         let decode = try await LiveFixtures.run(
             LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", "\(server.root)/cam1/index.m3u8", "-f", "null", "-"])

@@ -216,6 +216,10 @@ struct ArchiveRotationTests {
         let recorded = try Self.playlists(directory)["index.m3u8"]!
 
         let index = RecordedIndex()
+        let configuration = try Self.configuration(index: index)
+        let name = try StreamPackager.archiveEarlierRecording(in: directory, configuration: configuration, now: Self.periodStart + 60_000)
+        #expect(name == ArchivePeriodPlaylist.name(firstSegmentDate: Self.periodStart))
+        #expect(try StreamPackager.archiveEarlierRecording(in: directory, configuration: configuration, now: 0) == nil, "taken over once")
         let after = try Self.packager(directory, index: index, clock: Self.periodStart + 60_000)
         for frame in 0..<(7 * Self.framesPerSecond) { try await after.write(SyntheticStream.audioPacket(frame)) }
         var observer = Observer()
@@ -224,10 +228,10 @@ struct ArchiveRotationTests {
         let archived = try #require(playlists[ArchivePeriodPlaylist.name(firstSegmentDate: Self.periodStart)])
         #expect(archived.endList)
         #expect(archived.segments.map(\.uri) == recorded.segments.map(\.uri))
+        // The new segments go on after the taken-over ones.
         let records = index.segments.withLock { $0 }
-        #expect(records.prefix(recorded.segments.count).map(\.uri) == recorded.segments.map(\.uri))
-        #expect(records.map(\.sequenceNumber) == Array(0..<records.count))
-        #expect(records.allSatisfy { $0.size > 0 })
+        #expect(records.first?.sequenceNumber == recorded.segments.count)
+        #expect(records.map(\.sequenceNumber) == Array(recorded.segments.count..<(recorded.segments.count + records.count)))
         #expect(playlists["index.m3u8"]?.playlistType == nil)
     }
 }

@@ -19,6 +19,9 @@ public struct ArchiveIndex: Sendable {
     let declaredTargetDuration: Int
     /// The playlist the index was made from had `#EXT-X-INDEPENDENT-SEGMENTS`.
     public let independentSegments: Bool
+    /// The highest sequence number retention marked gone (nil: none): segment files up to it
+    /// still on disk are left over from a crash before their removal.
+    public let retiredThrough: Int?
 
     /// A program date-time further than this from where the previous segment ended starts a
     /// new span (`RecordingSpan.gapTolerance`, in seconds).
@@ -26,8 +29,9 @@ public struct ArchiveIndex: Sendable {
 
     init(
         columns: ArchiveIndexColumns, first: Int, totalSize: Int, ended: Bool, discontinuityBase: Int, declaredTargetDuration: Int,
-        independentSegments: Bool
+        independentSegments: Bool, retiredThrough: Int? = nil
     ) {
+        self.retiredThrough = retiredThrough
         self.columns = columns
         self.first = first
         self.totalSize = totalSize

@@ -274,6 +274,6 @@ struct ArchiveIndexBuilder: Sendable {
     {
         ArchiveIndex(
             columns: columns, first: first, totalSize: keptSize, ended: ended, discontinuityBase: discontinuityBase,
-            declaredTargetDuration: targetDuration, independentSegments: independentSegments)
+            declaredTargetDuration: targetDuration, independentSegments: independentSegments, retiredThrough: retiredThrough)
     }
 }
