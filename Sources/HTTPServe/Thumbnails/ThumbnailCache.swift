@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 
 /// JPEG thumbnails by (segment, file version, width), least recently used dropped first, held
-/// to a byte budget.
+/// to a byte budget. A segment that did not decode is kept too, with the reason, so asking for
+/// it again costs no second decode (and no second log line) until the file changes.
 ///
 /// The file version (inode, size, mtime) is part of the key, so a segment file replaced under
 /// the same name (a stream restarted without `append_list` numbers its segments from 0
@@ -24,8 +25,23 @@ final class ThumbnailCache: Sendable {
     /// KB), so a few large requests cannot flush every small one.
     static let maximumEntryShare = 8
 
+    /// What one request made.
+    enum Answer: Sendable, Equatable {
+        case jpeg([UInt8])
+        /// The 404 reason of a segment that did not decode.
+        case failed(String)
+
+        /// What the entry is counted as against the budget.
+        var cost: Int {
+            switch self {
+            case .jpeg(let bytes): bytes.count
+            case .failed(let reason): 64 + reason.utf8.count
+            }
+        }
+    }
+
     private struct Entry {
-        var jpeg: [UInt8]
+        var answer: Answer
         var lastUsed: UInt64
     }
 
@@ -42,28 +58,28 @@ final class ThumbnailCache: Sendable {
         self.capacity = capacity
     }
 
-    func jpeg(for key: Key) -> [UInt8]? {
+    func answer(for key: Key) -> Answer? {
         state.withLockedValue { state in
-            guard let jpeg = state.entries[key]?.jpeg else { return nil }
+            guard let answer = state.entries[key]?.answer else { return nil }
             state.clock += 1
             state.entries[key]?.lastUsed = state.clock
-            return jpeg
+            return answer
         }
     }
 
-    func insert(_ jpeg: [UInt8], for key: Key) {
-        guard jpeg.count <= capacity / Self.maximumEntryShare else { return }
+    func insert(_ answer: Answer, for key: Key) {
+        guard answer.cost <= capacity / Self.maximumEntryShare else { return }
         state.withLockedValue { state in
-            if let old = state.entries[key] { state.totalBytes -= old.jpeg.count }
+            if let old = state.entries[key] { state.totalBytes -= old.answer.cost }
             state.clock += 1
-            state.entries[key] = Entry(jpeg: jpeg, lastUsed: state.clock)
-            state.totalBytes += jpeg.count
+            state.entries[key] = Entry(answer: answer, lastUsed: state.clock)
+            state.totalBytes += answer.cost
             guard state.totalBytes > capacity else { return }
             // Over budget: drop the least recently used down to three quarters (FileCache's rule).
             for (key, entry) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 guard state.totalBytes > capacity / 4 * 3 else { break }
                 state.entries.removeValue(forKey: key)
-                state.totalBytes -= entry.jpeg.count
+                state.totalBytes -= entry.answer.cost
             }
         }
     }

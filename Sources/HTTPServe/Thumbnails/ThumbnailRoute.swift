@@ -56,8 +56,8 @@ struct ThumbnailRoute: Sendable {
         }
         let jpeg: [UInt8]
         let madeKey: ThumbnailCache.Key
-        if let cached = workers.cache.jpeg(for: key) {
-            (jpeg, madeKey) = (cached, key)
+        if let cached = workers.cache.answer(for: key) {
+            (jpeg, madeKey) = (try cached.jpeg(), key)
         } else {
             (jpeg, madeKey) = try await workers.jpeg(source: source, key: key)
         }

@@ -11,7 +11,7 @@ import NIOPosix
 ///
 /// A job reads the init segment and the segment (bounded by `KeyframeThumbnailer`'s limits),
 /// looks in the cache once more (a request that waited may find the picture another one
-/// made), then decodes, scales and encodes. Every failure is an `HTTPError`: 404 with the
+/// made), then decodes, scales and encodes, and caches the picture or the failure. Every failure is an `HTTPError`: 404 with the
 /// reason when the files are gone or do not decode (the server carries on), 503 when too many
 /// requests already wait.
 final class ThumbnailWorkers: Sendable {
@@ -51,7 +51,7 @@ final class ThumbnailWorkers: Sendable {
         defer { pending.withLockedValue { $0 -= 1 } }
         let (cache, metrics, logger) = (self.cache, self.metrics, self.logger)
         return try await Self.threads.runIfActive {
-            if let made = cache.jpeg(for: key) { return (made, key) }
+            if let made = cache.answer(for: key) { return (try made.jpeg(), key) }
             let (segment, version) = try ThumbnailFileRead.bytes(
                 at: source.segmentPath, limit: KeyframeThumbnailer.maximumSegmentSize, what: "segment")
             let (initSegment, _) = try ThumbnailFileRead.bytes(
@@ -65,7 +65,9 @@ final class ThumbnailWorkers: Sendable {
             } catch {
                 logger.info("no thumbnail of \(source.segmentPath): \(error.reason) [\(error.code)]")
                 let name = source.segmentPath.split(separator: "/").last.map(String.init) ?? source.segmentPath
-                throw HTTPError(.notFound, message: "no thumbnail of \(name): \(error.reason)")
+                let failure = ThumbnailCache.Answer.failed("no thumbnail of \(name): \(error.reason)")
+                cache.insert(failure, for: readKey)
+                return (try failure.jpeg(), readKey)
             }
             logger.debug(
                 "thumbnail decoded",
@@ -73,8 +75,18 @@ final class ThumbnailWorkers: Sendable {
                     "segment": "\(source.segmentPath)", "width": "\(key.width)", "bytes": "\(jpeg.count)",
                     "duration": "\(ContinuousClock.now - start)",
                 ])
-            cache.insert(jpeg, for: readKey)
+            cache.insert(.jpeg(jpeg), for: readKey)
             return (jpeg, readKey)
+        }
+    }
+}
+
+extension ThumbnailCache.Answer {
+    /// The picture, or the 404 its failure answers.
+    func jpeg() throws -> [UInt8] {
+        switch self {
+        case .jpeg(let bytes): return bytes
+        case .failed(let reason): throw HTTPError(.notFound, message: reason)
         }
     }
 }
