@@ -28,11 +28,13 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
-        // libavformat / libavcodec / libavutil, found with pkg-config (Debian: libavformat-dev).
+        // libavformat / libavcodec / libavutil / libswscale, found with pkg-config (Debian:
+        // libavformat-dev; libswscale-dev for the thumbnails' scaler). The headers of all four
+        // lie beside libavformat's, so its pkg-config flags cover them.
         .systemLibrary(
             name: "CLibAV",
             pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         // mimalloc (Debian: libmimalloc-dev), the hlsseg executable's malloc: see
         // Sources/hlsseg/MemoryAllocator.swift.

@@ -2,8 +2,8 @@
 # Installs what building and testing hlsseg needs, on Debian (and Debian-like) machines.
 # Idempotent: installs only what is missing, runs `apt-get update` at most once, and says what
 # it did. Usage: scripts/setup.sh [--test] [--bench]
-#   (default)  build libraries (pkg-config, libav*-dev, libmimalloc-dev) + the tools the tests and bench drive
-#              (ffmpeg/ffprobe from Debian, GNU time)
+#   (default)  build libraries (pkg-config, libav*-dev, libswscale-dev, libmimalloc-dev) + the tools
+#              the tests and bench drive (ffmpeg/ffprobe from Debian, GNU time)
 #   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium
 #   --bench    also the HTTP benchmark's tools: wrk and nginx
 set -euo pipefail
@@ -19,9 +19,10 @@ for arg in "$@"; do
     esac
 done
 
-# Building: the CLibAV system-library target finds libavformat with pkg-config; CompressNIO
-# (gzip) links the system zlib; the hlsseg executable links mimalloc (CMimalloc).
-BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libmimalloc-dev zlib1g-dev)
+# Building: the CLibAV system-library target finds libavformat with pkg-config and links
+# libswscale too (the thumbnails' scaler); CompressNIO (gzip) links the system zlib; the hlsseg
+# executable links mimalloc (CMimalloc).
+BUILD_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libmimalloc-dev zlib1g-dev)
 # Tests use Debian's ffmpeg 5.1 (libx264, aac) to make fixtures and as the independent
 # decoder; bench/ measures with GNU time (/usr/bin/time).
 TOOL_PACKAGES=(ffmpeg time)
@@ -46,8 +47,8 @@ say() { echo "setup: $*"; }
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     # Not Debian: check by hand and say what is missing.
     missing=()
-    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavutil ||
-        missing+=("libavformat/libavcodec/libavutil development files + pkg-config")
+    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavutil libswscale ||
+        missing+=("libavformat/libavcodec/libavutil/libswscale development files + pkg-config")
     [ -f /usr/include/mimalloc.h ] || [ -f /usr/local/include/mimalloc.h ] || missing+=("mimalloc development files")
     command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
     command -v ffprobe >/dev/null 2>&1 || missing+=(ffprobe)

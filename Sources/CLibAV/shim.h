@@ -7,6 +7,9 @@
 #include <libavutil/error.h>
 #include <libavutil/mathematics.h>
 #include <libavutil/dict.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 
 /* AVERROR(e) and AVERROR_EOF are macros Swift cannot import; these wrap them. */
 static inline int hlsseg_averror(int posixError) { return AVERROR(posixError); }

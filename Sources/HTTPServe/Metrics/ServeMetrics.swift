@@ -15,10 +15,15 @@ import Prometheus
 /// HTTP: `hlsseg_http_requests_total{route,status}`, `hlsseg_http_request_duration_seconds{route}`.
 /// Writers inside the process (the demo) add `hlsseg_playlist_update_seconds` (time from a
 /// segment's last packet to its playlist being on disk) through `playlistUpdateLatency`.
+///
+/// Thumbnails: `hlsseg_thumbnails_decoded_total`, keyframes decoded for thumbnails (each a
+/// cache miss, successful or not; cache hits and 304s decode nothing).
 public final class ServeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Writers in this process record here how long a playlist update took.
     public let playlistUpdateLatency: DurationHistogram
+    /// Keyframes decoded for `/api/streams/<name>/thumbnail.jpg`.
+    let thumbnailsDecoded: Counter
     private let requestCounters = NIOLockedValueBox([String: Counter]())
     private let durationHistograms = NIOLockedValueBox([String: DurationHistogram]())
     private let knownStreams = NIOLockedValueBox(Set<String>())
@@ -29,6 +34,9 @@ public final class ServeMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 fullName: "hlsseg_playlist_update_seconds", helpText: "Time from a segment's last packet to its playlist being on disk"),
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)])
+        self.thumbnailsDecoded = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                fullName: "hlsseg_thumbnails_decoded_total", helpText: "Keyframes decoded for thumbnails (cache misses)"))
     }
 
     func countRequest(route: String, status: Int, duration: Duration) {
