@@ -228,7 +228,8 @@ public struct HLSServer: Sendable {
         router.head(RouterPath(ExportRoute.path)) { request, context in try await export.respond(to: request, context: context) }
         let recordings = RecordingsRoute(catalog: archive)
         router.get(RouterPath(RecordingsRoute.path)) { request, context in try recordings.respond(to: request, context: context) }
-        let thumbnails = ThumbnailRoute(root: environment.root, metrics: metrics, logger: environment.logger)
+        let thumbnails = ThumbnailRoute(
+            metrics: metrics, logger: environment.logger, lookup: ArchiveThumbnailSources(root: environment.root, archive: archive).lookup)
         router.get(RouterPath(ThumbnailRoute.path)) { request, context in try await thumbnails.respond(to: request, context: context) }
         router.get("/api/streams") { _, _ -> Response in
             try Self.json(StreamList(streams: catalog.allInfo()))

@@ -25,12 +25,9 @@ struct ThumbnailRoute: Sendable {
     let lookup: ThumbnailSourceLookup
     let workers: ThumbnailWorkers
 
-    /// `lookup`: where requests find their segment (default: each stream's playlist under `root`).
-    init(
-        root: String, metrics: ServeMetrics, logger: Logger, lookup: ThumbnailSourceLookup? = nil,
-        cache: ThumbnailCache = ThumbnailCache()
-    ) {
-        self.lookup = lookup ?? PlaylistThumbnailSources(root: root).lookup
+    /// `lookup`: where requests find their segment (the server's: `ArchiveThumbnailSources`).
+    init(metrics: ServeMetrics, logger: Logger, lookup: @escaping ThumbnailSourceLookup, cache: ThumbnailCache = ThumbnailCache()) {
+        self.lookup = lookup
         self.workers = ThumbnailWorkers(cache: cache, metrics: metrics, logger: logger)
     }
 

@@ -18,6 +18,6 @@ struct ThumbnailSource: Sendable, Equatable {
 /// has no recording; throws an `HTTPError` (400) for a time outside the recording or one the
 /// recording cannot place (a date without `#EXT-X-PROGRAM-DATE-TIME`).
 ///
-/// A closure so that the route does not depend on where recordings are indexed:
-/// `PlaylistThumbnailSources` reads the stream's playlist; an archive index can stand in.
+/// A closure so that the route does not depend on where recordings are indexed: the server's
+/// is `ArchiveThumbnailSources`; a test can stand in.
 typealias ThumbnailSourceLookup = @Sendable (_ stream: String, _ at: ExportTime?) throws -> ThumbnailSource?
