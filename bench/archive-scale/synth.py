@@ -6,7 +6,7 @@
 <root>/cam/init.mp4, seg<N>.m4s      hard links to the real init and segment files of a clip
 Usage: synth.py ROOT CLIP_FOLDER [--days 30] [--no-links]
 """
-import argparse, datetime, os
+import argparse, datetime, os, shutil
 
 p = argparse.ArgumentParser()
 p.add_argument("root"); p.add_argument("clip")
@@ -33,7 +33,7 @@ def header(first, kind):
 
 for p0 in range(0, count, per_period):
     t = start + datetime.timedelta(seconds=p0 * seg_seconds)
-    name = f"archive-{t.strftime('%Y%m%dT%H%M%SZ')}.m3u8"
+    name = f"archive-{t.strftime('%Y%m%dT%H%M%S')}.000Z.m3u8"
     last = min(count, p0 + per_period)
     with open(os.path.join(folder, name), "w") as f:
         f.write(header(p0, "EVENT")); f.write("".join(block(n) for n in range(p0, last)))
@@ -42,7 +42,15 @@ window = int(7200 / seg_seconds)
 with open(os.path.join(folder, "index.m3u8"), "w") as f:
     f.write(header(count - window, None)); f.write("".join(block(n) for n in range(count - window, count)))
 if not a.no_links:
+    # ext4 allows 65,000 links to one inode: each real segment gets a fresh copy to link to
+    # every 60,000 links.
+    links_per_source = 60000
     for n in range(count):
         path = os.path.join(folder, f"seg{n}.m4s")
-        if not os.path.exists(path): os.link(os.path.join(a.clip, real[n % len(real)]), path)
+        if os.path.exists(path): continue
+        which = n % len(real)
+        generation = n // len(real) // links_per_source
+        source = os.path.join(a.clip, real[which] if generation == 0 else f"copy{generation}-{real[which]}")
+        if not os.path.exists(source): shutil.copyfile(os.path.join(a.clip, real[which]), source)
+        os.link(source, path)
 print(f"{count} segments, {(count + per_period - 1) // per_period} archive playlists in {folder}")
