@@ -38,7 +38,8 @@ public struct LiveServices: Sendable {
         }
         if let retention {
             services.append(retention)
-            hub.segmentListed.setHandler { retention.segmentListed() }
+            // Without a limit a pass only reports sizes: its interval does.
+            if configuration.hasRetention { hub.segmentListed.setHandler { retention.segmentListed() } }
         }
         let pulled = configuration.streams.sorted { $0.key < $1.key }.compactMap { name, settings in
             settings.pullURL.map { PulledSource(streamName: name, url: $0, options: InputOptions(realtime: settings.pullRealtime)) }

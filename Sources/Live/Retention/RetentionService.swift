@@ -41,6 +41,12 @@ public struct RetentionService: Service {
     private let requests: AsyncStream<Void>
     private let requestPass: AsyncStream<Void>.Continuation
 
+    /// The least time between two passes. A pass reads every stream's index (a few
+    /// microseconds each), and with hundreds of streams some stream lists a segment every few
+    /// milliseconds: passes back to back would cost a core. A stream lists at most one segment
+    /// in this time (segments are longer), so the disk stays within a limit plus one segment.
+    static let minimumPassGap = Duration.milliseconds(500)
+
     /// Segment files removed per job on `fileThread`: between jobs, shutdown can stop a long
     /// first pass (what is left is removed at the next start).
     static let filesPerJob = 1000
@@ -85,6 +91,8 @@ public struct RetentionService: Service {
             await pass(warned: &warned)
             for await _ in requests.cancelOnGracefulShutdown() {
                 await pass(warned: &warned)
+                // Requests meanwhile become one pass after the gap (see `minimumPassGap`).
+                try? await Task.sleep(for: Self.minimumPassGap)
             }
             group.cancelAll()
         }

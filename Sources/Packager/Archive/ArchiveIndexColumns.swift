@@ -29,7 +29,16 @@ struct ArchiveIndexColumns: Sendable {
         var playlist: [UInt32] = []
         var flags: [UInt8] = []
 
-        init() {
+        /// Segments a chunk holds before it takes its full size at once: a server keeps the
+        /// index of every stream it archives, and most chunks of short recordings stay small;
+        /// a chunk that reaches this fills up, and exact capacity keeps a month at 53 bytes
+        /// per segment (grown by doubling it could take up to twice that).
+        static let smallCount = 256
+
+        init() {}
+
+        /// Gives every column the capacity of a whole chunk (at `smallCount` segments).
+        mutating func reserveWhole() {
             sequenceNumber.reserveCapacity(chunkSize)
             date.reserveCapacity(chunkSize)
             size.reserveCapacity(chunkSize)
@@ -155,6 +164,9 @@ struct ArchiveIndexBuilder: Sendable {
         if let retiredThrough, segment.sequenceNumber <= retiredThrough { return }
         let global = columns.end
         if global & (ArchiveIndexColumns.chunkSize - 1) == 0 { columns.chunks.append(ArchiveIndexColumns.Chunk()) }
+        if global & (ArchiveIndexColumns.chunkSize - 1) == ArchiveIndexColumns.Chunk.smallCount {
+            columns.chunks[columns.chunks.count - 1].reserveWhole()
+        }
         let initID: UInt32
         if let (last, id) = lastInit, last == segment.initURI {
             initID = id
