@@ -61,3 +61,27 @@ public enum ExportTime: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ExportTime {
+    /// Seconds from the start of a recording `duration` seconds long: `seconds` as given,
+    /// `beforeLiveEdge` counted back from the end, and a date placed by `offsetOfDate`
+    /// (milliseconds since the epoch → seconds; nil: the recording has no program date-time,
+    /// and `source` names it in the error).
+    public func seconds(
+        recordingDuration duration: Double, source: String, offsetOfDate: (Int64) -> Double?
+    ) throws(ExportError) -> Double {
+        switch self {
+        case .seconds(let seconds):
+            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
+            return seconds
+        case .beforeLiveEdge(let seconds):
+            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
+            return duration - seconds
+        case .date(let date):
+            guard let seconds = offsetOfDate(Int64((date.timeIntervalSince1970 * 1000).rounded())) else {
+                throw ExportError(.noProgramDateTime, "\(source) has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
+            }
+            return seconds
+        }
+    }
+}

@@ -126,24 +126,13 @@ public struct HLSRecording: Sendable {
     /// `#EXT-X-PROGRAM-DATE-TIME` gives a negative number; one in a segment without its own
     /// date-time counts on from the last segment that has one.
     public func seconds(for time: ExportTime) throws(ExportError) -> Double {
-        switch time {
-        case .seconds(let seconds):
-            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
-            return seconds
-        case .beforeLiveEdge(let seconds):
-            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
-            return duration - seconds
-        case .date(let date):
-            let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        try time.seconds(recordingDuration: duration, source: playlistPath) { millis in
             var anchor: Segment?
             for segment in segments {
                 guard let pdt = segment.programDateTime else { continue }
                 if anchor == nil || pdt.millisecondsSinceEpoch <= millis { anchor = segment } else { break }
             }
-            guard let anchor, let pdt = anchor.programDateTime else {
-                throw ExportError(
-                    .noProgramDateTime, "\(playlistPath) has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
-            }
+            guard let anchor, let pdt = anchor.programDateTime else { return nil }
             return anchor.start + Double(millis - pdt.millisecondsSinceEpoch) / 1000
         }
     }

@@ -14,14 +14,17 @@ struct ArchiveLiveTests {
         var segments: Int
     }
 
-    /// ffmpeg publishing `seconds` of a test pattern (2-s GOPs) at real time to `stream`.
-    static func publish(port: Int, stream: String, seconds: Int, log: URL) throws -> ServeProcess {
-        try ServeProcess.start(
-            [
-                "-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000", "-t", "\(seconds)", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50",
-                "-c:a", "aac", "-f", "flv", "rtmp://127.0.0.1:\(port)/live/\(stream)",
-            ], executable: try Tools.ffmpeg(), log: log)
+    /// ffmpeg publishing `seconds` of a test pattern (2-s GOPs) at real time to `stream`, with a
+    /// tone unless `bitRate` is given (a high bit rate makes big segments: video only).
+    static func publish(port: Int, stream: String, seconds: Int, log: URL, size: String = "320x180", bitRate: String? = nil) throws
+        -> ServeProcess
+    {
+        var arguments = ["-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=25"]
+        if bitRate == nil { arguments += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"] }
+        arguments += ["-t", "\(seconds)", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50"]
+        arguments += bitRate.map { ["-b:v", $0] } ?? ["-c:a", "aac"]
+        arguments += ["-f", "flv", "rtmp://127.0.0.1:\(port)/live/\(stream)"]
+        return try ServeProcess.start(arguments, executable: try Tools.ffmpeg(), log: log)
     }
 
     static func waitForExit(_ process: ServeProcess, seconds: Double) async throws {
@@ -154,11 +157,9 @@ struct ArchiveLiveTests {
         let first = try ServeProcess.start(arguments, log: directory.appendingPathComponent("first.log"))
         try await waitUntil("the first server listens", seconds: 30) { canConnect(port: rtmpPort) && canConnect(port: httpPort) }
         // A high bit rate, so that 1 MB holds a few segments only.
-        let publisher = try ServeProcess.start(
-            [
-                "-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "60", "-c:v", "libx264",
-                "-preset", "ultrafast", "-g", "50", "-b:v", "1500k", "-f", "flv", "rtmp://127.0.0.1:\(rtmpPort)/live/cam",
-            ], executable: try Tools.ffmpeg(), log: directory.appendingPathComponent("publisher.log"))
+        let publisher = try Self.publish(
+            port: rtmpPort, stream: "cam", seconds: 60, log: directory.appendingPathComponent("publisher.log"), size: "640x360",
+            bitRate: "1500k")
         defer { publisher.stop() }
         let firstRun = ContinuousClock.now + .seconds(24)
         while ContinuousClock.now < firstRun {
@@ -175,11 +176,9 @@ struct ArchiveLiveTests {
         let second = try ServeProcess.start(arguments, log: directory.appendingPathComponent("second.log"))
         defer { second.stop() }
         try await waitUntil("the second server listens", seconds: 30) { canConnect(port: rtmpPort) && canConnect(port: httpPort) }
-        let again = try ServeProcess.start(
-            [
-                "-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "60", "-c:v", "libx264",
-                "-preset", "ultrafast", "-g", "50", "-b:v", "1500k", "-f", "flv", "rtmp://127.0.0.1:\(rtmpPort)/live/cam",
-            ], executable: try Tools.ffmpeg(), log: directory.appendingPathComponent("publisher-2.log"))
+        let again = try Self.publish(
+            port: rtmpPort, stream: "cam", seconds: 60, log: directory.appendingPathComponent("publisher-2.log"), size: "640x360",
+            bitRate: "1500k")
         defer { again.stop() }
         let secondRun = ContinuousClock.now + .seconds(16)
         while ContinuousClock.now < secondRun {

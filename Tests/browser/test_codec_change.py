@@ -10,6 +10,7 @@ import time
 import unittest
 
 from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from clips import make_clip
 
 PARTS = [(640, 360), (480, 270)]
 PART_SECONDS = 4
@@ -22,13 +23,7 @@ class CodecChangeTests(unittest.TestCase):
         stream = os.path.join(cls.work, "streams", "change")
         for width, height in PARTS:
             clip = os.path.join(cls.work, f"{width}x{height}.mp4")
-            subprocess.run(
-                ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-                 "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=25:duration={PART_SECONDS}",
-                 "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={PART_SECONDS}",
-                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
-                 "-c:a", "aac", clip],
-                check=True)
+            make_clip(clip, width, height, PART_SECONDS, bframes=False)
             subprocess.run(
                 [HLSSEG, "segment", clip, "-o", stream, "--hls-time", "1", "--hls-flags", "append_list"],
                 check=True, capture_output=True)

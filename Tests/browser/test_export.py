@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from clips import make_clip
 
 WIDTH, HEIGHT = 640, 360
 CLIP_SECONDS = 30
@@ -28,13 +29,7 @@ class ExportTests(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="hlsseg-browser-export-")
         root = os.path.join(cls.work, "streams")
         clip = os.path.join(cls.work, "clip.mp4")
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate=25:duration={CLIP_SECONDS}",
-             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={CLIP_SECONDS}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-bf", "2",
-             "-c:a", "aac", clip],
-            check=True)
+        make_clip(clip, WIDTH, HEIGHT, CLIP_SECONDS)
         subprocess.run(
             [HLSSEG, "segment", clip, "-o", os.path.join(root, "clip"), "--hls-time", "2",
              "--hls-playlist-type", "event", "--hls-flags", "program_date_time"],

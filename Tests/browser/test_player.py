@@ -13,6 +13,7 @@ import time
 import unittest
 import urllib.request
 
+from clips import make_clip
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -70,13 +71,7 @@ class PlayerTests(unittest.TestCase):
         cls.out = os.environ.get("BROWSER_TEST_OUT") or os.path.join(cls.work, "screenshots")
         os.makedirs(cls.out, exist_ok=True)
         clip = os.path.join(cls.work, "clip.mp4")
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate=25:duration={CLIP_SECONDS}",
-             "-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={CLIP_SECONDS}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-bf", "2",
-             "-c:a", "aac", "-b:a", "96k", clip],
-            check=True)
+        make_clip(clip, WIDTH, HEIGHT, CLIP_SECONDS, tone=330, audio_args=("-b:a", "96k"))
         cls.port = free_port()
         cls.base = f"http://127.0.0.1:{cls.port}"
         cls.server_log = open(os.path.join(cls.work, "serve.log"), "w")

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 import zoneinfo
 
+from clips import make_clip
 from selenium.webdriver.common.action_chains import ActionChains
 
 from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
@@ -44,13 +45,7 @@ class RecordingsPageTests(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="hlsseg-browser-recordings-")
         root = os.path.join(cls.work, "streams")
         clip = os.path.join(cls.work, "clip.mp4")
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={RUN_SECONDS}",
-             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={RUN_SECONDS}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-bf", "2",
-             "-c:a", "aac", clip],
-            check=True)
+        make_clip(clip, 640, 360, RUN_SECONDS)
 
         def segment(stream, flags):
             subprocess.run(

@@ -47,22 +47,7 @@ struct RecordingRange {
     /// Seconds from the start of the kept recording for `time` (as `HLSRecording.seconds(for:)`
     /// counts): a date counts from the last segment that starts at or before it.
     static func seconds(for time: ExportTime, in index: ArchiveIndex, name: String) throws(ExportError) -> Double {
-        switch time {
-        case .seconds(let seconds):
-            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
-            return seconds
-        case .beforeLiveEdge(let seconds):
-            guard seconds.isFinite else { throw ExportError(.invalidTime, "a time must be a finite number of seconds") }
-            return index.duration - seconds
-        case .date(let date):
-            let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-            guard let seconds = index.offset(forDate: millis) else {
-                throw ExportError(
-                    .noProgramDateTime,
-                    "the recording of '\(name)' has no #EXT-X-PROGRAM-DATE-TIME: give the time in seconds from its start")
-            }
-            return seconds
-        }
+        try time.seconds(recordingDuration: index.duration, source: "the recording of '\(name)'") { index.offset(forDate: $0) }
     }
 
     /// The positions of the segments that overlap the range.
