@@ -298,6 +298,7 @@ class HlssegMSEPlayer {
     this.codecs = null;
     this.timescales = {};
     this.lastEnd = null;        // presentation time where the last appended segment ends
+    this.offset = 0;            // seconds added to the segments' times (timestampOffset)
     this.appended = 0;
     this.reloads = 0;
     this.lastLoadStart = 0;
@@ -432,18 +433,17 @@ class HlssegMSEPlayer {
     if (start !== null) {
       if (this.lastEnd === null || this.jumped) {
         const first = this.lastEnd === null;
-        if (first) this.sourceBuffer.timestampOffset = 0;
+        if (first) this.offset = 0;
         this.jumped = false;
         // Into the first segment up to the start date (when it lies inside that segment).
         const into = first && this.startDate !== null && segment.date !== null
           ? Math.min(Math.max((this.startDate - segment.date) / 1000, 0), segment.duration) : 0;
-        this.seekTo = start + this.sourceBuffer.timestampOffset + into;
-      } else if (segment.discontinuity || Math.abs(start + this.sourceBuffer.timestampOffset - this.lastEnd) > 1.0) {
+        this.seekTo = start + this.offset + into;
+      } else if (segment.discontinuity || Math.abs(start + this.offset - this.lastEnd) > 1.0) {
         // A discontinuity (or timestamps that jump): continue the timeline where it ended.
-        await this.whenIdle();
-        this.sourceBuffer.timestampOffset = this.lastEnd - start;
+        this.offset = this.lastEnd - start;
       }
-      this.lastEnd = start + this.sourceBuffer.timestampOffset + segment.duration;
+      this.lastEnd = start + this.offset + segment.duration;
       if (segment.date !== null) {
         this.dated.push({ start: this.lastEnd - segment.duration, end: this.lastEnd, date: segment.date });
         if (this.dated.length > HlssegMSEPlayer.maximumDatedSegments) this.dated.shift();
@@ -452,14 +452,10 @@ class HlssegMSEPlayer {
     if (this.splitAudio) {
       // MP3 goes to its own SourceBuffer (audio/mpeg), placed on the same timeline.
       const split = HLSSEG_MP4.splitTrack(bytes, this.splitAudio.trackID, this.splitAudio.timescale);
-      await this.append(split.rest);
-      if (split.samples.byteLength && split.start !== null) {
-        await this.whenIdle(this.audioBuffer);
-        this.audioBuffer.timestampOffset = split.start + this.sourceBuffer.timestampOffset;
-        await this.append(split.samples, this.audioBuffer);
-      }
+      if (this.audioBuffer !== this.sourceBuffer) await this.appendAt(split.rest, this.sourceBuffer, this.offset);
+      if (split.samples.byteLength && split.start !== null) await this.appendAt(split.samples, this.audioBuffer, split.start + this.offset);
     } else {
-      await this.append(bytes);
+      await this.appendAt(bytes, this.sourceBuffer, this.offset);
     }
     this.appended++;
     if (this.seekTo !== undefined && this.seekTo !== null && !this.stopped) {
@@ -495,7 +491,16 @@ class HlssegMSEPlayer {
       this.audioBuffer = this.mediaSource.addSourceBuffer('audio/mpeg');
       this.audioBuffer.mode = 'sequence';  // a stream without timestamps: timestampOffset places each append
     }
-    if (!mime) throw new Error('The init segment holds MP3 audio only; this player needs another track beside it.');
+    if (!mime) {
+      // MP3 only: the audio/mpeg SourceBuffer is the only one, and it takes no init segment.
+      if (this.sourceBuffer && this.sourceBuffer !== this.audioBuffer) throw new Error('The stream changed to MP3 audio only mid-way; this browser cannot follow.');
+      this.sourceBuffer = this.audioBuffer;
+      this.codecs = info.codecs;
+      this.timescales = info.timescales;
+      this.currentMap = mapURI;
+      return;
+    }
+    if (this.sourceBuffer === this.audioBuffer && this.audioBuffer) throw new Error('The stream changed from MP3 audio only mid-way; this browser cannot follow.');
     if (!this.sourceBuffer) {
       this.sourceBuffer = this.mediaSource.addSourceBuffer(mime);
       this.sourceBuffer.mode = 'segments';
@@ -528,7 +533,14 @@ class HlssegMSEPlayer {
   }
 
   // Every SourceBuffer: the main one, and the MP3 one when the stream needs it.
-  buffers() { return [this.sourceBuffer, this.audioBuffer].filter(Boolean); }
+  buffers() { return [...new Set([this.sourceBuffer, this.audioBuffer])].filter(Boolean); }
+
+  // Appends `bytes` to `buffer` with its timestampOffset set to `offset` seconds.
+  async appendAt(bytes, buffer, offset) {
+    await this.whenIdle(buffer);
+    if (buffer.timestampOffset !== offset) buffer.timestampOffset = offset;
+    await this.append(bytes, buffer);
+  }
 
   async append(bytes, buffer = this.sourceBuffer) {
     for (let attempt = 0; ; attempt++) {

@@ -47,6 +47,12 @@ class CodecTests(unittest.TestCase):
         for stream, (name, codecs) in clips.items():
             clip = os.path.join(cls.work, name)
             ffmpeg(*lavfi(), *codecs, clip)
+        # Audio only: MPEG-2 Layer III at 24 kHz, a plain .mp3.
+        mp3 = os.path.join(cls.work, "clip.mp3")
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=24000:duration={SECONDS}", "-c:a", "libmp3lame", mp3)
+        clips["mp3only"] = ("clip.mp3", [])
+        for stream, (name, _) in clips.items():
+            clip = os.path.join(cls.work, name)
             subprocess.run([HLSSEG, "segment", clip, "-o", os.path.join(cls.root, stream), "--hls-time", "2",
                             "--hls-playlist-type", "vod"], check=True, capture_output=True)
         hevc = os.path.join(cls.root, "hevc")
@@ -98,6 +104,9 @@ class CodecTests(unittest.TestCase):
     def test_mp3_plays_through_mse(self):
         self.plays_with_audio("mp3", "H.264, MP3 (avc1.")
         self.assertIn("mp4a.6B", self.state()["codecs"])
+
+    def test_mp3_audio_only_plays_through_mse(self):
+        self.plays_with_audio("mp3only", "MP3 (mp4a.69)")
 
     def test_opus_plays_through_mse(self):
         self.plays_with_audio("opus", "H.264, Opus (avc1.")
