@@ -40,7 +40,32 @@ function updateStats() {
   document.getElementById('state').textContent = `${video.paused ? 'paused' : 'playing'} · ${states[video.readyState]}`;
 }
 
-function start() {
+// The stream's codecs from /api/streams/NAME, or null when unknown (no ?stream=, no answer).
+async function streamCodecs() {
+  if (!stream) return null;
+  try {
+    const response = await fetch(`/api/streams/${encodeURIComponent(stream)}`, { cache: 'no-store' });
+    if (!response.ok) return null;
+    const info = await response.json();
+    return Array.isArray(info.codecs) && info.codecs.length ? info.codecs : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+// Before playing: when the browser says it cannot decode one of the stream's codecs
+// (MediaSource.isTypeSupported for MSE, canPlayType for native HLS), say so in words
+// instead of starting a player that would fail silently. Returns whether to go on.
+async function checkCodecs() {
+  const codecs = await streamCodecs();
+  if (!codecs) return true;
+  document.getElementById('codecs').textContent = `${HlssegCodecs.describe(codecs)} (${codecs.join(', ')})`;
+  const unplayable = HlssegCodecs.unplayable(codecs, engine, video);
+  for (const codec of unplayable) showError(HlssegCodecs.message(codec));
+  return unplayable.length === 0;
+}
+
+async function start() {
   const switchLink = document.getElementById('switch');
   const other = new URLSearchParams(location.search);
   other.set('engine', engine === 'mse' ? 'native' : 'mse');
@@ -54,6 +79,7 @@ function start() {
   link.textContent = url;
   document.getElementById('engine').textContent = engine === 'mse' ? 'Media Source Extensions (hlsseg player)' : 'native HLS';
   setInterval(updateStats, 250);
+  if (!(await checkCodecs())) return;
   if (engine === 'native') {
     if (!nativeHLS) showError('This browser has no native HLS; use ?engine=mse.');
     video.src = url;

@@ -59,6 +59,13 @@ function link(href, text) {
   return a;
 }
 
+function note(text) {
+  const span = document.createElement('span');
+  span.className = 'muted small';
+  span.textContent = text;
+  return span;
+}
+
 async function refresh() {
   const status = document.getElementById('status');
   const table = document.getElementById('streams');
@@ -82,7 +89,11 @@ async function refresh() {
       cell(row, formatDuration(stream.duration));
       cell(row, formatBitrate(stream.bitrate));
       cell(row, stream.width ? `${stream.width}×${stream.height}` : '–');
-      cell(row, stream.codecs.join(', ') || '–');
+      // In words (H.264, MP3), then the exact RFC 6381 strings in small print.
+      const codecs = cell(row, HlssegCodecs.describe(stream.codecs) || '–', 'codecs');
+      const unplayable = HlssegCodecs.unplayable(stream.codecs, 'mse');
+      if (unplayable.length) codecs.append(' ', note(`(${HlssegCodecs.describe(unplayable)}: not playable in this browser)`));
+      if (stream.codecs.length) codecs.append(document.createElement('br'), note(stream.codecs.join(', ')));
       cell(row, `${Math.round(stream.updatedSecondsAgo)} s ago`);
       const links = document.createElement('span');
       const recordingsLink = link(recordings, 'Recordings');

@@ -16,6 +16,10 @@ public enum VideoCodec: Sendable, Equatable {
 
 public enum AudioCodec: Sendable, Equatable {
     case aac(AudioSpecificConfig)
+    /// MP3: MPEG-1, MPEG-2 or MPEG-2.5 Layer III, one frame per sample.
+    case mp3(MPEGAudioFormat)
+    /// Opus, one packet per sample, timescale 48000.
+    case opus(OpusSpecificConfig)
 }
 
 /// What a track carries, with everything the init segment and the playlist need to describe it.
@@ -35,11 +39,13 @@ public enum TrackFormat: Sendable, Equatable {
         return false
     }
 
-    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f` or `mp4a.40.2`.
+    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f`, `mp4a.40.2`, `mp4a.6B` (MP3) or `opus`.
     public var codecs: String {
         switch self {
         case .video(.h264(let avcC), _, _, _): avcC.codecsString
         case .audio(.aac(let asc), _, _, _): asc.codecsString
+        case .audio(.mp3(let mpeg), _, _, _): mpeg.codecsString
+        case .audio(.opus(let opus), _, _, _): opus.codecsString
         }
     }
 }

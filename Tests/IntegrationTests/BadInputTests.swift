@@ -18,7 +18,7 @@ struct BadInputTests {
         BadInput(description: "missing input file", fixture: nil, mentions: ["does-not-exist.mp4"]),
         BadInput(description: "a text file", fixture: .textFile, mentions: ["notes.txt"]),
         BadInput(description: "MPEG-4 Part 2 video", fixture: .mpeg4Video, mentions: ["mpeg4", "mpeg-4"]),
-        BadInput(description: "MP3 audio", fixture: .mp3Audio, mentions: ["mp3"]),
+        BadInput(description: "MPEG-1 Layer II audio", fixture: .mp2Audio, mentions: ["mp2"]),
         BadInput(description: "VP9 video", fixture: .vp9Video, mentions: ["vp9"]),
     ]
 

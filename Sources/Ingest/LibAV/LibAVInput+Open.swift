@@ -89,13 +89,14 @@ extension LibAVInput {
         }
         if let audioIndex {
             let id = context.stream(audioIndex).pointee.codecpar.pointee.codec_id
-            if id != AV_CODEC_ID_AAC { problems.append("\(codecDisplayName(id)) audio") }
+            if id != AV_CODEC_ID_AAC && !Self.passthroughAudioCodecs.contains(id) { problems.append("\(codecDisplayName(id)) audio") }
         }
         guard problems.isEmpty else {
             let verb = problems.count == 1 ? "is" : "are"
             throw IngestError(
                 .unsupportedCodec,
-                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 video and AAC audio (\(url))")
+                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 video and AAC, MP3 or Opus audio (\(url))"
+            )
         }
     }
 
@@ -144,8 +145,9 @@ extension LibAVInput {
         let parameters = stream.pointee.codecpar.pointee
         let sampleRate = parameters.sample_rate > 0 ? UInt32(parameters.sample_rate) : 0
         return AudioStreamState(
-            index: Int32(index), timeBase: stream.pointee.time_base, timescale: sampleRate,
-            adts: parameters.extradata_size <= 0, smoother: nil, channels: Int(parameters.ch_layout.nb_channels))
+            index: Int32(index), codecID: parameters.codec_id, timeBase: stream.pointee.time_base, timescale: sampleRate,
+            adts: parameters.codec_id == AV_CODEC_ID_AAC && parameters.extradata_size <= 0, smoother: nil,
+            channels: Int(parameters.ch_layout.nb_channels))
     }
 
     /// Builds `tracks`: decoder configurations from the extradata, or from the first in-band
@@ -154,7 +156,8 @@ extension LibAVInput {
         if let video, let extradata = extradataBytes(stream: video.index) {
             try configureVideo(fromExtradata: extradata)
         }
-        if let audio, !audio.adts, let extradata = extradataBytes(stream: audio.index) {
+        try describePassthroughAudio()
+        if let audio, audio.codecID == AV_CODEC_ID_AAC, !audio.adts, let extradata = extradataBytes(stream: audio.index) {
             do {
                 let config = try AudioSpecificConfig(parsing: extradata)
                 self.audio?.config = config
@@ -165,7 +168,7 @@ extension LibAVInput {
             }
         }
         var readAhead = 0
-        while (video != nil && video?.decoderConfiguration == nil) || (audio != nil && audio?.config == nil) {
+        while (video != nil && video?.decoderConfiguration == nil) || audio?.isDescribed == false {
             if finished || readAhead >= Self.maximumReadAheadPackets { break }
             try readAndConvert()
             readAhead += 1
@@ -174,8 +177,9 @@ extension LibAVInput {
             throw IngestError(
                 .invalidStream, "\(url): no H.264 SPS and PPS found (neither in the header nor in the first \(readAhead) packets)")
         }
-        if let audio, audio.config == nil || audio.timescale == 0 {
-            throw IngestError(.invalidStream, "\(url): no ADTS header found at the start of the AAC stream")
+        if let audio, !audio.isDescribed {
+            let (header, codec) = audio.codecID == AV_CODEC_ID_MP3 ? ("MP3 frame header", "MP3") : ("ADTS header", "AAC")
+            throw IngestError(.invalidStream, "\(url): no \(header) found at the start of the \(codec) stream")
         }
         tracks = try makeTracks()
     }
@@ -229,7 +233,9 @@ extension LibAVInput {
             let format = TrackFormat.video(codec: .h264(record), width: sps.width, height: sps.height, timescale: video.timescale)
             tracks.append(Track(id: 1, format: format))
         }
-        if let audio, let config = audio.config {
+        if let audio, let format = passthroughAudioFormat(audio) {
+            tracks.append(Track(id: tracks.isEmpty ? 1 : 2, format: format))
+        } else if let audio, let config = audio.config {
             let channels = audio.channels > 0 ? audio.channels : Int(config.channelConfiguration)
             let format = TrackFormat.audio(
                 codec: .aac(config), sampleRate: Int(audio.timescale), channels: channels, timescale: audio.timescale)

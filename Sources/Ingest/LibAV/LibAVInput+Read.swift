@@ -108,7 +108,11 @@ extension LibAVInput {
         let bytes = UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))
         var stamp = packet.pointee.dts != hlsseg_nopts_value() ? packet.pointee.dts : packet.pointee.pts
         defer { audio = state }
-        if state.adts {
+        if state.codecID == AV_CODEC_ID_MP3 {
+            try convertMP3(bytes, stamp: stamp, libavDuration: packet.pointee.duration, state: &state)
+        } else if state.codecID == AV_CODEC_ID_OPUS {
+            convertOpus(bytes, stamp: stamp, state: &state)
+        } else if state.adts {
             var offset = 0
             var skipped = 0
             while offset < bytes.count {
@@ -137,14 +141,17 @@ extension LibAVInput {
         }
     }
 
-    private func appendAudio(_ payload: [UInt8], stamp: Int64, libavDuration: Int64?, state: inout AudioStreamState) {
+    /// Queues one audio frame stamped `stamp` (the stream's time base; no value: it follows the
+    /// previous frame), lasting `frameDuration` ticks when given, else the codec's frame length
+    /// (or the container's `libavDuration` when its clock is exact).
+    func appendAudio(_ payload: [UInt8], stamp: Int64, libavDuration: Int64?, frameDuration: Int64? = nil, state: inout AudioStreamState) {
         guard state.timescale > 0 else { return }
         if state.smoother == nil {
             state.smoother = AudioTimestampSmoother(tolerance: Timescales.tickSpan(of: state.timeBase, in: state.timescale))
         }
         let exactClock = state.smoother?.tolerance == 1
-        var duration = state.frameDuration
-        if exactClock, let libavDuration, libavDuration > 0 {
+        var duration = frameDuration ?? state.frameDuration
+        if frameDuration == nil, exactClock, let libavDuration, libavDuration > 0 {
             duration = Timescales.rescale(libavDuration, from: state.timeBase, to: state.timescale)
         }
         let converted = stamp == hlsseg_nopts_value() ? nil : Timescales.rescale(stamp, from: state.timeBase, to: state.timescale)

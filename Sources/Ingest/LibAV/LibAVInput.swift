@@ -189,6 +189,7 @@ struct VideoStreamState {
 /// The chosen audio stream.
 struct AudioStreamState {
     let index: Int32
+    let codecID: AVCodecID
     let timeBase: AVRational
     /// Samples per second (the output timescale); 0 until known from the first ADTS header.
     var timescale: UInt32
@@ -197,12 +198,20 @@ struct AudioStreamState {
     var trackID: UInt32 = 2
     var smoother: AudioTimestampSmoother?
     var config: AudioSpecificConfig?
+    /// MP3 and Opus (`LibAVInput+PassthroughAudio`): the codec once known.
+    var passthrough: AudioCodec?
     var channels: Int
     var packetsRead = 0
 
+    /// Whether the track's configuration is known (AAC's config, or MP3's first frame header).
+    var isDescribed: Bool { (config != nil || passthrough != nil) && timescale > 0 }
+
     /// Samples per AAC frame in the output timescale (1024 at the core rate; 2048 when the
-    /// timescale is the doubled HE-AAC output rate).
+    /// timescale is the doubled HE-AAC output rate); 1152 or 576 per MP3 frame.
     var frameDuration: Int64 {
+        if case .mp3(let format)? = passthrough, timescale > 0 {
+            return max(1, Int64(format.samplesPerFrame) * Int64(timescale) / Int64(format.sampleRate))
+        }
         guard let config, config.sampleRate > 0, timescale > 0 else { return 1024 }
         return max(1, 1024 * Int64(timescale) / Int64(config.sampleRate))
     }

@@ -28,8 +28,8 @@ enum Fixture: String, Sendable, CaseIterable {
     case textFile = "notes.txt"
     /// MPEG-4 Part 2 video + AAC in MP4: unsupported video codec.
     case mpeg4Video = "mpeg4-video.mp4"
-    /// H.264 + MP3 audio in MP4: unsupported audio codec.
-    case mp3Audio = "mp3-audio.mp4"
+    /// H.264 + MPEG-1 Layer II audio in Matroska: unsupported audio codec.
+    case mp2Audio = "mp2-audio.mkv"
     /// VP9 in WebM: unsupported video codec.
     case vp9Video = "vp9.webm"
     /// `highProfileBFrames` cut at 60 % of its bytes.
@@ -83,9 +83,9 @@ enum Fixture: String, Sendable, CaseIterable {
         case .mpeg4Video:
             return video("320x180", 25, 2) + tone(440, 48_000, 2) + ["-map", "0:v", "-map", "1:a"]
                 + ["-c:v", "mpeg4", "-q:v", "5"] + aac + [out]
-        case .mp3Audio:
+        case .mp2Audio:
             return video("320x180", 25, 2) + tone(440, 48_000, 2) + ["-map", "0:v", "-map", "1:a"] + x264
-                + ["-g", "50", "-c:a", "libmp3lame", "-b:a", "96k", out]
+                + ["-g", "50", "-c:a", "mp2", "-b:a", "96k", out]
         case .vp9Video:
             return video("320x180", 25, 2)
                 + ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-an", out]

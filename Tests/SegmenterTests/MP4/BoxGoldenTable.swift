@@ -150,7 +150,10 @@ private let fullSampleTableHex = """
       00000018 636f3634 00000000 00000001 0000000100000000
     """
 
-let boxGoldenCases: [BoxGoldenCase] = [
+/// Every row: the ISO-BMFF rows below, then the codec rows of other files (`AudioCodecBoxGoldenCases.swift`).
+let boxGoldenCases: [BoxGoldenCase] = isoBoxGoldenCases + audioCodecBoxGoldenCases
+
+private let isoBoxGoldenCases: [BoxGoldenCase] = [
     // Initialization segment
     BoxGoldenCase("ftyp iso6", InitSegment.fileType, "0000001c 66747970 69736f36 00000000 69736f36 69736f6d 6d703431"),
     BoxGoldenCase(

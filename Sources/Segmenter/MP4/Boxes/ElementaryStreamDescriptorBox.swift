@@ -17,7 +17,7 @@
 /// class DecoderConfigDescriptor extends BaseDescriptor : bit(8) tag=DecoderConfigDescrTag (4) {
 ///   bit(8) objectTypeIndication; bit(6) streamType; bit(1) upStream; const bit(1) reserved=1;
 ///   bit(24) bufferSizeDB; bit(32) maxBitrate; bit(32) avgBitrate;
-///   DecoderSpecificInfo decSpecificInfo[0 .. 1];   // tag 5: the AudioSpecificConfig
+///   DecoderSpecificInfo decSpecificInfo[0 .. 1];   // tag 5: the AudioSpecificConfig (AAC); none for MP3
 ///   ...
 /// }
 /// class SLConfigDescriptor extends BaseDescriptor : bit(8) tag=SLConfigDescrTag (6) {
@@ -63,6 +63,15 @@ public struct ElementaryStreamDescriptorBox: MP4Box {
             decoderConfig: DecoderConfigDescriptor(
                 objectTypeIndication: DecoderConfigDescriptor.mpeg4Audio, streamType: DecoderConfigDescriptor.audioStream,
                 decoderSpecificInfo: audioSpecificConfig.bytes))
+    }
+
+    /// The descriptor we write for MP3: objectTypeIndication 0x6B (MPEG-1) or 0x69 (MPEG-2 and
+    /// 2.5), no DecoderSpecificInfo (each frame header configures the decoder).
+    public init(mpegAudio format: MPEGAudioFormat) {
+        self.init(
+            decoderConfig: DecoderConfigDescriptor(
+                objectTypeIndication: format.objectTypeIndication, streamType: DecoderConfigDescriptor.audioStream,
+                decoderSpecificInfo: nil))
     }
 
     public init(parsingBody body: inout BoxBodyReader) throws {
