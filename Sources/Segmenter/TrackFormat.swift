@@ -12,6 +12,7 @@ public struct Track: Sendable, Equatable {
 
 public enum VideoCodec: Sendable, Equatable {
     case h264(AVCDecoderConfigurationRecord)
+    case hevc(HEVCDecoderConfigurationRecord)
 }
 
 public enum AudioCodec: Sendable, Equatable {
@@ -35,10 +36,11 @@ public enum TrackFormat: Sendable, Equatable {
         return false
     }
 
-    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f` or `mp4a.40.2`.
+    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f`, `hvc1.1.6.L93.B0` or `mp4a.40.2`.
     public var codecs: String {
         switch self {
         case .video(.h264(let avcC), _, _, _): avcC.codecsString
+        case .video(.hevc(let hvcC), _, _, _): hvcC.codecsString
         case .audio(.aac(let asc), _, _, _): asc.codecsString
         }
     }
