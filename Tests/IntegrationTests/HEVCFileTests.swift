@@ -1,0 +1,135 @@
+import Foundation
+import Segmenter
+import TestSupport
+import Testing
+
+/// HEVC (H.265) files end to end: libx265 output in MP4 (`hvc1` and `hev1`), MPEG-TS and raw
+/// `.hevc`, with B-frames, through `hlsseg segment`, judged by ffmpeg/ffprobe and by the
+/// Segmenter's own init-segment parser.
+@Suite("HEVC files", .timeLimit(.minutes(10)))
+struct HEVCFileTests {
+    static let cases: [SegmentCase] = [
+        SegmentCase(
+            name: "HEVC hvc1 MP4 + AAC", inputs: [.hevcHVC1], arguments: SegmentCase.vod,
+            video: (.hevcHVC1, .bytes, 30), audio: (.hevcHVC1, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
+            playlistType: "VOD"),
+        SegmentCase(
+            name: "HEVC hev1 MP4 + AAC", inputs: [.hevcHEV1], arguments: SegmentCase.vod,
+            video: (.hevcHEV1, .bytes, 30), audio: (.hevcHEV1, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
+            playlistType: "VOD"),
+        SegmentCase(
+            name: "HEVC in MPEG-TS + ADTS", inputs: [.hevcTS], arguments: SegmentCase.vod,
+            video: (.hevcTS, .decoded, 30), audio: (.hevcTS, .decoded, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
+            playlistType: "VOD"),
+    ]
+
+    @Test("exits 0 with nothing on stderr", arguments: cases)
+    func cleanRun(_ testCase: SegmentCase) async throws {
+        let run = try await SegmentRuns.shared.run(testCase)
+        #expect(run.process.stderrLines.isEmpty, "\(run.process.summary)")
+        #expect(run.playlist.entries.count == testCase.expectedDurations?.count, "\(run.playlist.text)")
+    }
+
+    @Test("ffmpeg decodes the playlist and init+segments with no error line", arguments: cases)
+    func decodes(_ testCase: SegmentCase) async throws {
+        let run = try await SegmentRuns.shared.run(testCase)
+        for url in [run.playlistURL, run.concatenated] {
+            let decoded = try await Probe.decode(url)
+            #expect(decoded.succeeded && decoded.stderrLines.isEmpty, "\(url.lastPathComponent): \(decoded.summary)")
+        }
+    }
+
+    @Test("framemd5 equals the source's, packet for packet", arguments: cases)
+    func packetsMatchSource(_ testCase: SegmentCase) async throws {
+        let run = try await SegmentRuns.shared.run(testCase)
+        let streams = [
+            testCase.video.map { (StreamKind.video, $0.fixture, $0.check) }, testCase.audio.map { (.audio, $0.fixture, $0.check) },
+        ]
+        .compactMap { $0 }
+        for (kind, fixture, check) in streams {
+            let source = try await FixtureStore.shared.url(fixture)
+            let wanted = try await Probe.frameHashes(source, kind, decoded: check == .decoded)
+            let got = try await Probe.frameHashes(run.playlistURL, kind, decoded: check == .decoded)
+            #expect(!wanted.isEmpty)
+            #expect(got == wanted, "\(kind): source \(wanted.count), output \(got.count)")
+        }
+    }
+
+    @Test("the init's hvc1/hvcC holds the VPS, SPS and PPS; no sample carries them", arguments: cases)
+    func initHoldsParameterSets(_ testCase: SegmentCase) async throws {
+        let run = try await SegmentRuns.shared.run(testCase)
+        let bytes = [UInt8](try Data(contentsOf: run.initURL))
+        let movie = try InitSegment.movie(parsing: bytes)
+        let entry = try #require(movie.tracks.first?.media.information.sampleTable.sampleDescription.entries.first)
+        guard case .hevc(let sampleEntry) = entry else {
+            Issue.record("the video sample entry is not hvc1/hev1: \(entry)")
+            return
+        }
+        #expect(sampleEntry.codingName == "hvc1")
+        let record = sampleEntry.configuration
+        #expect(record.videoParameterSets.count == 1 && record.sequenceParameterSets.count == 1 && record.pictureParameterSets.count == 1)
+        #expect(record.arrays.filter { (32...34).contains($0.type) }.allSatisfy { $0.complete })
+        let sps = try record.parsedSPS()
+        #expect(sps.width == 320 && sps.height == 180)
+        #expect(sampleEntry.width == 320 && sampleEntry.height == 180)
+
+        // ffprobe reads the same parameter sets back out of the init's extradata.
+        let probe = try await Subprocess.run(
+            try Tools.ffprobe(), ["-v", "error", "-select_streams", "v:0", "-show_streams", "-show_data", run.initURL.path],
+            timeout: .seconds(60))
+        #expect(probe.succeeded && probe.stdout.contains("extradata_size=\(record.serialized().count)"), "\(probe.summary)")
+
+        let fragments = try FragmentTimeline(initSegment: run.initURL, segments: run.segmentURLs)
+        #expect(fragments.track(.video)?.samples.isEmpty == false)
+        for segment in run.segmentURLs {
+            let data = [UInt8](try Data(contentsOf: segment))
+            for parameterSet in record.videoParameterSets + record.sequenceParameterSets + record.pictureParameterSets {
+                #expect(!Self.contains(data, parameterSet), "\(segment.lastPathComponent) carries a parameter set in band")
+            }
+        }
+    }
+
+    @Test("CODECS agrees with ffprobe's profile and level", arguments: cases)
+    func codecsAgreeWithFFprobe(_ testCase: SegmentCase) async throws {
+        let run = try await SegmentRuns.shared.run(testCase)
+        let tracks = try InitSegment.tracks(parsing: [UInt8](try Data(contentsOf: run.initURL)))
+        let codecs = try #require(tracks.first { $0.format.isVideo }).format.codecs
+        let source = try await FixtureStore.shared.url(testCase.inputs[0])
+        let probe = try await Subprocess.run(
+            try Tools.ffprobe(),
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=profile,level", "-of", "default=nw=1", source.path],
+            timeout: .seconds(60))
+        #expect(probe.succeeded, "\(probe.summary)")
+        #expect(probe.stdout.contains("profile=Main\n") && probe.stdout.contains("level=60"), "\(probe.stdout)")
+        // Main profile (1), compatible with Main and Main 10 (flags 1 and 2: 6), Main tier level
+        // 60 (2.0), progressive and frame-only (0x90).
+        #expect(codecs == "hvc1.1.6.L60.90")
+    }
+
+    @Test("hlsseg export of an HEVC recording decodes cleanly, packets equal to the HLS")
+    func export() async throws {
+        let run = try await SegmentRuns.shared.run(Self.cases[0])
+        let out = try TestScratch.directory("export/hevc").appendingPathComponent("out.mp4")
+        let result = try await Subprocess.run(
+            try Tools.hlsseg(), ["export", run.playlistURL.path, "-o", out.path], timeout: .seconds(120))
+        try #require(result.succeeded, "\(result.summary)")
+        #expect(result.stderrLines.isEmpty, "\(result.summary)")
+        let decoded = try await Probe.decode(out)
+        #expect(decoded.succeeded && decoded.stderrLines.isEmpty, "\(decoded.summary)")
+        let tag = try await Subprocess.run(
+            try Tools.ffprobe(),
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_tag_string", "-of", "csv=p=0", out.path],
+            timeout: .seconds(60))
+        #expect(tag.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "hvc1", "\(tag.summary)")
+        for kind in StreamKind.allCases {
+            let wanted = try await Probe.frameHashes(run.playlistURL, kind, decoded: false)
+            let got = try await Probe.frameHashes(out, kind, decoded: false)
+            #expect(!wanted.isEmpty && got == wanted, "\(kind): HLS \(wanted.count), export \(got.count)")
+        }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { start in haystack[start..<start + needle.count].elementsEqual(needle) }
+    }
+}
