@@ -21,6 +21,9 @@ struct HEVCFileTests {
             name: "HEVC in MPEG-TS + ADTS", inputs: [.hevcTS], arguments: SegmentCase.vod,
             video: (.hevcTS, .decoded, 30), audio: (.hevcTS, .decoded, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
             playlistType: "VOD"),
+        SegmentCase(
+            name: "HEVC raw Annex-B .hevc", inputs: [.hevcRaw], arguments: SegmentCase.vod + ["--framerate", "30"],
+            video: (.hevcRaw, .decoded, 30), audio: nil, mediaDuration: 4, expectedDurations: [2, 2], playlistType: "VOD"),
     ]
 
     @Test("exits 0 with nothing on stderr", arguments: cases)

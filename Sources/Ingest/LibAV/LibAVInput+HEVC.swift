@@ -45,9 +45,9 @@ extension LibAVInput {
     }
 
     /// One access unit (4-byte length-prefixed) as the track carries it: parameter sets that
-    /// repeat the hvcC removed, and whether it holds an IRAP picture. `nil` for a packet whose
-    /// NAL lengths do not fit it (reading stops there, as damage).
-    func prepareHEVC(_ payload: [UInt8], state: inout VideoStreamState) throws(IngestError) -> (payload: [UInt8], isIRAP: Bool)? {
+    /// repeat the hvcC removed, and the access unit as read (IRAP flag, parameter sets). `nil`
+    /// for a packet whose NAL lengths do not fit it (reading stops there, as damage).
+    func prepareHEVC(_ payload: [UInt8], state: inout VideoStreamState) throws(IngestError) -> (payload: [UInt8], unit: HEVCAccessUnit)? {
         let unit: HEVCAccessUnit
         do {
             unit = try HEVCAccessUnit(lengthPrefixed: payload)
@@ -57,7 +57,7 @@ extension LibAVInput {
             state = video ?? state
             return nil
         }
-        guard unit.hasParameterSets else { return (payload, unit.containsIRAP) }
+        guard unit.hasParameterSets else { return (payload, unit) }
         if state.decoderConfiguration == nil {
             try adoptHEVCParameterSets(unit)
             state.decoderConfiguration = video?.decoderConfiguration
@@ -67,8 +67,8 @@ extension LibAVInput {
                 state.warnedParameterSetChange = true
                 warn("\(url): the HEVC parameter sets change mid-stream; the new ones stay in band, the init file keeps the first")
             }
-            return (payload, unit.containsIRAP)
+            return (payload, unit)
         }
-        return (unit.withoutParameterSets, unit.containsIRAP)
+        return (unit.withoutParameterSets, unit)
     }
 }

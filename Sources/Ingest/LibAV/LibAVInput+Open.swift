@@ -136,6 +136,7 @@ extension LibAVInput {
         // `--framerate`, else the VUI timing of the first SPS, else 25): the user's rate wins,
         // and each frame lies exactly on the grid, with no rounding carried from one to the next.
         if context.formatName == "h264" || context.formatName == "hevc" { state.grid = SteadyFrameClock(timescale: timescale) }
+        if context.formatName == "hevc" { state.pictureOrder = HEVCPictureOrder() }
         return state
     }
 

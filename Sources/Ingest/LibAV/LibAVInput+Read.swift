@@ -75,10 +75,12 @@ extension LibAVInput {
         }
         var isKeyframe = packet.pointee.flags & AV_PKT_FLAG_KEY != 0
         var payloadForTrack = payload
+        var hevcUnit: HEVCAccessUnit?
         if state.isHEVC && !payload.isEmpty {
-            guard let unit = try prepareHEVC(payload, state: &state) else { return }
-            payloadForTrack = unit.payload
-            isKeyframe = isKeyframe || unit.isIRAP
+            guard let prepared = try prepareHEVC(payload, state: &state) else { return }
+            payloadForTrack = prepared.payload
+            hevcUnit = prepared.unit
+            isKeyframe = isKeyframe || prepared.unit.containsIRAP
         }
         let timeBase = state.timeBase
         let timescale = state.timescale
@@ -94,6 +96,14 @@ extension LibAVInput {
             let stamp = grid.stamp(rate: rate, arrival: nil)
             state.grid = grid
             (pts, dts, duration) = (stamp.time, stamp.time, stamp.duration)
+            // Raw HEVC: B-frames are shown in picture order count order, `maxNumReorderPics`
+            // frames after the grid's first frame (a file's grid starts at 0 with one rate).
+            if let hevcUnit, var order = state.pictureOrder {
+                if let index = try? order.outputIndex(of: hevcUnit) {
+                    pts = rate.time(ofFrame: Int64(index + order.maxNumReorderPics), timescale: timescale)
+                }
+                state.pictureOrder = order
+            }
         }
         let converted = MediaPacket(
             trackID: Self.videoPlaceholderID, dts: 0, pts: 0, duration: duration,

@@ -186,6 +186,8 @@ struct VideoStreamState {
     var gridRate: FrameRate?
     /// The avcC or hvcC the track is described with, once known.
     var decoderConfiguration: VideoCodec?
+    /// Raw HEVC: the picture order counts that give its frames their presentation order.
+    var pictureOrder: HEVCPictureOrder?
     /// HEVC: in-band parameter sets that differ from the hvcC were seen (and kept in band).
     var warnedParameterSetChange = false
 

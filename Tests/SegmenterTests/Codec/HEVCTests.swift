@@ -59,6 +59,7 @@ struct HEVCStream: Sendable, CustomTestStringConvertible {
         #expect(sps.bitDepthLumaMinus8 == stream.bitDepthLumaMinus8)
         #expect(sps.width == stream.width && sps.height == stream.height)
         #expect(sps.maxSubLayers == 1 && sps.temporalIDNesting)
+        #expect(sps.log2MaxPicOrderCntLsb == 8 && sps.maxNumReorderPics == 2)
     }
 
     @Test func conformanceWindowCropsInChromaUnits() throws {
@@ -180,6 +181,39 @@ struct HEVCStream: Sendable, CustomTestStringConvertible {
         #expect(!trail.containsIRAP && !trail.hasParameterSets)
         #expect(trail.withoutParameterSets == trail.lengthPrefixed)
         #expect(throws: SegmenterError.self) { try HEVCAccessUnit(lengthPrefixed: Array(data.dropLast())) }
+    }
+
+    @Test func pictureOrderGivesOutputIndexes() throws {
+        let stream = HEVCStream.all[0]
+        func prefixed(_ units: [[UInt8]]) -> [UInt8] {
+            units.flatMap { [0, 0, UInt8($0.count >> 8), UInt8($0.count & 0xff)] + $0 }
+        }
+        /// The first slice of a picture: nal_unit_type `type`, PPS 0, slice_pic_order_cnt_lsb `lsb` (8 bits) unless IDR.
+        func slice(type: UInt8, lsb: UInt64) -> [UInt8] {
+            var bits = CodecTestBitWriter()
+            bits.flag(true)  // first_slice_segment_in_pic_flag
+            if (16...23).contains(type) { bits.flag(false) }  // no_output_of_prior_pics_flag
+            bits.ue(0)  // slice_pic_parameter_set_id
+            bits.ue(1)  // slice_type P
+            if type != 19 && type != 20 { bits.bits(lsb, 8) }
+            bits.bits(0xff, 8)  // the rest of the header
+            bits.trailingBits()
+            return HEVCNALUnitHeader(type: type, layerID: 0, temporalID: 0).bytes + bits.bytes
+        }
+        var order = HEVCPictureOrder()
+        let parameterSets = [hex(stream.vps), hex(stream.sps), hex(stream.pps)]
+        // Decoding order IDR, P, B, b, b, then IDR, then a CRA that continues the count: output order 0 4 2 1 3, 5, then 6 + 2.
+        let pictures: [(type: UInt8, lsb: UInt64)] = [(20, 0), (1, 4), (1, 2), (0, 1), (0, 3), (19, 0), (21, 2), (1, 1)]
+        var indexes: [Int?] = []
+        for (position, picture) in pictures.enumerated() {
+            let units = (position == 0 ? parameterSets : []) + [slice(type: picture.type, lsb: picture.lsb)]
+            indexes.append(try order.outputIndex(of: HEVCAccessUnit(lengthPrefixed: prefixed(units))))
+        }
+        #expect(indexes == [0, 4, 2, 1, 3, 5, 7, 6])
+        #expect(order.maxNumReorderPics == 2)
+        // A slice whose PPS was never seen has no order.
+        var fresh = HEVCPictureOrder()
+        #expect(try fresh.outputIndex(of: HEVCAccessUnit(lengthPrefixed: prefixed([slice(type: 20, lsb: 0)]))) == nil)
     }
 
     @Test func sampleEntryFormatRoundTrip() throws {

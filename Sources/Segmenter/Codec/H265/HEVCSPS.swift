@@ -1,6 +1,7 @@
 /// The fields of an HEVC sequence parameter set (ITU-T H.265 §7.3.2.2.1) that packaging needs:
 /// profile, tier and level, chroma format and bit depths (for the hvcC), the sub-layer fields
-/// the hvcC repeats, and the displayed picture size. Parsing stops after the bit depths.
+/// the hvcC repeats, the displayed picture size, and what picture order counts need (the size
+/// of slice_pic_order_cnt_lsb, the reorder depth). Parsing stops after the sub-layer ordering info.
 ///
 /// ```
 /// seq_parameter_set_rbsp( ) {
@@ -21,6 +22,14 @@
 ///   }
 ///   bit_depth_luma_minus8                           ue(v)
 ///   bit_depth_chroma_minus8                         ue(v)
+///   log2_max_pic_order_cnt_lsb_minus4               ue(v)
+///   sps_sub_layer_ordering_info_present_flag        u(1)
+///   for( i = ( sps_sub_layer_ordering_info_present_flag ? 0 : sps_max_sub_layers_minus1 );
+///        i <= sps_max_sub_layers_minus1; i++ ) {
+///     sps_max_dec_pic_buffering_minus1[ i ]         ue(v)
+///     sps_max_num_reorder_pics[ i ]                 ue(v)
+///     sps_max_latency_increase_plus1[ i ]           ue(v)
+///   }
 ///   …
 /// }
 /// ```
@@ -44,6 +53,11 @@ public struct HEVCSPS: Sendable, Equatable {
     public var cropBottom: Int
     public var bitDepthLumaMinus8: UInt8
     public var bitDepthChromaMinus8: UInt8
+    /// Bits of slice_pic_order_cnt_lsb (log2_max_pic_order_cnt_lsb_minus4 + 4, 4…16).
+    public var log2MaxPicOrderCntLsb: Int
+    /// sps_max_num_reorder_pics of the highest sub-layer: how many pictures at most precede
+    /// any picture in decoding order and follow it in output order.
+    public var maxNumReorderPics: Int
 
     /// Displayed width: the coded width minus the conformance window's left and right offsets.
     public var width: Int { codedWidth - cropLeft - cropRight }
@@ -54,6 +68,11 @@ public struct HEVCSPS: Sendable, Equatable {
     static let maxSeqParameterSetID = 15
     /// Largest bit_depth_luma_minus8 / bit_depth_chroma_minus8 (§7.4.3.2.1: 0…8).
     static let maxBitDepthMinus8 = 8
+    /// Largest log2_max_pic_order_cnt_lsb_minus4 (§7.4.3.2.1: 0…12).
+    static let maxLog2PicOrderCntLsbMinus4 = 12
+    /// Largest sps_max_dec_pic_buffering_minus1 and sps_max_num_reorder_pics: MaxDpbSize − 1
+    /// (§A.4.2: a DPB holds at most 16 pictures).
+    static let maxDecodedPictureBufferingMinus1 = 15
 
     /// Parses an SPS NAL unit, two-byte NAL header included, emulation-prevention bytes still in.
     public static func parse(_ nal: some Collection<UInt8>) throws -> HEVCSPS {
@@ -108,6 +127,14 @@ public struct HEVCSPS: Sendable, Equatable {
         }
         bitDepthLumaMinus8 = UInt8(try Self.readUE(&bits, "bit_depth_luma_minus8", max: Self.maxBitDepthMinus8))
         bitDepthChromaMinus8 = UInt8(try Self.readUE(&bits, "bit_depth_chroma_minus8", max: Self.maxBitDepthMinus8))
+        log2MaxPicOrderCntLsb = try Self.readUE(&bits, "log2_max_pic_order_cnt_lsb_minus4", max: Self.maxLog2PicOrderCntLsbMinus4) + 4
+        let orderingForEverySubLayer = try bits.readFlag()
+        maxNumReorderPics = 0
+        for _ in (orderingForEverySubLayer ? 0 : maxSubLayersMinus1)...maxSubLayersMinus1 {
+            let buffering = try Self.readUE(&bits, "sps_max_dec_pic_buffering_minus1", max: Self.maxDecodedPictureBufferingMinus1)
+            maxNumReorderPics = try Self.readUE(&bits, "sps_max_num_reorder_pics", max: buffering)
+            _ = try bits.readUE()  // sps_max_latency_increase_plus1
+        }
     }
 
     private static func readUE(
