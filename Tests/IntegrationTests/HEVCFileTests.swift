@@ -3,8 +3,8 @@ import Segmenter
 import TestSupport
 import Testing
 
-/// HEVC (H.265) files end to end: libx265 output in MP4 (`hvc1` and `hev1`), MPEG-TS and raw
-/// `.hevc`, with B-frames, through `hlsseg segment`, judged by ffmpeg/ffprobe and by the
+/// HEVC (H.265) files end to end: libx265 output in MP4 (`hvc1` and `hev1`), MPEG-TS, Matroska
+/// and raw `.hevc`, with B-frames, through `hlsseg segment`, judged by ffmpeg/ffprobe and by the
 /// Segmenter's own init-segment parser.
 @Suite("HEVC files", .timeLimit(.minutes(10)))
 struct HEVCFileTests {
@@ -20,6 +20,10 @@ struct HEVCFileTests {
         SegmentCase(
             name: "HEVC in MPEG-TS + ADTS", inputs: [.hevcTS], arguments: SegmentCase.vod,
             video: (.hevcTS, .decoded, 30), audio: (.hevcTS, .decoded, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
+            playlistType: "VOD"),
+        SegmentCase(
+            name: "HEVC in Matroska + AAC", inputs: [.hevcMKV], arguments: SegmentCase.vod,
+            video: (.hevcMKV, .bytes, 30), audio: (.hevcMKV, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
             playlistType: "VOD"),
         SegmentCase(
             name: "HEVC raw Annex-B .hevc", inputs: [.hevcRaw], arguments: SegmentCase.vod + ["--framerate", "30"],

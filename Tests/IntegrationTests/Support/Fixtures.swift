@@ -29,6 +29,8 @@ enum Fixture: String, Sendable, CaseIterable {
     case hevcHEV1 = "hevc-hev1.mp4"
     /// The same streams remuxed to MPEG-TS (Annex-B with in-band VPS/SPS/PPS, ADTS).
     case hevcTS = "hevc.ts"
+    /// The same streams remuxed to Matroska (hvcC in CodecPrivate).
+    case hevcMKV = "hevc.mkv"
     /// The same video as a raw Annex-B `.hevc` elementary stream.
     case hevcRaw = "hevc.hevc"
 
@@ -101,7 +103,7 @@ enum Fixture: String, Sendable, CaseIterable {
         case .vp9Video:
             return video("320x180", 25, 2)
                 + ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-an", out]
-        case .highProfileBFramesTS, .hevcHEV1, .hevcTS, .hevcRaw, .textFile, .truncatedMP4, .truncatedTS, .garbageAnnexB:
+        case .highProfileBFramesTS, .hevcHEV1, .hevcTS, .hevcMKV, .hevcRaw, .textFile, .truncatedMP4, .truncatedTS, .garbageAnnexB:
             return nil
         }
     }
@@ -115,12 +117,13 @@ enum Fixture: String, Sendable, CaseIterable {
         case .highProfileBFramesTS:
             let source = try await FixtureStore.shared.url(.highProfileBFrames)
             try await Probe.ffmpegMake(["-i", source.path, "-map", "0", "-c", "copy", "-f", "mpegts", url.path])
-        case .hevcHEV1, .hevcTS, .hevcRaw:
+        case .hevcHEV1, .hevcTS, .hevcMKV, .hevcRaw:
             let source = try await FixtureStore.shared.url(.hevcHVC1).path
             let remux: [String] =
                 switch self {
                 case .hevcHEV1: ["-map", "0", "-c", "copy", "-tag:v", "hev1", url.path]
                 case .hevcTS: ["-map", "0", "-c", "copy", "-f", "mpegts", url.path]
+                case .hevcMKV: ["-map", "0", "-c", "copy", url.path]
                 default: ["-map", "0:v", "-c", "copy", "-f", "hevc", url.path]
                 }
             try await Probe.ffmpegMake(["-i", source] + remux)
