@@ -113,6 +113,24 @@ struct HEVCFileTests {
         #expect(codecs == "hvc1.1.6.L60.90")
     }
 
+    @Test("hlsseg serve lists the stream's CODECS in /api/streams")
+    func apiStreams() async throws {
+        let source = try await FixtureStore.shared.url(.hevcTS)
+        let directory = try TestScratch.directory("hevc-api")
+        let root = directory.appendingPathComponent("streams", isDirectory: true)
+        let made = try await runSegment(inputs: [source], outputDirectory: root.appendingPathComponent("cam"), arguments: SegmentCase.vod)
+        try #require(made.succeeded, "\(made.summary)")
+        let port = try freeLoopbackPort()
+        let server = try ServeProcess.start(
+            ["serve", "--root", root.path, "--http-port", "\(port)", "--no-rtmp", "--log-level", "warning"],
+            log: directory.appendingPathComponent("serve.log"))
+        defer { server.stop() }
+        try await waitUntil("the HTTP port accepts connections", seconds: 30) { canConnect(port: port) }
+        let answer = try HTTPExchange.send(port: port, path: "/api/streams/cam")
+        #expect(answer.status == 200, "\(answer.status) \(answer.text)")
+        #expect(answer.text.contains(#""codecs":["hvc1.1.6.L60.90","mp4a.40.2"]"#), "\(answer.text)")
+    }
+
     @Test("hlsseg export of an HEVC recording decodes cleanly, packets equal to the HLS")
     func export() async throws {
         let run = try await SegmentRuns.shared.run(Self.cases[0])
