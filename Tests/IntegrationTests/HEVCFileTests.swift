@@ -14,8 +14,8 @@ struct HEVCFileTests {
             video: (.hevcHVC1, .bytes, 30), audio: (.hevcHVC1, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
             playlistType: "VOD"),
         SegmentCase(
-            name: "HEVC hev1 MP4 + AAC", inputs: [.hevcHEV1], arguments: SegmentCase.vod,
-            video: (.hevcHEV1, .bytes, 30), audio: (.hevcHEV1, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
+            name: "HEVC hev1 MP4 (parameter sets in band) + AAC", inputs: [.hevcHEV1], arguments: SegmentCase.vod,
+            video: (.hevcHEV1, .decoded, 30), audio: (.hevcHEV1, .bytes, 48_000), mediaDuration: 4, expectedDurations: [2, 2],
             playlistType: "VOD"),
         SegmentCase(
             name: "HEVC in MPEG-TS + ADTS", inputs: [.hevcTS], arguments: SegmentCase.vod,

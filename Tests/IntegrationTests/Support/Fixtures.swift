@@ -25,10 +25,11 @@ enum Fixture: String, Sendable, CaseIterable {
     case thirtySeconds = "thirty-seconds.mp4"
     /// HEVC Main (libx265, 3 B-frames, GOP 2 s) 320x180 30 fps + AAC 48 kHz stereo, 4 s, `hvc1` in MP4.
     case hevcHVC1 = "hevc-hvc1.mp4"
-    /// The same streams remuxed with the `hev1` sample entry.
-    case hevcHEV1 = "hevc-hev1.mp4"
     /// The same streams remuxed to MPEG-TS (Annex-B with in-band VPS/SPS/PPS, ADTS).
     case hevcTS = "hevc.ts"
+    /// `hevcTS` remuxed to MP4 with the `hev1` sample entry: its keyframes keep the VPS, SPS and
+    /// PPS in band.
+    case hevcHEV1 = "hevc-hev1.mp4"
     /// The same streams remuxed to Matroska (hvcC in CodecPrivate).
     case hevcMKV = "hevc.mkv"
     /// The same video as a raw Annex-B `.hevc` elementary stream.
@@ -118,7 +119,7 @@ enum Fixture: String, Sendable, CaseIterable {
             let source = try await FixtureStore.shared.url(.highProfileBFrames)
             try await Probe.ffmpegMake(["-i", source.path, "-map", "0", "-c", "copy", "-f", "mpegts", url.path])
         case .hevcHEV1, .hevcTS, .hevcMKV, .hevcRaw:
-            let source = try await FixtureStore.shared.url(.hevcHVC1).path
+            let source = try await FixtureStore.shared.url(self == .hevcHEV1 ? .hevcTS : .hevcHVC1).path
             let remux: [String] =
                 switch self {
                 case .hevcHEV1: ["-map", "0", "-c", "copy", "-tag:v", "hev1", url.path]

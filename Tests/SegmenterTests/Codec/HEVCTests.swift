@@ -177,6 +177,10 @@ struct HEVCStream: Sendable, CustomTestStringConvertible {
         let other = try HEVCDecoderConfigurationRecord(
             vps: [hex(HEVCStream.all[1].vps)], sps: [hex(HEVCStream.all[1].sps)], pps: [hex(HEVCStream.all[1].pps)])
         #expect(!unit.parameterSetsMatch(other))
+        // An hvcC made from MPEG-TS extradata may keep a trailing zero byte after a parameter set.
+        var padded = record
+        padded.arrays[2].units[0] += [0]
+        #expect(unit.parameterSetsMatch(padded))
         let trail = try HEVCAccessUnit(lengthPrefixed: prefixed([[0x02, 0x01, 0xd0]]))
         #expect(!trail.containsIRAP && !trail.hasParameterSets)
         #expect(trail.withoutParameterSets == trail.lengthPrefixed)

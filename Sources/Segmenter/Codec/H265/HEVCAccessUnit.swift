@@ -59,9 +59,21 @@ public struct HEVCAccessUnit: Sendable, Equatable {
     }
 
     /// Whether the in-band parameter sets repeat those of `record` (each one appears there).
+    /// Trailing zero bytes are not compared: a NAL unit never ends in one (its RBSP ends with a
+    /// stop bit), but an hvcC made from MPEG-TS extradata may keep the `trailing_zero_8bits`
+    /// that preceded the next start code.
     public func parameterSetsMatch(_ record: HEVCDecoderConfigurationRecord) -> Bool {
-        let (vps, sps, pps) = (record.videoParameterSets, record.sequenceParameterSets, record.pictureParameterSets)
-        return videoParameterSets.allSatisfy { vps.contains($0) } && sequenceParameterSets.allSatisfy { sps.contains($0) }
-            && pictureParameterSets.allSatisfy { pps.contains($0) }
+        func trimmed(_ unit: [UInt8]) -> ArraySlice<UInt8> {
+            var end = unit.endIndex
+            while end > unit.startIndex && unit[end - 1] == 0 { end -= 1 }
+            return unit[..<end]
+        }
+        func covered(_ units: [[UInt8]], by known: [[UInt8]]) -> Bool {
+            let known = known.map(trimmed)
+            return units.allSatisfy { unit in known.contains(trimmed(unit)) }
+        }
+        return covered(videoParameterSets, by: record.videoParameterSets)
+            && covered(sequenceParameterSets, by: record.sequenceParameterSets)
+            && covered(pictureParameterSets, by: record.pictureParameterSets)
     }
 }
