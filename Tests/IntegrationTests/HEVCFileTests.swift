@@ -113,6 +113,23 @@ struct HEVCFileTests {
         #expect(codecs == "hvc1.1.6.L60.90")
     }
 
+    @Test(
+        "a truncated MPEG-TS or raw .hevc: its cut-off last frame is found with the HEVC decoder and dropped, the rest plays",
+        arguments: [Fixture.hevcTS, .hevcRaw])
+    func truncated(_ fixture: Fixture) async throws {
+        let source = try await FixtureStore.shared.url(fixture)
+        let directory = try TestScratch.directory("hevc-truncated-\(fixture.rawValue)")
+        let cut = directory.appendingPathComponent("cut-" + fixture.rawValue)
+        let bytes = try Data(contentsOf: source)
+        try bytes.prefix(bytes.count * 6 / 10).write(to: cut)
+        let output = directory.appendingPathComponent("out", isDirectory: true)
+        let made = try await runSegment(inputs: [cut], outputDirectory: output, arguments: SegmentCase.vod + ["--framerate", "30"])
+        #expect(made.succeeded, "\(made.summary)")
+        #expect(made.stderrLines.count == 1 && made.stderr.contains("incomplete video frame"), "\(made.summary)")
+        let decoded = try await Probe.decode(output.appendingPathComponent("index.m3u8"))
+        #expect(decoded.succeeded && decoded.stderrLines.isEmpty, "\(decoded.summary)")
+    }
+
     @Test("hlsseg serve lists the stream's CODECS in /api/streams")
     func apiStreams() async throws {
         let source = try await FixtureStore.shared.url(.hevcTS)
