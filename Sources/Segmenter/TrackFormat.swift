@@ -12,6 +12,7 @@ public struct Track: Sendable, Equatable {
 
 public enum VideoCodec: Sendable, Equatable {
     case h264(AVCDecoderConfigurationRecord)
+    case hevc(HEVCDecoderConfigurationRecord)
 }
 
 public enum AudioCodec: Sendable, Equatable {
@@ -39,10 +40,12 @@ public enum TrackFormat: Sendable, Equatable {
         return false
     }
 
-    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f`, `mp4a.40.2`, `mp4a.6B` (MP3) or `opus`.
+    /// The RFC 6381 `codecs` parameter, e.g. `avc1.64001f`, `hvc1.1.6.L93.B0`, `mp4a.40.2`, `mp4a.6B`
+    /// (MP3) or `opus`.
     public var codecs: String {
         switch self {
         case .video(.h264(let avcC), _, _, _): avcC.codecsString
+        case .video(.hevc(let hvcC), _, _, _): hvcC.codecsString
         case .audio(.aac(let asc), _, _, _): asc.codecsString
         case .audio(.mp3(let mpeg), _, _, _): mpeg.codecsString
         case .audio(.opus(let opus), _, _, _): opus.codecsString

@@ -3,7 +3,7 @@ import Segmenter
 
 /// Tells whether the last video access unit of an unframed stream is whole.
 ///
-/// MPEG-TS video PES packets carry no length and raw `.h264` has no framing at all, so a file cut
+/// MPEG-TS video PES packets carry no length and raw `.h264` / `.hevc` have no framing at all, so a file cut
 /// anywhere — even on a 188-byte packet boundary — ends with an access unit that the demuxer hands
 /// over as if it were complete. The only reliable test is to decode it: at the end of the input
 /// the last GOP (kept here as references to the packets already delivered, no copies) is decoded
@@ -18,17 +18,23 @@ struct FinalFrameCheck {
         groupOfPictures.append(packet.data)
     }
 
-    /// Whether the last noted access unit decodes without error. True when it cannot be judged
-    /// (no decoder, or the GOP did not start with a keyframe).
-    func lastAccessUnitDecodes(configuration: AVCDecoderConfigurationRecord) -> Bool {
-        guard !groupOfPictures.isEmpty, let decoder = avcodec_find_decoder(AV_CODEC_ID_H264),
+    /// Whether the last noted access unit decodes without error, with libavcodec's decoder of
+    /// `codec` and its avcC or hvcC as extradata. True when it cannot be judged (no decoder, or
+    /// the GOP did not start with a keyframe).
+    func lastAccessUnitDecodes(codec: VideoCodec) -> Bool {
+        let codecID: AVCodecID
+        let extradata: [UInt8]
+        switch codec {
+        case .h264(let avcC): (codecID, extradata) = (AV_CODEC_ID_H264, avcC.serialized())
+        case .hevc(let hvcC): (codecID, extradata) = (AV_CODEC_ID_HEVC, hvcC.serialized())
+        }
+        guard !groupOfPictures.isEmpty, let decoder = avcodec_find_decoder(codecID),
             let context = avcodec_alloc_context3(decoder)
         else { return true }
         defer {
             var freeing: UnsafeMutablePointer<AVCodecContext>? = context
             avcodec_free_context(&freeing)
         }
-        let extradata = configuration.serialized()
         guard let buffer = av_mallocz(extradata.count + Int(AV_INPUT_BUFFER_PADDING_SIZE)) else { return true }
         extradata.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         context.pointee.extradata = buffer.assumingMemoryBound(to: UInt8.self)

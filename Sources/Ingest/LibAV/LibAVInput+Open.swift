@@ -57,7 +57,7 @@ extension LibAVInput {
         guard video != nil || audio != nil else { return true }
         if let video {
             let parameters = context.stream(video).pointee.codecpar.pointee
-            if parameters.codec_id == AV_CODEC_ID_H264
+            if (parameters.codec_id == AV_CODEC_ID_H264 || parameters.codec_id == AV_CODEC_ID_HEVC)
                 && (parameters.width <= 0 || parameters.height <= 0 || parameters.extradata_size <= 0)
             {
                 return true
@@ -85,7 +85,7 @@ extension LibAVInput {
         var problems: [String] = []
         if let videoIndex {
             let id = context.stream(videoIndex).pointee.codecpar.pointee.codec_id
-            if id != AV_CODEC_ID_H264 { problems.append("\(codecDisplayName(id)) video") }
+            if id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC { problems.append("\(codecDisplayName(id)) video") }
         }
         if let audioIndex {
             let id = context.stream(audioIndex).pointee.codecpar.pointee.codec_id
@@ -95,7 +95,7 @@ extension LibAVInput {
             let verb = problems.count == 1 ? "is" : "are"
             throw IngestError(
                 .unsupportedCodec,
-                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 video and AAC, MP3 or Opus audio (\(url))"
+                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 or HEVC video and AAC, MP3 or Opus audio (\(url))"
             )
         }
     }
@@ -128,15 +128,16 @@ extension LibAVInput {
             layout = .annexB
         }
         var state = VideoStreamState(
-            index: Int32(index), timeBase: timeBase, timescale: timescale, layout: layout,
+            isHEVC: parameters.codec_id == AV_CODEC_ID_HEVC, index: Int32(index), timeBase: timeBase, timescale: timescale, layout: layout,
             fixer: VideoTimestampFixer(defaultFrameDuration: frameDuration))
         // Raw H.264 has no timestamps. libavformat's demuxer gives its packets only durations,
         // from the SPS VUI timing when there is one (its `framerate` option is then ignored),
         // else from that option. Rather than reopen the input with another option, every packet
-        // is stamped here on a grid at the rate `rawH264FrameRate()` picks (the user's
+        // is stamped here on a grid at the rate `rawFrameRate()` picks (the user's
         // `--framerate`, else the VUI timing of the first SPS, else 25): the user's rate wins,
         // and each frame lies exactly on the grid, with no rounding carried from one to the next.
-        if context.formatName == "h264" { state.grid = SteadyFrameClock(timescale: timescale) }
+        if context.formatName == "h264" || context.formatName == "hevc" { state.grid = SteadyFrameClock(timescale: timescale) }
+        if context.formatName == "hevc" { state.pictureOrder = HEVCPictureOrder() }
         return state
     }
 
@@ -174,8 +175,10 @@ extension LibAVInput {
             readAhead += 1
         }
         if let video, video.decoderConfiguration == nil {
+            let sets = video.isHEVC ? "VPS, SPS and PPS" : "SPS and PPS"
             throw IngestError(
-                .invalidStream, "\(url): no H.264 SPS and PPS found (neither in the header nor in the first \(readAhead) packets)")
+                .invalidStream,
+                "\(url): no \(video.codecName) \(sets) found (neither in the header nor in the first \(readAhead) packets)")
         }
         if let audio, !audio.isDescribed {
             let (header, codec) = audio.codecID == AV_CODEC_ID_MP3 ? ("MP3 frame header", "MP3") : ("ADTS header", "AAC")
@@ -192,13 +195,14 @@ extension LibAVInput {
 
     /// avcC extradata (mp4, mkv, flv), or Annex-B SPS/PPS (mpegts and raw streams after probing).
     func configureVideo(fromExtradata extradata: [UInt8]) throws(IngestError) {
+        if video?.isHEVC == true { return try configureHEVC(fromExtradata: extradata) }
         if extradata.first == 1 {
             do {
                 let record = try AVCDecoderConfigurationRecord(parsing: extradata)
                 guard (1...4).contains(record.nalLengthSize) else {
                     throw IngestError(.invalidStream, "\(url): avcC NAL length size \(record.nalLengthSize) is not 1, 2 or 4")
                 }
-                video?.decoderConfiguration = record
+                video?.decoderConfiguration = .h264(record)
                 video?.layout = .lengthPrefixed(record.nalLengthSize)
             } catch let error as IngestError {
                 throw error
@@ -215,7 +219,7 @@ extension LibAVInput {
     func adoptParameterSets(sps: [[UInt8]], pps: [[UInt8]]) throws(IngestError) {
         guard video?.decoderConfiguration == nil, let first = sps.first, !pps.isEmpty else { return }
         do {
-            video?.decoderConfiguration = try AVCDecoderConfigurationRecord(sps: first, pps: pps)
+            video?.decoderConfiguration = .h264(try AVCDecoderConfigurationRecord(sps: first, pps: pps))
         } catch {
             throw IngestError(.invalidStream, "\(url): the H.264 SPS/PPS do not parse (\(error))")
         }
@@ -223,14 +227,21 @@ extension LibAVInput {
 
     func makeTracks() throws(IngestError) -> [Track] {
         var tracks: [Track] = []
-        if let video, let record = video.decoderConfiguration {
-            let sps: H264SPS
+        if let video, let codec = video.decoderConfiguration {
+            let size: (width: Int, height: Int)
             do {
-                sps = try record.parsedSPS()
+                switch codec {
+                case .h264(let record):
+                    let sps = try record.parsedSPS()
+                    size = (sps.width, sps.height)
+                case .hevc(let record):
+                    let sps = try record.parsedSPS()
+                    size = (sps.width, sps.height)
+                }
             } catch {
-                throw IngestError(.invalidStream, "\(url): the H.264 SPS does not parse (\(error))")
+                throw IngestError(.invalidStream, "\(url): the \(video.codecName) SPS does not parse (\(error))")
             }
-            let format = TrackFormat.video(codec: .h264(record), width: sps.width, height: sps.height, timescale: video.timescale)
+            let format = TrackFormat.video(codec: codec, width: size.width, height: size.height, timescale: video.timescale)
             tracks.append(Track(id: 1, format: format))
         }
         if let audio, let format = passthroughAudioFormat(audio) {

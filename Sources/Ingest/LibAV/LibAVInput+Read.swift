@@ -58,13 +58,13 @@ extension LibAVInput {
             do {
                 payload = try LengthPrefixed.convertToFourByteLengths(bytes, from: size)
             } catch {
-                stopAtDamage("an H.264 NAL unit length does not fit its packet: \(error)")
+                stopAtDamage("an \(state.codecName) NAL unit length does not fit its packet: \(error)")
                 return
             }
         case .annexB:
             let output = AnnexB.toLengthPrefixed(bytes)
             if output.skippedBytes > 0 { noteGarbage(output.skippedBytes) }
-            if state.decoderConfiguration == nil {
+            if state.decoderConfiguration == nil && !state.isHEVC {
                 let unit = H264AccessUnit(output)
                 try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
                 state.decoderConfiguration = video?.decoderConfiguration
@@ -72,6 +72,15 @@ extension LibAVInput {
             guard !output.lengthPrefixed.isEmpty else { return }
             if output.skippedBytes > 0 && output.lengthPrefixed.count < 8 { return }
             payload = output.lengthPrefixed
+        }
+        var isKeyframe = packet.pointee.flags & AV_PKT_FLAG_KEY != 0
+        var payloadForTrack = payload
+        var hevcUnit: HEVCAccessUnit?
+        if state.isHEVC && !payload.isEmpty {
+            guard let prepared = try prepareHEVC(payload, state: &state) else { return }
+            payloadForTrack = prepared.payload
+            hevcUnit = prepared.unit
+            isKeyframe = isKeyframe || prepared.unit.containsIRAP
         }
         let timeBase = state.timeBase
         let timescale = state.timescale
@@ -82,24 +91,34 @@ extension LibAVInput {
         var pts = convert(packet.pointee.pts)
         var dts = convert(packet.pointee.dts)
         if var grid = state.grid {
-            let rate = state.gridRate ?? rawH264FrameRate(state.decoderConfiguration)
+            let rate = state.gridRate ?? rawFrameRate(state.decoderConfiguration)
             if state.decoderConfiguration != nil { state.gridRate = rate }  // frames before the first SPS do not decide
             let stamp = grid.stamp(rate: rate, arrival: nil)
             state.grid = grid
             (pts, dts, duration) = (stamp.time, stamp.time, stamp.duration)
+            // Raw HEVC: B-frames are shown in picture order count order, `maxNumReorderPics`
+            // frames after the grid's first frame (a file's grid starts at 0 with one rate).
+            if let hevcUnit, var order = state.pictureOrder {
+                if let index = try? order.outputIndex(of: hevcUnit) {
+                    pts = rate.time(ofFrame: Int64(index + order.maxNumReorderPics), timescale: timescale)
+                }
+                state.pictureOrder = order
+            }
         }
         let converted = MediaPacket(
             trackID: Self.videoPlaceholderID, dts: 0, pts: 0, duration: duration,
-            isKeyframe: packet.pointee.flags & AV_PKT_FLAG_KEY != 0, data: payload)
+            isKeyframe: isKeyframe, data: payloadForTrack)
         enqueue(state.fixer.push(converted, pts: pts, dts: dts), timescale: timescale)
         video = state
     }
 
-    /// The rate raw H.264 is stamped at: `--framerate` when given, else the VUI timing of the
-    /// first SPS, else `InputOptions.defaultFramerate`.
-    func rawH264FrameRate(_ configuration: AVCDecoderConfigurationRecord?) -> FrameRate {
+    /// The rate raw H.264 or HEVC is stamped at: `--framerate` when given, else (H.264) the VUI
+    /// timing of the first SPS, else `InputOptions.defaultFramerate`. The HEVC SPS is not read
+    /// as far as its VUI, so raw HEVC without `--framerate` runs at the default.
+    func rawFrameRate(_ configuration: VideoCodec?) -> FrameRate {
         let explicit = options.framerate.flatMap { FrameRate(framesPerSecond: $0) }
-        let timing = (try? configuration?.parsedSPS())?.timing
+        var timing: H264SPS.Timing?
+        if case .h264(let record) = configuration { timing = (try? record.parsedSPS())?.timing }
         return FrameRate.forFramesWithoutTimestamps(explicit: explicit, timing: timing, estimate: nil) ?? .fallback
     }
 

@@ -2,12 +2,12 @@ import CLibAV
 import Logging
 import Segmenter
 
-/// A file or URL read with libavformat: mp4/mov, mkv, flv, mpegts, raw `.h264` and ADTS `.aac`,
+/// A file or URL read with libavformat: mp4/mov, mkv, flv, mpegts, raw `.h264` / `.hevc` and ADTS `.aac`,
 /// and whatever protocol libavformat speaks (rtsp://, srt://, http://, pipes).
 ///
 /// Takes the first video and the first audio stream; every other stream is set to
-/// `AVDISCARD_ALL` so the demuxer does not even assemble its packets. Only H.264 video and AAC
-/// audio are accepted — an input whose first video or audio stream is anything else fails to
+/// `AVDISCARD_ALL` so the demuxer does not even assemble its packets. Only H.264 or HEVC video
+/// and AAC audio are accepted — an input whose first video or audio stream is anything else fails to
 /// open (`.unsupportedCodec`), so asking for video never silently yields audio only.
 ///
 /// Not `Sendable`: it owns a libavformat context, which must be used from one thread at a time,
@@ -41,7 +41,7 @@ public final class LibAVInput {
     var firstVideoCompositionDelay: Int64?
     /// The earliest and latest media time (seconds) read, to notice a file shorter than its header says.
     var mediaTimeRead: (start: Double, end: Double)?
-    /// For unframed video (MPEG-TS, raw H.264): checks the last access unit at the end of input.
+    /// For unframed video (MPEG-TS, raw H.264 / HEVC): checks the last access unit at the end of input.
     var finalFrameCheck: FinalFrameCheck?
     /// The newest video packet of an unframed input, delivered once the next one arrives.
     var heldFinalVideo: MediaPacket?
@@ -65,7 +65,7 @@ public final class LibAVInput {
         self.metadataOnly = metadataOnly
         try selectStreams()
         try describeTracks()
-        if video != nil, ["mpegts", "h264"].contains(context.formatName) {
+        if video != nil, ["mpegts", "h264", "hevc"].contains(context.formatName) {
             finalFrameCheck = FinalFrameCheck()
         }
     }
@@ -128,7 +128,7 @@ public final class LibAVInput {
         }
         heldFinalVideo = nil
         finalFrameCheck = nil
-        guard metadataOnly || check.lastAccessUnitDecodes(configuration: configuration) else {
+        guard metadataOnly || check.lastAccessUnitDecodes(codec: configuration) else {
             endedWithDamage = true
             warn(
                 "\(url) ends with an incomplete video frame (the input is truncated); that frame was dropped, everything before it is kept")
@@ -168,9 +168,12 @@ struct VideoStreamState {
     enum Layout: Equatable {
         /// AVCC samples with this NAL length size (from avcC extradata).
         case lengthPrefixed(Int)
-        /// Annex-B access units (mpegts, raw `.h264`, some mkv).
+        /// Annex-B access units (mpegts, raw `.h264` / `.hevc`, some mkv).
         case annexB
     }
+
+    /// HEVC (H.265) rather than H.264.
+    let isHEVC: Bool
 
     let index: Int32
     let timeBase: AVRational
@@ -178,10 +181,18 @@ struct VideoStreamState {
     var layout: Layout
     var trackID: UInt32 = 1
     var fixer: VideoTimestampFixer
-    /// Raw H.264 (no timestamps): the grid its frames are stamped on, and its rate once chosen.
+    /// Raw H.264 / HEVC (no timestamps): the grid its frames are stamped on, and its rate once chosen.
     var grid: SteadyFrameClock?
     var gridRate: FrameRate?
-    var decoderConfiguration: AVCDecoderConfigurationRecord?
+    /// The avcC or hvcC the track is described with, once known.
+    var decoderConfiguration: VideoCodec?
+    /// Raw HEVC: the picture order counts that give its frames their presentation order.
+    var pictureOrder: HEVCPictureOrder?
+    /// HEVC: in-band parameter sets that differ from the hvcC were seen (and kept in band).
+    var warnedParameterSetChange = false
+
+    /// The codec's name for messages.
+    var codecName: String { isHEVC ? "HEVC" : "H.264" }
     /// Packets delivered, to compare with the container's index (mov) at the end.
     var packetsRead = 0
 }

@@ -9,10 +9,10 @@
 ///     mdia
 ///       mdhd                   timescale
 ///       hdlr                   vide / soun
-///       minf > stbl > stsd     avc1|avc3 (width, height, avcC) / mp4a (channels, rate, esds)
+///       minf > stbl > stsd     avc1|avc3 (width, height, avcC) / hvc1|hev1 (width, height, hvcC) / mp4a (channels, rate, esds)
 /// ```
 /// Every box is parsed by its value type in `Boxes/`. Tracks of other kinds (subtitles, timed
-/// metadata, codecs we do not carry) are skipped; an H.264 or AAC track whose configuration
+/// metadata, codecs we do not carry) are skipped; an H.264, HEVC or AAC track whose configuration
 /// does not parse is an error.
 extension InitSegment {
 

@@ -13,7 +13,7 @@
 ///         vmhd | smhd
 ///         dinf > dref > url    self-contained
 ///         stbl
-///           stsd > avc1 (avcC) | mp4a (esds)
+///           stsd > avc1 (avcC) | hvc1 (hvcC) | mp4a (esds)
 ///           stts, stsc, stsz, stco   all empty
 ///   mvex
 ///     trex (per track)

@@ -23,6 +23,17 @@ enum Fixture: String, Sendable, CaseIterable {
     case videoOnly60fps = "video-60fps.mp4"
     /// H.264 High with B-frames, GOP 2 s, 320x180 30 fps + AAC 48 kHz, 30 s, moov first (exports).
     case thirtySeconds = "thirty-seconds.mp4"
+    /// HEVC Main (libx265, 3 B-frames, GOP 2 s) 320x180 30 fps + AAC 48 kHz stereo, 4 s, `hvc1` in MP4.
+    case hevcHVC1 = "hevc-hvc1.mp4"
+    /// The same streams remuxed to MPEG-TS (Annex-B with in-band VPS/SPS/PPS, ADTS).
+    case hevcTS = "hevc.ts"
+    /// `hevcTS` remuxed to MP4 with the `hev1` sample entry: its keyframes keep the VPS, SPS and
+    /// PPS in band.
+    case hevcHEV1 = "hevc-hev1.mp4"
+    /// The same streams remuxed to Matroska (hvcC in CodecPrivate).
+    case hevcMKV = "hevc.mkv"
+    /// The same video as a raw Annex-B `.hevc` elementary stream.
+    case hevcRaw = "hevc.hevc"
 
     // Bad and damaged inputs.
     case textFile = "notes.txt"
@@ -80,6 +91,10 @@ enum Fixture: String, Sendable, CaseIterable {
         case .thirtySeconds:
             return video("320x180", 30, 30) + tone(440, 48_000, 30) + ["-map", "0:v", "-map", "1:a"] + x264
                 + ["-profile:v", "high", "-g", "60", "-bf", "2"] + aac + ["-movflags", "+faststart", out]
+        case .hevcHVC1:
+            return video("320x180", 30, 4) + tone(440, 48_000, 4) + ["-map", "0:v", "-map", "1:a"]
+                + ["-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x265-params", "bframes=3:keyint=60:log-level=error"]
+                + aac + ["-tag:v", "hvc1", "-movflags", "+faststart", out]
         case .mpeg4Video:
             return video("320x180", 25, 2) + tone(440, 48_000, 2) + ["-map", "0:v", "-map", "1:a"]
                 + ["-c:v", "mpeg4", "-q:v", "5"] + aac + [out]
@@ -89,7 +104,7 @@ enum Fixture: String, Sendable, CaseIterable {
         case .vp9Video:
             return video("320x180", 25, 2)
                 + ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-an", out]
-        case .highProfileBFramesTS, .textFile, .truncatedMP4, .truncatedTS, .garbageAnnexB:
+        case .highProfileBFramesTS, .hevcHEV1, .hevcTS, .hevcMKV, .hevcRaw, .textFile, .truncatedMP4, .truncatedTS, .garbageAnnexB:
             return nil
         }
     }
@@ -103,6 +118,16 @@ enum Fixture: String, Sendable, CaseIterable {
         case .highProfileBFramesTS:
             let source = try await FixtureStore.shared.url(.highProfileBFrames)
             try await Probe.ffmpegMake(["-i", source.path, "-map", "0", "-c", "copy", "-f", "mpegts", url.path])
+        case .hevcHEV1, .hevcTS, .hevcMKV, .hevcRaw:
+            let source = try await FixtureStore.shared.url(self == .hevcHEV1 ? .hevcTS : .hevcHVC1).path
+            let remux: [String] =
+                switch self {
+                case .hevcHEV1: ["-map", "0", "-c", "copy", "-tag:v", "hev1", url.path]
+                case .hevcTS: ["-map", "0", "-c", "copy", "-f", "mpegts", url.path]
+                case .hevcMKV: ["-map", "0", "-c", "copy", url.path]
+                default: ["-map", "0:v", "-c", "copy", "-f", "hevc", url.path]
+                }
+            try await Probe.ffmpegMake(["-i", source] + remux)
         case .textFile:
             let line = "This is a plain text file, not audio or video.\n"
             try Data(String(repeating: line, count: 200).utf8).write(to: url)

@@ -50,6 +50,34 @@ private let avc1Hex = """
       \(avcCHex)
     """
 
+private let hevcVPS = "40010c01ffff01600000030090000003000003003c959409"
+private let hevcSPS = "42010101600000030090000003000003003ca00a080c1f3e595952930bc05a020000030002000003003c10"
+private let hevcPPS = "4401c073c189"
+private let hvcC = HEVCDecoderConfigurationRecord(
+    profileTierLevel: HEVCProfileTierLevel(
+        profileSpace: 0, tierFlag: false, profileIdc: 1, compatibilityFlags: 0x6000_0000, constraintIndicatorFlags: 0x9000_0000_0000,
+        levelIdc: 60),
+    chromaFormat: 1, bitDepthLumaMinus8: 0, bitDepthChromaMinus8: 0, numTemporalLayers: 1, temporalIDNested: true,
+    arrays: [
+        .init(complete: true, type: 32, units: [hex(hevcVPS)]), .init(complete: true, type: 33, units: [hex(hevcSPS)]),
+        .init(complete: true, type: 34, units: [hex(hevcPPS)]),
+    ])
+private let hvcCHex = """
+    00000077 68766343
+      01 01 60000000 900000000000 3c f000 fc fd f8 f8 0000 0f 03
+      a0 0001 0018 \(hevcVPS)
+      a1 0001 002b \(hevcSPS)
+      a2 0001 0006 \(hevcPPS)
+    """
+private let hvc1Hex = """
+    000000cd 68766331
+      000000000000 0001 0000 0000 000000000000000000000000
+      0140 00b4 00480000 00480000 00000000 0001
+      0000000000000000000000000000000000000000000000000000000000000000
+      0018 ffff
+      \(hvcCHex)
+    """
+
 private let asc = AudioSpecificConfig(
     bytes: [0x11, 0x90], objectType: 2, samplingFrequencyIndex: 3, sampleRate: 48000, channelConfiguration: 2)
 private let esdsHex = """
@@ -208,6 +236,8 @@ private let isoBoxGoldenCases: [BoxGoldenCase] = [
           \(avcCHex)
           00000010 70617370 00000001 00000001
         """, appendedByte: .truncated),
+    BoxGoldenCase("hvcC", HEVCConfigurationBox(configuration: hvcC), hvcCHex, appendedByte: nil),
+    BoxGoldenCase("hvc1 320x180", HEVCSampleEntry(width: 320, height: 180, configuration: hvcC), hvc1Hex, appendedByte: .truncated),
     BoxGoldenCase("esds AAC-LC 48 kHz stereo", ElementaryStreamDescriptorBox(audioSpecificConfig: asc), esdsHex),
     BoxGoldenCase(
         "mp4a 48 kHz stereo",

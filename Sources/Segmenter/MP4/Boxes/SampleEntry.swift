@@ -1,8 +1,9 @@
-/// One entry of `stsd`: `avc1`/`avc3` + `avcC` for H.264, `mp4a` + `esds` for AAC and MP3,
-/// `Opus` + `dOps` for Opus, and any other codec kept as the box it is (so a file with, say,
-/// AC-3 still parses).
+/// One entry of `stsd`: `avc1`/`avc3` + `avcC` for H.264, `hvc1`/`hev1` + `hvcC` for HEVC,
+/// `mp4a` + `esds` for AAC and MP3, `Opus` + `dOps` for Opus, and any other codec kept as the box
+/// it is (so a file with, say, AC-3 still parses).
 public enum SampleEntry: Sendable, Equatable {
     case avc(AVCSampleEntry)
+    case hevc(HEVCSampleEntry)
     case mp4a(MP4AudioSampleEntry)
     case opus(OpusSampleEntry)
     case other(RawBox)
@@ -10,6 +11,7 @@ public enum SampleEntry: Sendable, Equatable {
     public init(parsing box: RawBox) throws {
         switch box.type {
         case AVCSampleEntry.avc1, AVCSampleEntry.avc3: self = .avc(try AVCSampleEntry(parsing: box))
+        case HEVCSampleEntry.hvc1, HEVCSampleEntry.hev1: self = .hevc(try HEVCSampleEntry(parsing: box))
         case MP4AudioSampleEntry.boxType: self = .mp4a(try MP4AudioSampleEntry(parsing: box))
         case OpusSampleEntry.boxType: self = .opus(try OpusSampleEntry(parsing: box))
         default: self = .other(box)
@@ -19,6 +21,7 @@ public enum SampleEntry: Sendable, Equatable {
     public func write(into writer: inout ByteWriter) {
         switch self {
         case .avc(let entry): entry.write(into: &writer)
+        case .hevc(let entry): entry.write(into: &writer)
         case .mp4a(let entry): entry.write(into: &writer)
         case .opus(let entry): entry.write(into: &writer)
         case .other(let box): box.write(into: &writer)
@@ -30,6 +33,8 @@ public enum SampleEntry: Sendable, Equatable {
         switch format {
         case .video(.h264(let avcC), let width, let height, _):
             self = .avc(AVCSampleEntry(width: UInt16(clamping: width), height: UInt16(clamping: height), configuration: avcC))
+        case .video(.hevc(let hvcC), let width, let height, _):
+            self = .hevc(HEVCSampleEntry(width: UInt16(clamping: width), height: UInt16(clamping: height), configuration: hvcC))
         case .audio(.aac(let asc), let sampleRate, let channels, _):
             // 16.16 fixed point; rates above 65535 Hz do not fit, and the ASC in esds is authoritative.
             self = .mp4a(
@@ -54,6 +59,9 @@ public enum SampleEntry: Sendable, Equatable {
         case .avc(let entry):
             return .video(
                 codec: .h264(entry.configuration), width: Int(entry.width), height: Int(entry.height), timescale: timescale)
+        case .hevc(let entry):
+            return .video(
+                codec: .hevc(entry.configuration), width: Int(entry.width), height: Int(entry.height), timescale: timescale)
         case .mp4a(let entry):
             let config = entry.descriptor.decoderConfig
             if config.objectTypeIndication != DecoderConfigDescriptor.mpeg4Audio {
