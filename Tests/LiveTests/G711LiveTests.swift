@@ -7,7 +7,7 @@ import Testing
 /// G.711 publishers end to end: ffmpeg publishes μ-law or A-law over RTMP, or the example
 /// sender sends G.711 WebSocket frames; the HLS must carry AAC that ffmpeg decodes, with the
 /// audio placed against the video as the source places it — at the start and after five
-/// minutes of publishing (sent at 20× real time, so the test stays short).
+/// minutes of publishing (sent at 40× real time, so the test stays short).
 @Suite("Live G.711 → AAC", .serialized, .timeLimit(.minutes(4)))
 struct G711LiveTests {
     /// 330 s of 160×120 H.264 at 25 fps (GOP 2 s) + a 440 Hz AAC tone at 48 kHz; made once per run.
@@ -87,7 +87,7 @@ struct G711LiveTests {
         let result = try await LiveFixtures.run(
             LiveFixtures.ffmpeg,
             [
-                "-hide_banner", "-loglevel", "error", "-nostdin", "-readrate", "20", "-i", try Self.clip.get(), "-c:v", "copy", "-c:a",
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-readrate", "40", "-i", try Self.clip.get(), "-c:v", "copy", "-c:a",
                 codec, "-ar", "8000", "-ac", "1", "-f", "flv", "rtmp://127.0.0.1:\(server.port)/live/g711",
             ])
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
@@ -100,7 +100,7 @@ struct G711LiveTests {
         try await LiveWebSocketTests.withServer { port, root in
             let result = try await LiveFixtures.run(
                 "/usr/bin/python3",
-                [LiveWebSocketTests.sender, try Self.clip.get(), "ws://127.0.0.1:\(port)/ingest/g711ws", "--g711", "mulaw", "--readrate", "20"])
+                [LiveWebSocketTests.sender, try Self.clip.get(), "ws://127.0.0.1:\(port)/ingest/g711ws", "--g711", "mulaw", "--readrate", "40"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(
                 await waitUntil(seconds: 20) { LiveFixtures.read("\(root)/g711ws/index.m3u8")?.contains("#EXT-X-ENDLIST") == true })
