@@ -34,9 +34,11 @@ struct G711IngestTests {
         return (events, demuxer)
     }
 
-    @Test("RTMP sound formats 8 and 7 become an 8 kHz mono AAC-LC track with packets 1024 samples apart", arguments: [
-        G711Law.muLaw, .aLaw,
-    ])
+    @Test(
+        "RTMP sound formats 8 and 7 become an 8 kHz mono AAC-LC track with packets 1024 samples apart",
+        arguments: [
+            G711Law.muLaw, .aLaw,
+        ])
     func rtmp(law: G711Law) throws {
         let (events, _) = try Self.demux(law, frames: 100)  // 2 s of 20 ms frames
         let tracks = try #require(lastTracks(events))
@@ -51,6 +53,27 @@ struct G711IngestTests {
         // and the second with the priming packet (dropped), so 13 packets are out, the rest held.
         #expect(audio.count == 13)
         #expect(audio.map(\.pts) == (0..<Int64(audio.count)).map { $0 * 1024 })
+    }
+
+    @Test("a publisher that switches from AAC to G.711 gets a new audio track (8 kHz AAC) before the transcoded packets")
+    func rtmpSwitchFromAAC() throws {
+        var demuxer = FLVDemuxer()
+        var events: [LiveMediaEvent] = []
+        demuxer.metadata([.ecmaArray([("audiocodecid", .number(10))])])
+        try demuxer.audio(timestamp: 0, payload: RTMPFixtures.audioSequenceHeader, into: &events)
+        try demuxer.audio(timestamp: 0, payload: RTMPFixtures.audioFrame([1, 2]), into: &events)
+        let before = try #require(lastTracks(events))
+        events = []
+        for index in 0..<50 {
+            try demuxer.audio(
+                timestamp: UInt32(100 + index * 20), payload: Self.flvG711(.muLaw, [UInt8](repeating: 0xFF, count: 160)), into: &events)
+        }
+        let after = try #require(lastTracks(events))
+        #expect(before != after)
+        #expect(after.first?.format.timescale == 8000)
+        let firstPacket = events.firstIndex { if case .packet = $0 { true } else { false } }
+        let trackEvent = events.firstIndex { if case .tracks = $0 { true } else { false } }
+        #expect(trackEvent != nil && firstPacket != nil && trackEvent! < firstPacket!)
     }
 
     @Test("RTMP G.711 tags of impossible length close the connection: empty, and beyond the limit")
@@ -101,8 +124,11 @@ struct G711IngestTests {
             var session = FrameIngestSession()
             var events: [LiveMediaEvent] = []
             events += try session.receive(
-                FrameMessage(kind: .video, isKeyframe: true, timestamps: (0, 0), payload: FramesTests.annexB([FramesTests.sps, FramesTests.pps, [0x65, 1]])[...])
-                    .serialized(), arrivalMicroseconds: 0)
+                FrameMessage(
+                    kind: .video, isKeyframe: true, timestamps: (0, 0),
+                    payload: FramesTests.annexB([FramesTests.sps, FramesTests.pps, [0x65, 1]])[...]
+                )
+                .serialized(), arrivalMicroseconds: 0)
             for index in 0..<100 {
                 let pts = Int64(index) * 20_000
                 events += try session.receive(
@@ -134,10 +160,12 @@ struct G711IngestTests {
         return path
     }
 
-    @Test("files with pcm_mulaw / pcm_alaw audio (mkv, mov, flv) open with an AAC track; timestamps counted from the first", arguments: [
-        ("ulaw.mkv", "-c:a pcm_mulaw -ar 8000 -ac 1"), ("alaw.mov", "-c:a pcm_alaw -ar 8000 -ac 1"),
-        ("ulaw.flv", "-c:a pcm_mulaw -ar 8000 -ac 1"),
-    ])
+    @Test(
+        "files with pcm_mulaw / pcm_alaw audio (mkv, mov, flv) open with an AAC track; timestamps counted from the first",
+        arguments: [
+            ("ulaw.mkv", "-c:a pcm_mulaw -ar 8000 -ac 1"), ("alaw.mov", "-c:a pcm_alaw -ar 8000 -ac 1"),
+            ("ulaw.flv", "-c:a pcm_mulaw -ar 8000 -ac 1"),
+        ])
     func files(name: String, audio: String) throws {
         let input = try LibAVInput(url: try Self.makeFile(name, audio: audio))
         #expect(input.tracks.count == 2)

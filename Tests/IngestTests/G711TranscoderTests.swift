@@ -25,9 +25,11 @@ struct G711TranscoderTests {
         #expect((0...255).map { law.linear(UInt8($0)) } == reference)
     }
 
-    @Test("a 1 kHz tone survives the round trip: ffmpeg decodes the AAC with no error, same frequency and level", arguments: [
-        G711Law.muLaw, .aLaw,
-    ])
+    @Test(
+        "a 1 kHz tone survives the round trip: ffmpeg decodes the AAC with no error, same frequency and level",
+        arguments: [
+            G711Law.muLaw, .aLaw,
+        ])
     func roundTrip(law: G711Law) throws {
         let codes = try G711Audio.tone(law, frequency: 1000, seconds: 2)
         let transcoder = try G711AACTranscoder(law: law)
@@ -57,7 +59,8 @@ struct G711TranscoderTests {
         let transcoder = try G711AACTranscoder(law: .muLaw)
         var packets: [MediaPacket] = []
         for start in stride(from: 0, to: codes.count, by: 320) {
-            try transcoder.transcode(Array(codes[start..<min(start + 320, codes.count)]), pts: 80_000 + Int64(start), trackID: 2, into: &packets)
+            try transcoder.transcode(
+                Array(codes[start..<min(start + 320, codes.count)]), pts: 80_000 + Int64(start), trackID: 2, into: &packets)
         }
         try transcoder.finish(trackID: 2, into: &packets)
         #expect(packets.first?.pts == 80_000)
@@ -114,7 +117,8 @@ struct G711TranscoderTests {
         #expect(throws: IngestError.self) { try transcoder.transcode([], pts: 0, trackID: 2, into: &packets) }
         #expect(
             performing: {
-                try transcoder.transcode([UInt8](repeating: 0, count: G711AACTranscoder.maximumFrameLength + 1), pts: 0, trackID: 2, into: &packets)
+                try transcoder.transcode(
+                    [UInt8](repeating: 0, count: G711AACTranscoder.maximumFrameLength + 1), pts: 0, trackID: 2, into: &packets)
             },
             throws: { ($0 as? IngestError)?.code == .limitExceeded && "\($0)".contains("\(G711AACTranscoder.maximumFrameLength)") })
         let stereo = try G711AACTranscoder(law: .aLaw, channels: 2)

@@ -71,16 +71,20 @@ struct G711LiveTests {
             at: 300)
         let hlsVideo = try await packetTimes(playlist, "v")
         let hlsAudio = try await packetTimes(playlist, "a")
-        #expect(hlsVideo.count > 8000 && Double(hlsAudio.count) > 320 * 8000 / 1024, "\(hlsVideo.count) video, \(hlsAudio.count) audio packets")
+        #expect(
+            hlsVideo.count > 8000 && Double(hlsAudio.count) > 320 * 8000 / 1024, "\(hlsVideo.count) video, \(hlsAudio.count) audio packets")
         let hlsOffsets = offsets(video: hlsVideo, audio: hlsAudio, audioRate: 8000, frameSamples: 1024, at: 300)
         print("A/V offsets of \(directory): HLS start \(hlsOffsets.start) s, at 300 s \(hlsOffsets.later) s; source \(sourceOffsets)")
         #expect(abs(hlsOffsets.start - sourceOffsets.start) <= 0.040, "start: HLS \(hlsOffsets.start) s, source \(sourceOffsets.start) s")
-        #expect(abs(hlsOffsets.later - sourceOffsets.later) <= 0.040, "at 300 s: HLS \(hlsOffsets.later) s, source \(sourceOffsets.later) s")
+        #expect(
+            abs(hlsOffsets.later - sourceOffsets.later) <= 0.040, "at 300 s: HLS \(hlsOffsets.later) s, source \(sourceOffsets.later) s")
     }
 
-    @Test("ffmpeg publishes G.711 over RTMP (-c:a pcm_mulaw / pcm_alaw -ar 8000 -ac 1): AAC in the HLS, A/V offset kept", arguments: [
-        "pcm_mulaw", "pcm_alaw",
-    ])
+    @Test(
+        "ffmpeg publishes G.711 over RTMP (-c:a pcm_mulaw / pcm_alaw -ar 8000 -ac 1): AAC in the HLS, A/V offset kept",
+        arguments: [
+            "pcm_mulaw", "pcm_alaw",
+        ])
     func rtmp(codec: String) async throws {
         let server = try await LiveTestServer.start()
         defer { Task { await server.stop() } }
@@ -100,7 +104,10 @@ struct G711LiveTests {
         try await LiveWebSocketTests.withServer { port, root in
             let result = try await LiveFixtures.run(
                 "/usr/bin/python3",
-                [LiveWebSocketTests.sender, try Self.clip.get(), "ws://127.0.0.1:\(port)/ingest/g711ws", "--g711", "mulaw", "--readrate", "40"])
+                [
+                    LiveWebSocketTests.sender, try Self.clip.get(), "ws://127.0.0.1:\(port)/ingest/g711ws", "--g711", "mulaw", "--readrate",
+                    "40",
+                ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(
                 await waitUntil(seconds: 20) { LiveFixtures.read("\(root)/g711ws/index.m3u8")?.contains("#EXT-X-ENDLIST") == true })

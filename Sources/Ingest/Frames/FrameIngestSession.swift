@@ -203,8 +203,9 @@ public struct FrameIngestSession: Sendable {
         } catch {
             return dropAudio(because: "transcoding \(law) audio to AAC failed: \(error.reason)")
         }
-        if audio == nil {
-            audio = Track(id: 2, format: transcoder.format)
+        let track = Track(id: 2, format: transcoder.format)
+        if audio != track {  // the first G.711 frame, or one after AAC audio
+            audio = track
             events += tracksChanged()
         }
         for packet in packets { events += enqueue(packet) }

@@ -83,7 +83,8 @@ public struct FrameMessage: Sendable, Equatable {
         guard let codec = Codec(rawValue: bytes[3]), codec == .standard || kind == .audio else {
             throw IngestError(
                 .invalidStream,
-                "frame message codec \(bytes[3]) is unknown for \(kind == .audio ? "audio (0 AAC, 1 G.711 μ-law, 2 G.711 A-law)" : "video (0 H.264)")")
+                "frame message codec \(bytes[3]) is unknown for \(kind == .audio ? "audio (0 AAC, 1 G.711 μ-law, 2 G.711 A-law)" : "video (0 H.264)")"
+            )
         }
         self.kind = kind
         self.codec = codec
@@ -104,7 +105,9 @@ public struct FrameMessage: Sendable, Equatable {
     }
 
     public func serialized() -> [UInt8] {
-        var out: [UInt8] = [Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), codec.rawValue]
+        var out: [UInt8] = [
+            Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), codec.rawValue,
+        ]
         for value in [timestamps?.pts ?? 0, timestamps?.dts ?? 0] {
             let bits = UInt64(bitPattern: value)
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }

@@ -136,7 +136,8 @@ public struct FLVDemuxer: Sendable {
             guard let first = header.readUInt8() else { return }
             let format = first >> 4
             if format == 7 || format == 8 {
-                try g711Audio(law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
+                try g711Audio(
+                    law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
                 return
             }
             guard format == 10 else {
@@ -213,8 +214,9 @@ public struct FLVDemuxer: Sendable {
             dropAudio(because: "transcoding \(law) audio to AAC failed: \(error.reason)", into: &events)
             return
         }
-        if audio == nil {
-            audio = Track(id: Self.audioTrackID, format: transcoder.format)
+        let track = Track(id: Self.audioTrackID, format: transcoder.format)
+        if audio != track {  // the first G.711 frame, or one after AAC audio
+            audio = track
             trackChange(into: &events)
         }
         for packet in packets { enqueue(packet, into: &events) }

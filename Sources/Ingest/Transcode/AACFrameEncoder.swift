@@ -78,7 +78,8 @@ struct AACFrameEncoder: ~Copyable {
                 "the AAC encoder does not open for \(sampleRate) Hz, \(channels) channel(s) (\(libavErrorString(opened)))")
         }
         guard context.pointee.extradata_size > 0, let extradata = context.pointee.extradata,
-            let config = try? AudioSpecificConfig(parsing: Array(UnsafeBufferPointer(start: extradata, count: Int(context.pointee.extradata_size))))
+            let config = try? AudioSpecificConfig(
+                parsing: Array(UnsafeBufferPointer(start: extradata, count: Int(context.pointee.extradata_size))))
         else {
             throw IngestError(.invalidStream, "the AAC encoder wrote no AudioSpecificConfig")
         }
@@ -124,16 +125,16 @@ struct AACFrameEncoder: ~Copyable {
             let channels = channels
             let first = filled
             codes.withUnsafeBufferPointer { codes in
-            table.withUnsafeBufferPointer { table in
-                for channel in 0..<channels {
-                    let plane = UnsafeMutableRawPointer(frame.pointee.extended_data[channel]!).assumingMemoryBound(to: Float.self)
-                    var source = (done * channels) + channel
-                    for index in first..<(first + count) {
-                        plane[index] = table[Int(codes[source])]
-                        source += channels
+                table.withUnsafeBufferPointer { table in
+                    for channel in 0..<channels {
+                        let plane = UnsafeMutableRawPointer(frame.pointee.extended_data[channel]!).assumingMemoryBound(to: Float.self)
+                        var source = (done * channels) + channel
+                        for index in first..<(first + count) {
+                            plane[index] = table[Int(codes[source])]
+                            source += channels
+                        }
                     }
                 }
-            }
             }
             filled += count
             done += count
