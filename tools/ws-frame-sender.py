@@ -7,6 +7,8 @@ Example:
 The input is read with ffmpeg (`-c copy -f flv`, so it must hold H.264 and/or AAC) and each
 frame is sent in the message format of docs/ingest.md: a 20-byte header, then an Annex-B
 access unit (video) or an ADTS frame (audio). SPS/PPS go first in a config message.
+With --g711 mulaw|alaw the audio is sent as G.711 codes (8 kHz mono, codec byte 1 or 2):
+ffmpeg converts it, hlsseg transcodes it to AAC.
 Only the Python standard library is used (a minimal RFC 6455 client).
 """
 import argparse
@@ -24,9 +26,12 @@ VIDEO, AUDIO = 0, 1
 KEYFRAME, CONFIG, TIMESTAMPS = 1, 2, 4
 
 
-def frame_message(track, flags, pts_us, dts_us, payload):
+G711_CODECS = {8: 1, 7: 2}  # FLV sound format (μ-law, A-law) → the header's codec byte
+
+
+def frame_message(track, flags, pts_us, dts_us, payload, codec=0):
     """The 20-byte header of docs/ingest.md, then the payload."""
-    return struct.pack(">BBBBqq", 1, track, flags, 0, pts_us, dts_us) + payload
+    return struct.pack(">BBBBqq", 1, track, flags, codec, pts_us, dts_us) + payload
 
 
 class WebSocket:
@@ -186,12 +191,16 @@ def main():
     parser.add_argument("url", help="ws://host:port/ingest/<stream>[?token=…]")
     parser.add_argument("--token", help="sent as Authorization: Bearer")
     parser.add_argument("--realtime", action="store_true", help="send at the pace of the timestamps")
+    parser.add_argument("--g711", choices=["mulaw", "alaw"], help="send the audio as G.711 (8 kHz mono)")
+    parser.add_argument("--readrate", type=float, help="ffmpeg's -readrate: read the input at this multiple of real time")
     parser.add_argument("--no-timestamps", action="store_true", help="leave timestamps out (the server uses arrival times; implies --realtime)")
     args = parser.parse_args()
     realtime = args.realtime or args.no_timestamps
 
+    audio = ["-c:a", "pcm_" + args.g711, "-ar", "8000", "-ac", "1"] if args.g711 else []
+    pace = ["-readrate", str(args.readrate)] if args.readrate else []
     ffmpeg = subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", args.input, "-c", "copy", "-f", "flv", "-"],
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"] + pace + ["-i", args.input, "-c", "copy"] + audio + ["-f", "flv", "-"],
         stdout=subprocess.PIPE)
     socket_ = WebSocket(args.url, args.token)
     length_size, asc, start, sent = 4, None, time.monotonic(), 0
@@ -217,6 +226,10 @@ def main():
             elif asc is not None:
                 socket_.send(frame_message(AUDIO, KEYFRAME | flags, timestamp * 1000, timestamp * 1000, adts(asc, body[2:])))
                 sent += 1
+        elif kind == 8 and len(body) >= 2 and body[0] >> 4 in G711_CODECS:
+            codec = G711_CODECS[body[0] >> 4]
+            socket_.send(frame_message(AUDIO, KEYFRAME | flags, timestamp * 1000, timestamp * 1000, body[1:], codec))
+            sent += 1
     socket_.close()
     status = ffmpeg.wait()
     print(f"sent {sent} frames", file=sys.stderr)

@@ -16,13 +16,20 @@ public struct InputOptions: Sendable, Equatable {
     /// Which streams to take. `MergedInput` opens its second and later inputs with only the
     /// kinds still missing, so an unsupported stream it would not use cannot fail the open.
     public var media: Set<MediaKind>
+    /// An audio stream in a codec hlsseg cannot take (neither AAC nor G.711): `false` refuses
+    /// the input (`.unsupportedCodec`, as `hlsseg segment` does); `true` keeps the video and
+    /// drops the audio with one warning, as live pulled sources do.
+    public var dropsUnsupportedAudio: Bool
 
     /// The rate of raw H.264 without VUI timing when the user gave none (ffmpeg's default).
     public static let defaultFramerate = 25
 
-    public init(realtime: Bool = false, framerate: Int? = nil, media: Set<MediaKind> = [.video, .audio]) {
+    public init(
+        realtime: Bool = false, framerate: Int? = nil, media: Set<MediaKind> = [.video, .audio], dropsUnsupportedAudio: Bool = false
+    ) {
         self.realtime = realtime
         self.framerate = framerate
         self.media = media
+        self.dropsUnsupportedAudio = dropsUnsupportedAudio
     }
 }

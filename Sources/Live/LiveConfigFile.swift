@@ -10,6 +10,7 @@ import Playlist
 /// rtmp_max_message_size: 4194304       # bytes, largest RTMP message (keyframe) a publisher may send
 /// rtmp_max_pending_connections: 256    # connections that have not had a publish accepted, at once
 /// rtmp_pending_buffer_budget: 33554432 # bytes such connections may hold together
+/// g711_aac_bitrate: 32000    # bit/s of the AAC that G.711 audio is transcoded to (8000…48000)
 /// idle_timeout: 30           # seconds
 /// fsync: periodic            # periodic | per-file (see FileSync)
 /// publish_tokens: [s3cret]   # anyone with one may publish any stream
@@ -119,6 +120,8 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
     public var rtmpMaxMessageSize: Int?
     public var rtmpMaxPendingConnections: Int?
     public var rtmpPendingBufferBudget: Int?
+    /// `G711Transcoding.bitRate`; the executable checks its range.
+    public var g711AACBitrate: Int?
     public var idleTimeout: Double?
     public var publishTokens: [String]?
     public var fsync: String?
@@ -139,6 +142,7 @@ public struct LiveConfigFile: Decodable, Sendable, Equatable {
         case rtmpMaxMessageSize = "rtmp_max_message_size"
         case rtmpMaxPendingConnections = "rtmp_max_pending_connections"
         case rtmpPendingBufferBudget = "rtmp_pending_buffer_budget"
+        case g711AACBitrate = "g711_aac_bitrate"
         case archivePeriod = "archive_period"
         case dvrWindow = "dvr_window"
         case retainFor = "retain_for"

@@ -11,6 +11,8 @@
 #   DISK_PROBE=1                 during hlsseg's round, time a segment-like durable write every
 #                                100 ms next to it and set each 10 s's slowest one beside the
 #                                share of slow publishes (disk-probe.py; adds a little disk load)
+#   AUDIO=g711                   publish G.711 μ-law audio (8 kHz mono, which hlsseg transcodes
+#                                to AAC) instead of AAC passthrough; same video
 #   BLOCKED_STACKS=1             during hlsseg's round, sample the kernel stacks of its threads
 #                                that wait in state D (blocked-stacks.py; needs root)
 # Prints for each server: CPU seconds (user+sys from /proc/<pid>/stat), per stream and per
@@ -42,6 +44,13 @@ FLV="$CACHE/live-2mbit.flv"
 [ -f "$FLV" ] || ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=640x360:rate=30 \
     -f lavfi -i sine=frequency=440:sample_rate=48000 -t 10 -c:v libx264 -preset veryfast -b:v 1900k \
     -maxrate 2000k -bufsize 2000k -g 60 -bf 2 -c:a aac -b:a 96k -f flv "$FLV"
+if [ "${AUDIO:-aac}" = g711 ]; then
+    # The same video; the audio as a camera sends it: G.711 μ-law, 8 kHz mono, 20 ms frames.
+    AAC_FLV=$FLV
+    FLV="$CACHE/live-2mbit-g711.flv"
+    [ -f "$FLV" ] || ffmpeg -hide_banner -loglevel error -y -i "$AAC_FLV" -c:v copy \
+        -af aresample=8000,asetnsamples=n=160 -c:a pcm_mulaw -ac 1 -f flv "$FLV"
+fi
 
 (cd "$HERE" && swift build -c release --scratch-path "$REPO/.build-live-load" >/dev/null)
 LOAD="$REPO/.build-live-load/release/live-load"

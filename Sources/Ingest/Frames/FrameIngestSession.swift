@@ -1,3 +1,4 @@
+import Logging
 import Segmenter
 
 /// Turns WebSocket frame messages into tracks and packets: a plain state machine (messages and
@@ -9,6 +10,10 @@ import Segmenter
 ///   timescale 90 kHz.
 /// - Audio: ADTS frames; the first header gives the AudioSpecificConfig; timescale = sample rate,
 ///   frames of one message follow each other by 1024 samples.
+/// - G.711 audio (codec 1 μ-law, 2 A-law; 8 kHz mono) is transcoded to AAC-LC
+///   (`G711AACTranscoder`): the message's pts (or arrival time) places its first sample, packets
+///   are timed by counted samples. A message of impossible length closes the connection; a
+///   transcoder that fails costs the stream its audio (one warning), not its video.
 /// - Video without timestamps is stamped on a steady grid (`SteadyFrameClock`, anchored at the
 ///   first such frame's arrival and again after a pause), one frame duration apart. The rate is
 ///   the SPS VUI timing when the SPS has it, otherwise the estimate from the arrival intervals
@@ -43,6 +48,10 @@ public struct FrameIngestSession: Sendable {
     static let vuiDisagreement = 0.15
     private var videoClock = SteadyFrameClock(timescale: videoTimescale)
     private let explicitFrameRate: FrameRate?
+    private var g711: G711AACTranscoder?
+    /// Why this stream's audio is dropped (a failed G.711 transcoder); warned once.
+    public private(set) var droppedAudio: String?
+    private let logger = Logger(label: "hlsseg.websocket")
 
     public init() {
         explicitFrameRate = nil
@@ -58,6 +67,8 @@ public struct FrameIngestSession: Sendable {
         let message = try FrameMessage(parsing: bytes)
         switch message.kind {
         case .video: return try receiveVideo(message, timestamps: message.timestamps, arrival: arrivalMicroseconds)
+        case .audio where message.codec != .standard:
+            return try receiveG711(message, pts: message.timestamps?.pts ?? arrivalMicroseconds)
         case .audio: return try receiveAudio(message, pts: message.timestamps?.pts ?? arrivalMicroseconds)
         }
     }
@@ -165,6 +176,57 @@ public struct FrameIngestSession: Sendable {
                     trackID: 2, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: Array(frame.payload)))
         }
         return events
+    }
+
+    private mutating func receiveG711(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [LiveMediaEvent] {
+        guard droppedAudio == nil else { return [] }
+        let law: G711Law = message.codec == .g711ALaw ? .aLaw : .muLaw
+        var events: [LiveMediaEvent] = []
+        if let g711, g711.law != law {
+            return dropAudio(because: "the audio changed from \(g711.law) to \(law) mid-stream")
+        }
+        let transcoder: G711AACTranscoder
+        if let g711 {
+            transcoder = g711
+        } else {
+            do throws(IngestError) {
+                transcoder = try G711AACTranscoder(law: law, sampleRate: Self.g711SampleRate, channels: 1)
+            } catch {
+                return dropAudio(because: "\(law) audio cannot be transcoded to AAC: \(error.reason)")
+            }
+            g711 = transcoder
+        }
+        try transcoder.checkFrameLength(message.payload.count)  // bad input: closes the connection
+        var packets: [MediaPacket] = []
+        do throws(IngestError) {
+            try transcoder.transcode(message.payload, pts: Self.ticks(pts, UInt32(Self.g711SampleRate)), trackID: 2, into: &packets)
+        } catch {
+            return dropAudio(because: "transcoding \(law) audio to AAC failed: \(error.reason)")
+        }
+        let track = Track(id: 2, format: transcoder.format)
+        if audio != track {  // the first G.711 frame, or one after AAC audio
+            audio = track
+            events += tracksChanged()
+        }
+        for packet in packets { events += enqueue(packet) }
+        return events
+    }
+
+    /// G.711 frame messages are 8 kHz mono (docs/ingest.md).
+    static let g711SampleRate = 8000
+
+    /// Stops taking audio for the rest of the connection, with one warning; the video goes on.
+    private mutating func dropAudio(because reason: String) -> [LiveMediaEvent] {
+        guard droppedAudio == nil else { return [] }
+        droppedAudio = reason
+        logger.warning("websocket ingest: \(reason); the stream goes on without audio")
+        g711 = nil
+        pending.removeAll { $0.trackID == 2 }
+        guard audio != nil else { return [] }
+        audio = nil
+        guard started != nil else { return [] }
+        started = currentTracks
+        return [.tracks(currentTracks)]
     }
 
     /// Microseconds in ticks of `timescale`, without overflow for |µs| ≤ 2^50.

@@ -1,14 +1,16 @@
 import Segmenter
 
 /// One WebSocket ingest message: a 20-byte header, then an Annex-B H.264 access unit (or just
-/// SPS/PPS) or one or more ADTS AAC frames. All integers big-endian. See docs/ingest.md.
+/// SPS/PPS), one or more ADTS AAC frames, or G.711 codes. All integers big-endian. See
+/// docs/ingest.md.
 ///
 /// ```
 /// offset size field
 ///  0     1    version      = 1
-///  1     1    track        0 = video (H.264 Annex-B), 1 = audio (AAC ADTS)
+///  1     1    track        0 = video (H.264 Annex-B), 1 = audio
 ///  2     1    flags        bit 0 keyframe, bit 1 config (SPS/PPS only), bit 2 timestamps present
-///  3     1    reserved     = 0
+///  3     1    codec        0 = the track's usual codec (H.264 / AAC ADTS);
+///                          audio only: 1 = G.711 μ-law, 2 = G.711 A-law (8 kHz mono)
 ///  4     8    pts          signed, microseconds (when bit 2 is set; else ignored)
 /// 12     8    dts          signed, microseconds (when bit 2 is set; else ignored)
 /// 20     …    payload
@@ -17,6 +19,17 @@ public struct FrameMessage: Sendable, Equatable {
     public enum Kind: UInt8, Sendable {
         case video = 0
         case audio = 1
+    }
+
+    /// What the payload holds. 0 (`standard`) is what a sender that predates the field writes
+    /// in the byte, which was reserved as 0.
+    public enum Codec: UInt8, Sendable {
+        /// H.264 Annex-B for video, ADTS AAC for audio.
+        case standard = 0
+        /// G.711 μ-law codes, 8 kHz mono, one byte a sample (audio only).
+        case g711MuLaw = 1
+        /// G.711 A-law codes, 8 kHz mono, one byte a sample (audio only).
+        case g711ALaw = 2
     }
 
     public static let version: UInt8 = 1
@@ -28,6 +41,7 @@ public struct FrameMessage: Sendable, Equatable {
     public static let maximumTimestamp: Int64 = 1 << 50
 
     public var kind: Kind
+    public var codec: Codec
     public var isKeyframe: Bool
     public var isConfig: Bool
     /// Presentation and decode times in microseconds; nil: use the arrival time.
@@ -35,10 +49,11 @@ public struct FrameMessage: Sendable, Equatable {
     public var payload: ArraySlice<UInt8>
 
     public init(
-        kind: Kind, isKeyframe: Bool = false, isConfig: Bool = false, timestamps: (pts: Int64, dts: Int64)? = nil,
-        payload: ArraySlice<UInt8>
+        kind: Kind, codec: Codec = .standard, isKeyframe: Bool = false, isConfig: Bool = false,
+        timestamps: (pts: Int64, dts: Int64)? = nil, payload: ArraySlice<UInt8>
     ) {
         self.kind = kind
+        self.codec = codec
         self.isKeyframe = isKeyframe
         self.isConfig = isConfig
         self.timestamps = timestamps
@@ -46,7 +61,7 @@ public struct FrameMessage: Sendable, Equatable {
     }
 
     public static func == (lhs: FrameMessage, rhs: FrameMessage) -> Bool {
-        lhs.kind == rhs.kind && lhs.isKeyframe == rhs.isKeyframe && lhs.isConfig == rhs.isConfig
+        lhs.kind == rhs.kind && lhs.codec == rhs.codec && lhs.isKeyframe == rhs.isKeyframe && lhs.isConfig == rhs.isConfig
             && lhs.timestamps?.pts == rhs.timestamps?.pts && lhs.timestamps?.dts == rhs.timestamps?.dts && lhs.payload == rhs.payload
     }
 
@@ -62,10 +77,17 @@ public struct FrameMessage: Sendable, Equatable {
             throw IngestError(.invalidStream, "frame message track \(bytes[1]) is neither 0 (video) nor 1 (audio)")
         }
         let flags = bytes[2]
-        guard flags & ~0x07 == 0, bytes[3] == 0 else {
-            throw IngestError(.invalidStream, "frame message has unknown flags or reserved bits set")
+        guard flags & ~0x07 == 0 else {
+            throw IngestError(.invalidStream, "frame message has unknown flags set")
+        }
+        guard let codec = Codec(rawValue: bytes[3]), codec == .standard || kind == .audio else {
+            throw IngestError(
+                .invalidStream,
+                "frame message codec \(bytes[3]) is unknown for \(kind == .audio ? "audio (0 AAC, 1 G.711 μ-law, 2 G.711 A-law)" : "video (0 H.264)")"
+            )
         }
         self.kind = kind
+        self.codec = codec
         isKeyframe = flags & 0x01 != 0
         isConfig = flags & 0x02 != 0
         let header = ByteReader(bytes)
@@ -83,7 +105,9 @@ public struct FrameMessage: Sendable, Equatable {
     }
 
     public func serialized() -> [UInt8] {
-        var out: [UInt8] = [Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), 0]
+        var out: [UInt8] = [
+            Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), codec.rawValue,
+        ]
         for value in [timestamps?.pts ?? 0, timestamps?.dts ?? 0] {
             let bits = UInt64(bitPattern: value)
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }

@@ -30,6 +30,13 @@ extension LibAVInput {
         }
         if !options.media.contains(.video) { videoIndex = nil }
         if !options.media.contains(.audio) { audioIndex = nil }
+        if options.dropsUnsupportedAudio, videoIndex != nil, let index = audioIndex {
+            let id = context.stream(index).pointee.codecpar.pointee.codec_id
+            if !Self.acceptedAudioCodecs.contains(id) {
+                warn("\(url): \(codecDisplayName(id)) audio is not supported; the stream goes on without audio")
+                audioIndex = nil
+            }
+        }
         guard videoIndex != nil || audioIndex != nil else {
             let wanted = options.media.map(\.rawValue).sorted().joined(separator: " or ")
             throw IngestError(.noUsableStream, "\(url) has no \(wanted.isEmpty ? "wanted" : wanted) stream")
@@ -44,8 +51,11 @@ extension LibAVInput {
             context.pointer.pointee.flags |= AVFMT_FLAG_NOPARSE
         }
         if let videoIndex { video = makeVideoState(index: videoIndex) }
-        if let audioIndex { audio = makeAudioState(index: audioIndex) }
+        if let audioIndex { audio = try makeAudioState(index: audioIndex, withVideo: videoIndex != nil) }
     }
+
+    /// AAC, MP3 and Opus pass through; G.711 (`pcm_mulaw`, `pcm_alaw`) is transcoded to AAC-LC.
+    static let acceptedAudioCodecs: [AVCodecID] = [AV_CODEC_ID_AAC, AV_CODEC_ID_PCM_MULAW, AV_CODEC_ID_PCM_ALAW] + passthroughAudioCodecs
 
     /// `avformat_find_stream_info` reads (and for H.264 decodes) packets to fill in codec
     /// parameters; it is what makes opening slow. mp4/mov headers already hold everything we
@@ -89,13 +99,13 @@ extension LibAVInput {
         }
         if let audioIndex {
             let id = context.stream(audioIndex).pointee.codecpar.pointee.codec_id
-            if id != AV_CODEC_ID_AAC && !Self.passthroughAudioCodecs.contains(id) { problems.append("\(codecDisplayName(id)) audio") }
+            if !Self.acceptedAudioCodecs.contains(id) { problems.append("\(codecDisplayName(id)) audio") }
         }
         guard problems.isEmpty else {
             let verb = problems.count == 1 ? "is" : "are"
             throw IngestError(
                 .unsupportedCodec,
-                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 or HEVC video and AAC, MP3 or Opus audio (\(url))"
+                "\(problems.joined(separator: " and ")) \(verb) not supported; hlsseg takes H.264 or HEVC video and AAC, MP3, Opus or G.711 audio (\(url))"
             )
         }
     }
@@ -141,10 +151,30 @@ extension LibAVInput {
         return state
     }
 
-    func makeAudioState(index: Int) -> AudioStreamState {
+    /// The audio stream's state; for G.711, with its transcoder. A transcoder that cannot be made
+    /// costs only the audio when there is video (one warning), else fails the open.
+    func makeAudioState(index: Int, withVideo: Bool) throws(IngestError) -> AudioStreamState? {
         let stream = context.stream(index)
         let parameters = stream.pointee.codecpar.pointee
         let sampleRate = parameters.sample_rate > 0 ? UInt32(parameters.sample_rate) : 0
+        if parameters.codec_id == AV_CODEC_ID_PCM_MULAW || parameters.codec_id == AV_CODEC_ID_PCM_ALAW {
+            let law: G711Law = parameters.codec_id == AV_CODEC_ID_PCM_MULAW ? .muLaw : .aLaw
+            let channels = Int(parameters.ch_layout.nb_channels)
+            do throws(IngestError) {
+                let transcoder = try G711AACTranscoder(law: law, sampleRate: Int(sampleRate), channels: channels)
+                var state = AudioStreamState(
+                    index: Int32(index), codecID: parameters.codec_id, timeBase: stream.pointee.time_base, timescale: sampleRate,
+                    adts: false, smoother: nil, channels: channels)
+                state.g711 = transcoder
+                state.config = transcoder.audioSpecificConfig
+                return state
+            } catch {
+                guard withVideo else { throw IngestError(error.code, "\(url): \(error.reason)") }
+                warn("\(url): \(law) audio cannot be transcoded to AAC (\(error.reason)); the stream goes on without audio")
+                stream.pointee.discard = AVDISCARD_ALL
+                return nil
+            }
+        }
         return AudioStreamState(
             index: Int32(index), codecID: parameters.codec_id, timeBase: stream.pointee.time_base, timescale: sampleRate,
             adts: parameters.codec_id == AV_CODEC_ID_AAC && parameters.extradata_size <= 0, smoother: nil,

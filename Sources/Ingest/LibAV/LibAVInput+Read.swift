@@ -123,11 +123,13 @@ extension LibAVInput {
     }
 
     func convertAudio(_ packet: UnsafeMutablePointer<AVPacket>) throws(IngestError) {
-        guard var state = audio, packet.pointee.size > 0, let data = packet.pointee.data else { return }
+        guard var state = audio, !state.g711Failed, packet.pointee.size > 0, let data = packet.pointee.data else { return }
         let bytes = UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))
         var stamp = packet.pointee.dts != hlsseg_nopts_value() ? packet.pointee.dts : packet.pointee.pts
         defer { audio = state }
-        if state.codecID == AV_CODEC_ID_MP3 {
+        if let transcoder = state.g711 {
+            try transcodeG711(bytes, stamp: stamp, transcoder: transcoder, state: &state)
+        } else if state.codecID == AV_CODEC_ID_MP3 {
             try convertMP3(bytes, stamp: stamp, libavDuration: packet.pointee.duration, state: &state)
         } else if state.codecID == AV_CODEC_ID_OPUS {
             convertOpus(bytes, stamp: stamp, state: &state)
@@ -158,6 +160,50 @@ extension LibAVInput {
         } else {
             appendAudio(copyBytes(bytes), stamp: stamp, libavDuration: packet.pointee.duration, state: &state)
         }
+    }
+
+    /// G.711 packets: the transcoder places the first sample at the first packet's time and
+    /// counts from there. A packet of impossible length ends the input (bad input); an encoder
+    /// failure stops the audio with one warning, the video goes on.
+    private func transcodeG711(
+        _ bytes: UnsafeRawBufferPointer, stamp: Int64, transcoder: G711AACTranscoder, state: inout AudioStreamState
+    ) throws(IngestError) {
+        do throws(IngestError) {
+            try transcoder.checkFrameLength(bytes.count)
+        } catch {
+            throw IngestError(error.code, "\(url): \(error.reason)")
+        }
+        let pts: Int64
+        if stamp != hlsseg_nopts_value() {
+            pts = Timescales.rescale(stamp, from: state.timeBase, to: state.timescale)
+        } else {
+            pts = state.g711NextPTS
+        }
+        var packets: [MediaPacket] = []
+        do throws(IngestError) {
+            try transcoder.transcode(copyBytes(bytes)[...], pts: pts, trackID: Self.audioPlaceholderID, into: &packets)
+        } catch {
+            warn("\(url): transcoding \(transcoder.law) audio to AAC failed (\(error.reason)); the stream goes on without audio")
+            state.g711 = nil
+            state.g711Failed = true
+            return
+        }
+        state.g711NextPTS = pts + Int64(bytes.count / transcoder.channels)
+        enqueue(packets, timescale: state.timescale)
+    }
+
+    /// At the end of the input: the samples still in a G.711 transcoder go out.
+    func finishG711() {
+        guard var state = audio, let transcoder = state.g711 else { return }
+        var packets: [MediaPacket] = []
+        do throws(IngestError) {
+            try transcoder.finish(trackID: Self.audioPlaceholderID, into: &packets)
+        } catch {
+            warn("\(url): flushing the \(transcoder.law) to AAC transcoder failed (\(error.reason))")
+        }
+        state.g711 = nil
+        audio = state
+        enqueue(packets, timescale: state.timescale)
     }
 
     /// Queues one audio frame stamped `stamp` (the stream's time base; no value: it follows the
@@ -197,6 +243,7 @@ extension LibAVInput {
 
     /// The demuxer's end of file: also checks the container did not promise more.
     func finishAtEnd() {
+        finishG711()
         releaseHeldVideo()
         finished = true
         if let reason = truncationAtEnd() {

@@ -7,8 +7,11 @@ import Segmenter
 ///
 /// Takes the first video and the first audio stream; every other stream is set to
 /// `AVDISCARD_ALL` so the demuxer does not even assemble its packets. Only H.264 or HEVC video
-/// and AAC audio are accepted — an input whose first video or audio stream is anything else fails to
-/// open (`.unsupportedCodec`), so asking for video never silently yields audio only.
+/// and AAC, MP3, Opus or G.711 audio are accepted (MP3 and Opus are passed through; G.711 is
+/// transcoded to AAC-LC, `G711AACTranscoder`) — an input whose first video or audio stream is
+/// anything else fails to open (`.unsupportedCodec`), so asking for video never silently yields
+/// audio only; with `dropsUnsupportedAudio` (live pulled sources) other audio is dropped
+/// instead, with one warning, and the video kept.
 ///
 /// Not `Sendable`: it owns a libavformat context, which must be used from one thread at a time,
 /// and `nextPacket()` mutates read-ahead state. One task (or thread) opens it and reads it; to
@@ -213,6 +216,12 @@ struct AudioStreamState {
     var passthrough: AudioCodec?
     var channels: Int
     var packetsRead = 0
+    /// G.711 audio (pcm_mulaw / pcm_alaw) is transcoded to AAC-LC by this; `nil` for AAC.
+    var g711: G711AACTranscoder?
+    /// Where the next G.711 packet starts when the demuxer gives it no timestamp.
+    var g711NextPTS: Int64 = 0
+    /// The transcoder failed: the rest of the audio is dropped.
+    var g711Failed = false
 
     /// Whether the track's configuration is known (AAC's config, or MP3's first frame header).
     var isDescribed: Bool { (config != nil || passthrough != nil) && timescale > 0 }

@@ -20,6 +20,8 @@ public struct PulledSource: Sendable {
     ) {
         self.streamName = streamName
         self.url = url
+        var options = options
+        options.dropsUnsupportedAudio = true  // a live stream keeps its video whatever audio the camera sends
         self.options = options
         self.backoff = backoff
         self.maximumAttempts = maximumAttempts

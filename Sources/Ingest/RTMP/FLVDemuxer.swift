@@ -1,3 +1,4 @@
+import Logging
 import Segmenter
 
 /// Turns the payloads of RTMP audio/video messages (FLV tag bodies, FLV spec v10.1 §E.4.2–3)
@@ -8,9 +9,14 @@ import Segmenter
 ///   AVCPacketType 0: AVCDecoderConfigurationRecord; 1: NAL units (length-prefixed); 2: end of sequence
 /// AUDIODATA      = SoundFormat(4)=10 SoundRate(2) SoundSize(1) SoundType(1) AACPacketType(8) Data
 ///   AACPacketType 0: AudioSpecificConfig; 1: one raw AAC frame
+/// AUDIODATA      = SoundFormat(4)=7 (A-law) or 8 (μ-law) SoundRate(2) SoundSize(1) SoundType(1) Data
+///   G.711 codes, always 8 kHz (the rate bits do not apply); SoundType 1: two interleaved channels
 /// ```
 /// Video is in milliseconds (timescale 1000, pts = dts + composition time); audio in samples at
-/// its sample rate, its millisecond stamps smoothed to exact frame continuations.
+/// its sample rate, its millisecond stamps smoothed to exact frame continuations. G.711 audio is
+/// transcoded to AAC-LC (`G711AACTranscoder`), its packets timed by counted samples. Any other
+/// sound format (MP3, Speex, Nellymoser, PCM, …) is dropped with one warning: the stream goes
+/// on with its video. A G.711 transcoder that fails also costs only the audio.
 /// Packets wait until every track announced in `onMetaData` has its sequence header (bounded by
 /// `RTMPLimits.maximumPendingPackets`), so the tracks are known before the first packet.
 public struct FLVDemuxer: Sendable {
@@ -28,8 +34,20 @@ public struct FLVDemuxer: Sendable {
     private var videoClock = TimestampUnwrapper()
     private var audioClock = TimestampUnwrapper()
     private var smoother: AudioTimestampSmoother?
+    private var g711: G711AACTranscoder?
+    /// Why this stream's audio is dropped (an unsupported sound format, a failed transcoder);
+    /// set once, with the one warning it gets.
+    public private(set) var droppedAudio: String?
+    private let g711BitRate: Int
+    private let logName: String
+    private let logger = Logger(label: "hlsseg.rtmp")
 
-    public init() {}
+    /// `logName` opens the warnings about dropped audio (e.g. `rtmp 10.0.0.2:51234 (cam1)`);
+    /// G.711 audio is transcoded at `g711BitRate` bits per second.
+    public init(logName: String = "rtmp", g711BitRate: Int = G711Transcoding.bitRate) {
+        self.logName = logName
+        self.g711BitRate = g711BitRate
+    }
 
     /// The tracks currently in use (after the stream started).
     public var tracks: [Track]? { started }
@@ -117,9 +135,16 @@ public struct FLVDemuxer: Sendable {
             var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
             guard let first = header.readUInt8() else { return }
             let format = first >> 4
-            guard format == 10 else {
-                throw IngestError(.unsupportedCodec, "FLV: audio format \(format) is not supported; send AAC (sound format 10)")
+            if format == 7 || format == 8 {
+                try g711Audio(
+                    law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
+                return
             }
+            guard format == 10 else {
+                dropAudio(because: "FLV sound format \(format) (\(Self.soundFormatName(format))) is not supported", into: &events)
+                return
+            }
+            guard droppedAudio == nil else { return }
             guard let type = header.readUInt8() else {
                 throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header")
             }
@@ -154,6 +179,88 @@ public struct FLVDemuxer: Sendable {
         enqueue(
             MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body),
             into: &events)
+    }
+
+    /// FLV sound formats 7 and 8: one frame of G.711 codes after the 1-byte header, 8 kHz.
+    private mutating func g711Audio(
+        law: G711Law, stereo: Bool, timestamp: UInt32, payload: [UInt8], into events: inout [LiveMediaEvent]
+    ) throws(IngestError) {
+        guard droppedAudio == nil else { return }
+        let channels = stereo ? 2 : 1
+        if let g711, g711.law != law || g711.channels != channels {
+            dropAudio(because: "the audio changed from \(g711.law) to \(law) mid-stream", into: &events)
+            return
+        }
+        let transcoder: G711AACTranscoder
+        if let g711 {
+            transcoder = g711
+        } else {
+            do throws(IngestError) {
+                transcoder = try G711AACTranscoder(law: law, sampleRate: Self.g711SampleRate, channels: channels, bitRate: g711BitRate)
+            } catch {
+                dropAudio(because: "\(law) audio cannot be transcoded to AAC: \(error.reason)", into: &events)
+                return
+            }
+            g711 = transcoder
+        }
+        // An impossible frame length is bad input: it closes the connection.
+        try transcoder.checkFrameLength(payload.count - 1)
+        let milliseconds = audioClock.unwrap(timestamp)
+        var packets: [MediaPacket] = []
+        do throws(IngestError) {
+            try transcoder.transcode(
+                payload[1...], pts: milliseconds * Int64(Self.g711SampleRate) / 1000, trackID: Self.audioTrackID, into: &packets)
+        } catch {
+            dropAudio(because: "transcoding \(law) audio to AAC failed: \(error.reason)", into: &events)
+            return
+        }
+        let track = Track(id: Self.audioTrackID, format: transcoder.format)
+        if audio != track {  // the first G.711 frame, or one after AAC audio
+            audio = track
+            trackChange(into: &events)
+        }
+        for packet in packets { enqueue(packet, into: &events) }
+    }
+
+    /// G.711 in FLV is always 8 kHz, whatever the SoundRate bits say.
+    static let g711SampleRate = 8000
+
+    /// Stops taking audio for the rest of the stream, with one warning; the video goes on
+    /// (without an audio track from the next init on, when audio had started).
+    private mutating func dropAudio(because reason: String, into events: inout [LiveMediaEvent]) {
+        guard droppedAudio == nil else { return }
+        droppedAudio = reason
+        logger.warning("\(logName): \(reason); the stream goes on without audio")
+        g711 = nil
+        expectAudio = false
+        pending.removeAll { $0.trackID == Self.audioTrackID }
+        if audio != nil {
+            audio = nil
+            if started != nil {
+                started = currentTracks
+                events.append(.tracks(currentTracks))
+            }
+        } else if started == nil {
+            startIfReady(force: false, into: &events)
+        }
+    }
+
+    /// The FLV spec's names of its sound formats (E.4.2.1), for warnings.
+    static func soundFormatName(_ format: UInt8) -> String {
+        switch format {
+        case 0: "linear PCM, platform endian"
+        case 1: "ADPCM"
+        case 2: "MP3"
+        case 3: "linear PCM, little endian"
+        case 4: "Nellymoser 16 kHz mono"
+        case 5: "Nellymoser 8 kHz mono"
+        case 6: "Nellymoser"
+        case 9: "enhanced RTMP audio"
+        case 11: "Speex"
+        case 14: "MP3 8 kHz"
+        case 15: "device-specific sound"
+        default: "reserved"
+        }
     }
 
     private var currentTracks: [Track] { [video, audio].compactMap { $0 } }

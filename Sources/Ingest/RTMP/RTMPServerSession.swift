@@ -258,11 +258,12 @@ public struct RTMPServerSession: Sendable {
             guard state == .connected || state == .unpublished else {
                 throw IngestError(.invalidStream, "RTMP: publish while already publishing")
             }
-            demuxer = FLVDemuxer()  // a new publish on the same connection starts from its own headers
             guard values.count > 3, let key = values[3].stringValue, !key.isEmpty else {
                 throw IngestError(.invalidStream, "RTMP: publish without a stream name")
             }
             let (streamName, query) = PublishRequest.splitQuery(key)
+            // A new publish on the same connection starts from its own headers.
+            demuxer = FLVDemuxer(logName: "rtmp \(remoteAddress) (\(streamName.prefix(80)))")
             state = .deciding
             return [
                 .publishRequested(

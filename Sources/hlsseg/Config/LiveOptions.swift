@@ -40,6 +40,11 @@ struct LiveOptions: ParsableArguments {
         help: "Bytes that RTMP connections without an accepted publish may hold together (default 33554432 = 32 MiB; each at most 262144).")
     var rtmpPendingBufferBudget: Int?
 
+    @Option(
+        name: .customLong("g711-aac-bitrate"),
+        help: "Bits per second of the AAC-LC that G.711 (μ-law, A-law) audio is transcoded to (default 32000; 8000…48000).")
+    var g711AACBitrate: Int?
+
     @Flag(name: .customLong("no-rtmp"), help: "Do not run the RTMP server.")
     var noRTMP = false
 
@@ -116,6 +121,7 @@ struct LiveOptions: ParsableArguments {
         let threads = rtmpThreads ?? file.rtmpThreads ?? RTMPListenerOptions.defaultThreads
         guard (1...256).contains(threads) else { throw ValidationError("rtmp_threads must be 1…256") }
         let limits = try rtmpLimits(file: file)
+        try applyTranscodeOptions(file: file)
         return (configuration, port.map { RTMPListenerOptions(host: rtmpHost, port: $0, threads: threads, limits: limits) })
     }
 
@@ -138,6 +144,16 @@ struct LiveOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.reason)
         }
+    }
+
+    /// Sets the process-wide G.711 → AAC bit rate from the flag, else the file, else the default.
+    func applyTranscodeOptions(file: LiveConfigFile) throws {
+        let rate = g711AACBitrate ?? file.g711AACBitrate ?? G711Transcoding.defaultBitRate
+        let range = G711Transcoding.bitRateRange
+        guard range.contains(rate) else {
+            throw ValidationError("--g711-aac-bitrate (g711_aac_bitrate) must be \(range.lowerBound)…\(range.upperBound) bit/s")
+        }
+        G711Transcoding.bitRate = rate
     }
 
     /// The RTMP limits of the flags, else of the file, else the defaults; each in its range.
