@@ -74,7 +74,8 @@ struct LiveDiskFullTests {
         defer { Task { await server.stop() } }
 
         async let publish = LiveFixtures.publish(port: server.port, key: "cam", input: try Self.fixture.get())
-        #expect(await waitUntil(seconds: 15) { Self.segments(server.playlist("cam")).count >= 2 })
+        // Generous: the whole suite runs beside it (libx265 fixtures, a 24-hour AAC encode).
+        #expect(await waitUntil(seconds: 40) { Self.segments(server.playlist("cam")).count >= 2 })
         let listedBefore = try #require(server.playlist("cam"))
         let filler = try disk.fill()
         #expect(await waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.all)")
