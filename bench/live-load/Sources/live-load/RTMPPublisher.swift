@@ -139,6 +139,15 @@ final class PublisherHandler: ChannelInboundHandler, @unchecked Sendable {
     /// sends a frame as it is made; 10 ms is finer than the 21 ms between AAC frames), then
     /// sleeps until the grid tick at or after the next tag's time: no wake-ups for empty ticks,
     /// which at 500 streams were most of this generator's own CPU.
+    /// Frames: what the server segments or transcodes: AVC NALU and AAC raw tags (packet type
+    /// 1), and every tag of an audio format without sequence headers (G.711: sound formats 7
+    /// and 8); not metadata, sequence headers or ffmpeg's AVC end-of-sequence tag.
+    static func isFrame(_ tag: FLVTag) -> Bool {
+        guard tag.type != 18, tag.body.count > 1 else { return false }
+        if tag.type == 8, tag.body[0] >> 4 != 10 { return true }
+        return tag.body[1] == 1
+    }
+
     private func pump(context: ChannelHandlerContext) {
         let elapsed = NIODeadline.now() - start
         guard elapsed < duration else {
@@ -161,11 +170,10 @@ final class PublisherHandler: ChannelInboundHandler, @unchecked Sendable {
                 break
             }
             // Sequence headers and metadata only once.
-            if loop == 0 || (tag.type == 9 && tag.body.count > 1 && tag.body[1] == 1) || (tag.type == 8 && tag.body.count > 1 && tag.body[1] == 1) {
+            let frame = Self.isFrame(tag)
+            if loop == 0 || frame {
                 RTMPWire.message(chunkStream: tag.type == 9 ? 6 : (tag.type == 8 ? 4 : 5), timestamp: timestamp, type: tag.type == 18 ? 18 : tag.type, streamID: 1, payload: tag.body, into: &out)
-                // Frames: what the server segments, i.e. AVC NALU / AAC raw tags (packet type 1),
-                // not metadata, sequence headers or ffmpeg's AVC end-of-sequence tag.
-                stats.sent(bytes: tag.body.count, frame: tag.type != 18 && tag.body.count > 1 && tag.body[1] == 1)
+                stats.sent(bytes: tag.body.count, frame: frame)
             }
             next += 1
         }
