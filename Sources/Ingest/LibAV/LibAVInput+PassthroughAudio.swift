@@ -47,32 +47,17 @@ extension LibAVInput {
     func convertMP3(_ bytes: UnsafeRawBufferPointer, stamp: Int64, libavDuration: Int64, state: inout AudioStreamState)
         throws(IngestError)
     {
-        var offset = 0
-        var skipped = 0
-        var frames: [Range<Int>] = []
-        while offset < bytes.count {
-            var parsed: MPEGAudioFrameHeader?
-            do {
-                parsed = try MPEGAudioFrameHeader.parse(bytes[offset...])
-            } catch let error as SegmenterError where error.code == .unsupported && state.passthrough == nil && offset == 0 {
-                throw IngestError(.unsupportedCodec, "\(url): the MP3 stream is not MP3: \(error.reason)")
-            } catch {
-                parsed = nil
-            }
-            guard let header = parsed, offset + header.frameLength <= bytes.count else {
-                skipped += 1
-                offset += 1
-                continue
-            }
-            if state.passthrough == nil {
-                state.passthrough = .mp3(header.format)
-                state.timescale = UInt32(header.sampleRate)
-                if state.channels <= 0 { state.channels = header.channels }
-            }
-            frames.append(offset..<(offset + header.frameLength))
-            offset += header.frameLength
+        let split = MPEGAudioFrameSplitter.split(bytes, keepingPartialFrame: false)
+        if let error = split.errorAtStart, error.code == .unsupported, state.passthrough == nil {
+            throw IngestError(.unsupportedCodec, "\(url): the MP3 stream is not MP3: \(error.reason)")
         }
-        if skipped > 0 { noteGarbage(skipped) }
+        if let first = split.frames.first, state.passthrough == nil {
+            state.passthrough = .mp3(first.header.format)
+            state.timescale = UInt32(first.header.sampleRate)
+            if state.channels <= 0 { state.channels = first.header.channels }
+        }
+        if split.skipped > 0 { noteGarbage(split.skipped) }
+        let frames = split.frames.map(\.range)
         var stamp = stamp
         for frame in frames {
             // The container's duration covers the whole packet: usable only for a packet of one frame.

@@ -11,12 +11,15 @@ import Segmenter
 ///   AACPacketType 0: AudioSpecificConfig; 1: one raw AAC frame
 /// AUDIODATA      = SoundFormat(4)=7 (A-law) or 8 (μ-law) SoundRate(2) SoundSize(1) SoundType(1) Data
 ///   G.711 codes, always 8 kHz (the rate bits do not apply); SoundType 1: two interleaved channels
+/// AUDIODATA      = SoundFormat(4)=2 SoundRate(2) SoundSize(1) SoundType(1) Data
+///   MP3 frames (MPEG-1/2/2.5 Layer III), each header giving its rate and channels
 /// ```
 /// Video is in milliseconds (timescale 1000, pts = dts + composition time); audio in samples at
 /// its sample rate, its millisecond stamps smoothed to exact frame continuations. G.711 audio is
-/// transcoded to AAC-LC (`G711AACTranscoder`), its packets timed by counted samples. Any other
-/// sound format (MP3, Speex, Nellymoser, PCM, …) is dropped with one warning: the stream goes
-/// on with its video. A G.711 transcoder that fails also costs only the audio.
+/// transcoded to AAC-LC (`G711AACTranscoder`), its packets timed by counted samples. MP3 passes
+/// through, one frame per packet (`MPEGAudioFrameSplitter`). Any other sound format (Speex,
+/// Nellymoser, PCM, …) is dropped with one warning: the stream goes on with its video. A G.711
+/// transcoder that fails, or MPEG audio that is not Layer III, also costs only the audio.
 /// Packets wait until every track announced in `onMetaData` has its sequence header (bounded by
 /// `RTMPLimits.maximumPendingPackets`), so the tracks are known before the first packet.
 public struct FLVDemuxer: Sendable {
@@ -35,6 +38,9 @@ public struct FLVDemuxer: Sendable {
     private var audioClock = TimestampUnwrapper()
     private var smoother: AudioTimestampSmoother?
     private var g711: G711AACTranscoder?
+    /// The start of an MP3 frame that the last tag cut short (shorter than
+    /// `MPEGAudioFrameHeader.maxFrameLength`, as its header parsed).
+    private var mp3PartialFrame: [UInt8] = []
     /// Why this stream's audio is dropped (an unsupported sound format, a failed transcoder);
     /// set once, with the one warning it gets.
     public private(set) var droppedAudio: String?
@@ -140,6 +146,10 @@ public struct FLVDemuxer: Sendable {
                     law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
                 return
             }
+            if format == 2 {
+                try mp3Audio(timestamp: timestamp, payload: payload, into: &events)
+                return
+            }
             guard format == 10 else {
                 dropAudio(because: "FLV sound format \(format) (\(Self.soundFormatName(format))) is not supported", into: &events)
                 return
@@ -222,6 +232,55 @@ public struct FLVDemuxer: Sendable {
         for packet in packets { enqueue(packet, into: &events) }
     }
 
+    /// FLV sound format 2: MP3 frames after the 1-byte header; each frame header gives its rate
+    /// and channels (the SoundRate bits do not apply), a change of either is a new track. A tag
+    /// holds whole frames as a rule: several are split apart, and a frame the tag cuts short waits
+    /// for the next tag. The first frame that starts in a tag takes the tag's stamp (smoothed to
+    /// the continuation), the later ones follow it by 1152 or 576 samples. Bytes that are no
+    /// frame are bad input and close the connection; MPEG audio that is not Layer III (or is free
+    /// format) is a codec we do not carry and costs only the audio.
+    private mutating func mp3Audio(timestamp: UInt32, payload: [UInt8], into events: inout [LiveMediaEvent]) throws(IngestError) {
+        guard droppedAudio == nil else { return }
+        var bytes = mp3PartialFrame
+        let carried = bytes.count
+        bytes.append(contentsOf: payload[1...])
+        let split = bytes.withUnsafeBytes { MPEGAudioFrameSplitter.split($0, keepingPartialFrame: true) }
+        if let error = split.errorAtStart, error.code == .unsupported {
+            dropAudio(because: "FLV sound format 2 (MP3) carries audio that cannot pass through: \(error.reason)", into: &events)
+            return
+        }
+        guard split.skipped == 0 else {
+            let why = split.errorAtStart.map { " (\($0.reason))" } ?? ""
+            throw IngestError(.invalidStream, "FLV: MP3 audio tag holds \(split.skipped) bytes that start no MP3 frame\(why)")
+        }
+        mp3PartialFrame = split.partialFrameStart.map { Array(bytes[$0...]) } ?? []
+        guard !split.frames.isEmpty else { return }
+        let milliseconds = audioClock.unwrap(timestamp)
+        var tagStampUsed = false
+        for frame in split.frames {
+            let format = frame.header.format
+            let track = Track(
+                id: Self.audioTrackID,
+                format: .audio(
+                    codec: .mp3(format), sampleRate: format.sampleRate, channels: format.channels, timescale: UInt32(format.sampleRate)))
+            if audio != track {
+                audio = track
+                smoother = AudioTimestampSmoother(tolerance: Int64((format.sampleRate + 999) / 1000))
+                trackChange(into: &events)
+            }
+            // A carried frame started in the last tag: it follows that tag's frames.
+            let stamped = (!tagStampUsed && frame.range.lowerBound >= carried) || smoother!.next == nil
+            if stamped { tagStampUsed = true }
+            let duration = Int64(format.samplesPerFrame)
+            let placed = smoother!.place(stamped ? (milliseconds * Int64(format.sampleRate) + 500) / 1000 : nil, duration: duration)
+            enqueue(
+                MediaPacket(
+                    trackID: Self.audioTrackID, dts: placed, pts: placed, duration: duration, isKeyframe: true,
+                    data: Array(bytes[frame.range])),
+                into: &events)
+        }
+    }
+
     /// G.711 in FLV is always 8 kHz, whatever the SoundRate bits say.
     static let g711SampleRate = 8000
 
@@ -232,6 +291,7 @@ public struct FLVDemuxer: Sendable {
         droppedAudio = reason
         logger.warning("\(logName): \(reason); the stream goes on without audio")
         g711 = nil
+        mp3PartialFrame = []
         expectAudio = false
         pending.removeAll { $0.trackID == Self.audioTrackID }
         if audio != nil {
