@@ -212,4 +212,29 @@ struct EnhancedRTMPVideoTests {
         }
     }
 
+    /// The properties object of the server's connect `_result` to a connect with `extra` in its command object.
+    static func connectResultProperties(_ extra: [(String, AMF0Value)]) throws -> AMF0Value? {
+        var session = RTMPServerSession(remoteAddress: "test", handshakeRandom: [UInt8](repeating: 0, count: 1528))
+        let connect = RTMPTestClient().command([
+            .string("connect"), .number(1), .object([("app", .string("live")), ("tcUrl", .string("rtmp://127.0.0.1/live"))] + extra),
+        ])
+        var bytes: [UInt8] = []
+        for case .send(let chunk) in try session.receive(RTMPTestClient.handshake() + RTMPTestClient.c2 + connect) {
+            bytes += chunk
+        }
+        var decoder = RTMPChunkDecoder()
+        let commands = try decoder.receive(bytes.dropFirst(1 + 2 * 1536)).filter { $0.typeID == RTMPMessage.TypeID.commandAMF0 }
+        let result = try AMF0.decodeAll(try #require(commands.first).payload)
+        #expect(result.first == .string("_result"))
+        return result.count > 2 ? result[2] : nil
+    }
+
+    @Test("connect with fourCcList: the _result names the FourCCs we take; without it, no list")
+    func connectFourCCList() throws {
+        let enhanced = try Self.connectResultProperties([("fourCcList", .strictArray([.string("av01"), .string("hvc1")]))])
+        #expect(enhanced?["fourCcList"] == .strictArray([.string("hvc1"), .string("avc1")]))
+        #expect(enhanced?["fmsVer"] != nil)
+        let plain = try Self.connectResultProperties([])
+        #expect(plain?["fourCcList"] == nil && plain?["fmsVer"] != nil)
+    }
 }
