@@ -4,7 +4,9 @@
 # it did. Usage: scripts/setup.sh [--test] [--bench]
 #   (default)  build libraries (pkg-config, libav*-dev, libswscale-dev, libmimalloc-dev) + the tools
 #              the tests and bench drive (ffmpeg/ffprobe from Debian, GNU time)
-#   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium
+#   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium,
+#              GStreamer, and a static FFmpeg 7 (PyPI imageio-ffmpeg, in a virtual environment
+#              under ~/.cache/hlsseg) that publishes H.265 over Enhanced RTMP
 #   --bench    also the HTTP benchmark's tools: wrk and nginx
 set -euo pipefail
 
@@ -44,6 +46,32 @@ fi
 
 say() { echo "setup: $*"; }
 
+# The Enhanced RTMP live tests publish H.265 with a static FFmpeg 7 (libx265, RTMP), which
+# Debian's ffmpeg 5.1 cannot do: the PyPI wheel imageio-ffmpeg ships one. It goes into a
+# virtual environment of its own; the binary is linked at a fixed path the tests read
+# (HLSSEG_STATIC_FFMPEG overrides it).
+STATIC_FFMPEG_VENV="${HOME}/.cache/hlsseg/tools-venv"
+STATIC_FFMPEG_LINK="${HOME}/.cache/hlsseg/bin/ffmpeg-static"
+install_static_ffmpeg() {
+    if [ -x "$STATIC_FFMPEG_LINK" ] && "$STATIC_FFMPEG_LINK" -hide_banner -version >/dev/null 2>&1; then
+        say "static ffmpeg present: $STATIC_FFMPEG_LINK"
+        return
+    fi
+    local python
+    python="$(command -v python3 || true)"
+    if [ -z "$python" ]; then
+        say "need python3 (with venv) to install the static ffmpeg (imageio-ffmpeg)" >&2
+        exit 1
+    fi
+    [ -x "$STATIC_FFMPEG_VENV/bin/python" ] || "$python" -m venv "$STATIC_FFMPEG_VENV"
+    "$STATIC_FFMPEG_VENV/bin/python" -m pip install -q --disable-pip-version-check imageio-ffmpeg
+    local exe
+    exe="$("$STATIC_FFMPEG_VENV/bin/python" -c 'import imageio_ffmpeg; print(imageio_ffmpeg.get_ffmpeg_exe())')"
+    mkdir -p "$(dirname "$STATIC_FFMPEG_LINK")"
+    ln -sf "$exe" "$STATIC_FFMPEG_LINK"
+    say "static ffmpeg installed: $STATIC_FFMPEG_LINK -> $exe"
+}
+
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     # Not Debian: check by hand and say what is missing.
     missing=()
@@ -62,6 +90,7 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
         say "not a Debian system; install these yourself: ${missing[*]}" >&2
         exit 1
     fi
+    $with_test_extras && install_static_ffmpeg
     say "not a Debian system, but everything needed is present"
     exit 0
 fi
@@ -94,6 +123,10 @@ else
     if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
         "${sudo[@]}" service nginx stop >/dev/null 2>&1 || true
     fi
+fi
+
+if $with_test_extras; then
+    install_static_ffmpeg
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -114,9 +114,10 @@ struct ArchiveLiveTests {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: stream.path)) ?? []
             var bytes = 0
             for name in names where name.hasSuffix(".m4s") && !name.hasPrefix(".") {
-                let size = (try? FileManager.default.attributesOfItem(atPath: stream.appendingPathComponent(name).path)[.size] as? Int) ?? 0
-                bytes += size ?? 0
-                largestSegment = max(largestSegment, size ?? 0)
+                let attributes = try? FileManager.default.attributesOfItem(atPath: stream.appendingPathComponent(name).path)
+                let size = attributes?[.size] as? Int ?? 0
+                bytes += size
+                largestSegment = max(largestSegment, size)
             }
             peak = max(peak, bytes)
             #expect(bytes <= limit + largestSegment, "segments take \(bytes) bytes; the limit is \(limit) plus one segment")

@@ -7,6 +7,8 @@ import Segmenter
 /// ```
 /// VIDEODATA      = FrameType(4) CodecID(4)=7 AVCPacketType(8) CompositionTime(SI24) Data
 ///   AVCPacketType 0: AVCDecoderConfigurationRecord; 1: NAL units (length-prefixed); 2: end of sequence
+///   CodecID 12 (HEVC, a de-facto extension): the same, with an HEVCDecoderConfigurationRecord
+/// Enhanced RTMP video (first bit set): see `EnhancedVideoTag`; FourCC `hvc1` and `avc1`
 /// AUDIODATA      = SoundFormat(4)=10 SoundRate(2) SoundSize(1) SoundType(1) AACPacketType(8) Data
 ///   AACPacketType 0: AudioSpecificConfig; 1: one raw AAC frame
 /// AUDIODATA      = SoundFormat(4)=7 (A-law) or 8 (μ-law) SoundRate(2) SoundSize(1) SoundType(1) Data
@@ -32,6 +34,8 @@ public struct FLVDemuxer: Sendable {
     private var video: Track?
     private var audio: Track?
     private var nalLengthSize = 4
+    /// A multitrack video message was skipped (and warned about once).
+    private var warnedMultitrack = false
     private var started: [Track]?
     private var pending: [MediaPacket] = []
     private var videoClock = TimestampUnwrapper()
@@ -68,64 +72,119 @@ public struct FLVDemuxer: Sendable {
     /// One video message's payload; appends the events it makes (none, a track change, a
     /// packet, or the start: tracks and the packets that waited for them) to `events`. A
     /// payload nothing else holds becomes the packet's data without a copy.
+    ///
+    /// Legacy tags carry H.264 (codec id 7) or HEVC (codec id 12, the same header with an hvcC);
+    /// Enhanced RTMP tags (`EnhancedVideoTag`) carry the FourCC `hvc1` or `avc1`. Any other
+    /// codec or FourCC, or an unknown packet type, closes the connection.
     public mutating func video(
         timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
     ) throws(IngestError) {
         let frameType: UInt8
         let packetType: UInt8
         let cts: Int32
+        let isHEVC: Bool
+        let bodyOffset: Int
         do {  // the reader shares the payload's storage only in here: `body` below is then its sole owner
             var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
             guard let first = header.readUInt8() else { return }
-            frameType = first >> 4
-            let codecID = first & 0x0F
-            if first & 0x80 != 0 && codecID != 7 {
-                throw IngestError(.unsupportedCodec, "FLV: enhanced RTMP video (HEVC/AV1/VP9 FourCC) is not supported; send H.264")
+            if first & 0x80 != 0 {
+                let tag = try EnhancedVideoTag(parsing: copy payload)
+                switch tag.content {
+                case .ignored: return
+                case .unsupportedMultitrack(let what):
+                    if !warnedMultitrack {
+                        warnedMultitrack = true
+                        logger.warning("\(logName): \(what) is not supported; those video messages are skipped")
+                    }
+                    return
+                case .media(let fourCC, let type, let time, let offset):
+                    switch fourCC {
+                    case "hvc1": isHEVC = true
+                    case "avc1": isHEVC = false
+                    default:
+                        throw IngestError(
+                            .unsupportedCodec, "FLV: enhanced RTMP video FourCC '\(fourCC)' is not supported; send H.264 or H.265 (hvc1)")
+                    }
+                    frameType = tag.frameType
+                    packetType = type == .codedFramesX ? 1 : type.rawValue  // 0, 1 or 2: as the legacy AVC packet types
+                    cts = time
+                    bodyOffset = offset
+                }
+            } else {
+                frameType = first >> 4
+                let codecID = first & 0x0F
+                guard codecID == 7 || codecID == 12 else {
+                    throw IngestError(
+                        .unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7) or H.265 (12)")
+                }
+                if frameType == 5 { return }  // video info / command frame
+                guard let type = header.readUInt8(), let time = header.readUInt24() else {
+                    throw IngestError(.invalidStream, "FLV: \(codecID == 7 ? "AVC" : "HEVC") video tag shorter than its 5-byte header")
+                }
+                isHEVC = codecID == 12
+                packetType = type
+                cts = Int32(bitPattern: time << 8) >> 8  // CompositionTime is signed (SI24)
+                bodyOffset = 5
             }
-            guard codecID == 7 else {
-                throw IngestError(.unsupportedCodec, "FLV: video codec id \(codecID) is not supported; send H.264 (codec id 7)")
-            }
-            if frameType == 5 { return }  // video info / command frame
-            guard let type = header.readUInt8(), let time = header.readUInt24() else {
-                throw IngestError(.invalidStream, "FLV: AVC video tag shorter than its 5-byte header")
-            }
-            packetType = type
-            cts = Int32(bitPattern: time << 8) >> 8  // CompositionTime is signed (SI24)
         }
         var body = consume payload
-        body.removeFirst(5)
+        body.removeFirst(bodyOffset)
+        let codecName = isHEVC ? "HEVC" : "AVC"
         switch packetType {
         case 0:
             guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
                 throw IngestError(
-                    .limitExceeded, "FLV: AVC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+                    .limitExceeded,
+                    "FLV: \(codecName) sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
             }
-            let record: AVCDecoderConfigurationRecord
-            let sps: H264SPS
+            let track: Track
             do {
-                record = try AVCDecoderConfigurationRecord(parsing: body)
-                sps = try record.parsedSPS()
+                if isHEVC {
+                    let record = try HEVCDecoderConfigurationRecord(parsing: body)
+                    let sps = try record.parsedSPS()
+                    nalLengthSize = record.nalLengthSize
+                    track = Track(
+                        id: Self.videoTrackID,
+                        format: .video(codec: .hevc(record.markedCompleteForHVC1), width: sps.width, height: sps.height, timescale: 1000))
+                } else {
+                    let record = try AVCDecoderConfigurationRecord(parsing: body)
+                    let sps = try record.parsedSPS()
+                    nalLengthSize = record.nalLengthSize
+                    track = Track(
+                        id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
+                }
             } catch {
-                throw IngestError(.invalidStream, "FLV: AVC sequence header does not parse: \(error)")
+                throw IngestError(.invalidStream, "FLV: \(codecName) sequence header does not parse: \(error)")
             }
-            nalLengthSize = record.nalLengthSize
-            let track = Track(
-                id: Self.videoTrackID, format: .video(codec: .h264(record), width: sps.width, height: sps.height, timescale: 1000))
             if video == track { return }
             video = track
             trackChange(into: &events)
         case 1:
-            guard video != nil else { return }  // frames before the sequence header cannot be decoded
+            // Frames before the sequence header cannot be decoded.
+            guard let video, case .video(let codec, _, _, _) = video.format else { return }
             guard !body.isEmpty else { return }
+            let trackIsHEVC = if case .hevc = codec { true } else { false }
+            guard trackIsHEVC == isHEVC else {
+                throw IngestError(.invalidStream, "FLV: \(codecName) frames on a stream whose sequence header is another codec")
+            }
             var data = body
             if nalLengthSize != 4 {
                 do { data = try LengthPrefixed.convertToFourByteLengths(body, from: nalLengthSize) } catch {
-                    throw IngestError(.invalidStream, "FLV: AVC NAL units do not match their length prefixes: \(error)")
+                    throw IngestError(.invalidStream, "FLV: \(codecName) NAL units do not match their length prefixes: \(error)")
                 }
+            }
+            var isKeyframe = frameType == 1
+            if isHEVC {
+                // A NAL unit longer than its buffer is bad input; a keyframe must hold an IRAP picture.
+                let units: [ArraySlice<UInt8>]
+                do { units = try LengthPrefixed.nalUnits(in: data) } catch {
+                    throw IngestError(.invalidStream, "FLV: HEVC NAL units do not match their length prefixes: \(error)")
+                }
+                isKeyframe = isKeyframe && units.contains { HEVCNALUnitType.isIRAP(($0.first ?? 0) >> 1 & 0x3F) }
             }
             let dts = videoClock.unwrap(timestamp)
             enqueue(
-                MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: frameType == 1, data: data),
+                MediaPacket(trackID: Self.videoTrackID, dts: dts, pts: dts + Int64(cts), isKeyframe: isKeyframe, data: data),
                 into: &events)
         default:
             return  // 2: end of sequence

@@ -6,7 +6,8 @@ import Segmenter
 /// The command flow real publishers (ffmpeg, OBS, librtmp) go through, and what they wait for:
 /// ```
 /// connect(txn 1, {app, tcUrl, …})  ◀─ Window Ack Size, Set Peer Bandwidth, Set Chunk Size,
-///                                      _result(NetConnection.Connect.Success)
+///                                      _result(NetConnection.Connect.Success; `fourCcList`
+///                                      of the FourCCs we take when the client sent one)
 /// releaseStream(name), FCPublish(name) ◀─ onFCPublish(NetStream.Publish.Start)
 /// createStream(txn)                ◀─ _result(txn, null, stream id 1)
 /// publish(name?query, "live")      ◀─ (the hub decides) StreamBegin, onStatus(NetStream.Publish.Start)
@@ -207,6 +208,10 @@ public struct RTMPServerSession: Sendable {
         }
     }
 
+    /// The Enhanced RTMP video FourCCs `FLVDemuxer` takes, named in the connect `_result` to a
+    /// client that sent its own `fourCcList`.
+    static let acceptedVideoFourCCs = ["hvc1", "avc1"]
+
     private mutating func command(_ values: [AMF0Value], message: RTMPMessage) throws(IngestError) -> [Output] {
         guard let name = values.first?.stringValue else {
             throw IngestError(.invalidStream, "RTMP: command message without a command name")
@@ -225,9 +230,13 @@ public struct RTMPServerSession: Sendable {
             bytes += encoder.encode(
                 control(RTMPMessage.TypeID.setPeerBandwidth, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize) + [2]))
             bytes += encoder.setChunkSize(Self.outgoingChunkSize)
+            var properties: [(String, AMF0Value)] = [("fmsVer", .string("FMS/3,0,1,123")), ("capabilities", .number(31))]
+            if object["fourCcList"] != nil {  // an Enhanced RTMP client: answer with the FourCCs we take
+                properties.append(("fourCcList", .strictArray(Self.acceptedVideoFourCCs.map { .string($0) })))
+            }
             bytes += commandBytes([
                 .string("_result"), .number(transaction),
-                .object([("fmsVer", .string("FMS/3,0,1,123")), ("capabilities", .number(31))]),
+                .object(properties),
                 .object([
                     ("level", .string("status")), ("code", .string("NetConnection.Connect.Success")),
                     ("description", .string("Connection succeeded.")), ("objectEncoding", .number(0)),
