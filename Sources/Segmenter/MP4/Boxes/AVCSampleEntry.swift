@@ -2,25 +2,12 @@
 /// (ISO/IEC 14496-12 §12.1.3, ISO/IEC 14496-15 §5.4.2.1).
 ///
 /// ```
-/// class VisualSampleEntry(codingname) extends SampleEntry (codingname) {
-///   const unsigned int(8)[6] reserved = 0; unsigned int(16) data_reference_index;
-///   unsigned int(16) pre_defined = 0; const unsigned int(16) reserved = 0;
-///   unsigned int(32)[3] pre_defined = 0;
-///   unsigned int(16) width; unsigned int(16) height;
-///   template unsigned int(32) horizresolution = 0x00480000; // 72 dpi
-///   template unsigned int(32) vertresolution = 0x00480000;
-///   const unsigned int(32) reserved = 0;
-///   template unsigned int(16) frame_count = 1;
-///   string[32] compressorname;
-///   template unsigned int(16) depth = 0x0018;
-///   int(16) pre_defined = -1;
-/// }
 /// class AVCSampleEntry() extends VisualSampleEntry ('avc1') {
 ///   AVCConfigurationBox config;
 ///   MPEG4ExtensionDescriptorsBox (); // optional
 /// }
 /// ```
-/// Child boxes other than `avcC` (pasp, colr, btrt) are kept as they are and written after it.
+/// The visual fields before the configuration are `VisualSampleEntryFields`. Child boxes other than `avcC` (pasp, colr, btrt) are kept as they are and written after it.
 public struct AVCSampleEntry: MP4Box {
     public static let boxType: FourCC = "avc1"
     /// Parameter sets in the sample entry only.
@@ -66,19 +53,15 @@ public struct AVCSampleEntry: MP4Box {
 
     public init(parsingBody body: inout BoxBodyReader) throws {
         codingName = body.type
-        try body.skip(6, "reserved")
-        dataReferenceIndex = try body.readUInt16("data_reference_index")
-        try body.skip(2 + 2 + 12, "pre_defined")
-        width = try body.readUInt16("width")
-        height = try body.readUInt16("height")
-        horizontalResolution = try body.readUInt32("horizresolution")
-        verticalResolution = try body.readUInt32("vertresolution")
-        try body.skip(4, "reserved")
-        frameCount = try body.readUInt16("frame_count")
-        let name = try body.readBytes(32, "compressorname")
-        compressorName = Array(name.dropFirst().prefix(min(Int(name.first ?? 0), 31)))
-        depth = try body.readUInt16("depth")
-        try body.skip(2, "pre_defined")
+        let fields = try VisualSampleEntryFields(parsing: &body)
+        dataReferenceIndex = fields.dataReferenceIndex
+        width = fields.width
+        height = fields.height
+        horizontalResolution = fields.horizontalResolution
+        verticalResolution = fields.verticalResolution
+        frameCount = fields.frameCount
+        compressorName = fields.compressorName
+        depth = fields.depth
         var children = try body.readChildren()
         guard let index = children.firstIndex(where: { $0.type == AVCConfigurationBox.boxType }) else {
             throw SegmenterError(.missingBox, "'\(body.type)' sample entry has no 'avcC' box")
@@ -88,21 +71,10 @@ public struct AVCSampleEntry: MP4Box {
     }
 
     public func writeBody(into writer: inout ByteWriter) {
-        writer.writeZeros(6)
-        writer.write(dataReferenceIndex)
-        writer.writeZeros(2 + 2 + 12)
-        writer.write(width)
-        writer.write(height)
-        writer.write(horizontalResolution)
-        writer.write(verticalResolution)
-        writer.write(UInt32(0))
-        writer.write(frameCount)
-        let name = compressorName.prefix(31)
-        writer.write(UInt8(name.count))
-        writer.write(name)
-        writer.writeZeros(31 - name.count)
-        writer.write(depth)
-        writer.write(UInt16(0xffff))
+        VisualSampleEntryFields(
+            dataReferenceIndex: dataReferenceIndex, width: width, height: height, horizontalResolution: horizontalResolution,
+            verticalResolution: verticalResolution, frameCount: frameCount, compressorName: compressorName, depth: depth
+        ).write(into: &writer)
         AVCConfigurationBox(configuration: configuration).write(into: &writer)
         for box in otherBoxes { box.write(into: &writer) }
     }

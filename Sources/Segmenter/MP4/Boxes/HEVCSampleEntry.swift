@@ -2,25 +2,12 @@
 /// (ISO/IEC 14496-12 §12.1.3, ISO/IEC 14496-15 §8.4.1).
 ///
 /// ```
-/// class VisualSampleEntry(codingname) extends SampleEntry (codingname) {
-///   const unsigned int(8)[6] reserved = 0; unsigned int(16) data_reference_index;
-///   unsigned int(16) pre_defined = 0; const unsigned int(16) reserved = 0;
-///   unsigned int(32)[3] pre_defined = 0;
-///   unsigned int(16) width; unsigned int(16) height;
-///   template unsigned int(32) horizresolution = 0x00480000; // 72 dpi
-///   template unsigned int(32) vertresolution = 0x00480000;
-///   const unsigned int(32) reserved = 0;
-///   template unsigned int(16) frame_count = 1;
-///   string[32] compressorname;
-///   template unsigned int(16) depth = 0x0018;
-///   int(16) pre_defined = -1;
-/// }
 /// class HEVCSampleEntry() extends VisualSampleEntry ('hvc1' or 'hev1') {
 ///   HEVCConfigurationBox config;
 ///   MPEG4ExtensionDescriptorsBox (); // optional
 /// }
 /// ```
-/// We write `hvc1` (parameter sets in the sample entry only: what Apple's players require) and
+/// The visual fields before the configuration are `VisualSampleEntryFields`. We write `hvc1` (parameter sets in the sample entry only: what Apple's players require) and
 /// read both. Child boxes other than `hvcC` (pasp, colr, btrt) are kept and written after it.
 public struct HEVCSampleEntry: MP4Box {
     public static let boxType: FourCC = "hvc1"
@@ -67,19 +54,15 @@ public struct HEVCSampleEntry: MP4Box {
 
     public init(parsingBody body: inout BoxBodyReader) throws {
         codingName = body.type
-        try body.skip(6, "reserved")
-        dataReferenceIndex = try body.readUInt16("data_reference_index")
-        try body.skip(2 + 2 + 12, "pre_defined")
-        width = try body.readUInt16("width")
-        height = try body.readUInt16("height")
-        horizontalResolution = try body.readUInt32("horizresolution")
-        verticalResolution = try body.readUInt32("vertresolution")
-        try body.skip(4, "reserved")
-        frameCount = try body.readUInt16("frame_count")
-        let name = try body.readBytes(32, "compressorname")
-        compressorName = Array(name.dropFirst().prefix(min(Int(name.first ?? 0), 31)))
-        depth = try body.readUInt16("depth")
-        try body.skip(2, "pre_defined")
+        let fields = try VisualSampleEntryFields(parsing: &body)
+        dataReferenceIndex = fields.dataReferenceIndex
+        width = fields.width
+        height = fields.height
+        horizontalResolution = fields.horizontalResolution
+        verticalResolution = fields.verticalResolution
+        frameCount = fields.frameCount
+        compressorName = fields.compressorName
+        depth = fields.depth
         var children = try body.readChildren()
         guard let index = children.firstIndex(where: { $0.type == HEVCConfigurationBox.boxType }) else {
             throw SegmenterError(.missingBox, "'\(body.type)' sample entry has no 'hvcC' box")
@@ -89,21 +72,10 @@ public struct HEVCSampleEntry: MP4Box {
     }
 
     public func writeBody(into writer: inout ByteWriter) {
-        writer.writeZeros(6)
-        writer.write(dataReferenceIndex)
-        writer.writeZeros(2 + 2 + 12)
-        writer.write(width)
-        writer.write(height)
-        writer.write(horizontalResolution)
-        writer.write(verticalResolution)
-        writer.write(UInt32(0))
-        writer.write(frameCount)
-        let name = compressorName.prefix(31)
-        writer.write(UInt8(name.count))
-        writer.write(name)
-        writer.writeZeros(31 - name.count)
-        writer.write(depth)
-        writer.write(UInt16(0xffff))
+        VisualSampleEntryFields(
+            dataReferenceIndex: dataReferenceIndex, width: width, height: height, horizontalResolution: horizontalResolution,
+            verticalResolution: verticalResolution, frameCount: frameCount, compressorName: compressorName, depth: depth
+        ).write(into: &writer)
         HEVCConfigurationBox(configuration: configuration).write(into: &writer)
         for box in otherBoxes { box.write(into: &writer) }
     }
