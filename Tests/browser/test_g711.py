@@ -4,12 +4,13 @@ server transcodes it to AAC, and headless Chromium plays the stream with its aud
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from clips import make_clip
+from rtmp_publishing import PublishedStream
+from test_player import chrome
 
 CLIP_SECONDS = 40
 
@@ -19,33 +20,15 @@ class G711Tests(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="hlsseg-browser-g711-")
         clip = os.path.join(cls.work, "clip.mp4")
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={CLIP_SECONDS}",
-             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=8000:duration={CLIP_SECONDS}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", clip],
-            check=True)
-        cls.port = free_port()
-        rtmp_port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", os.path.join(cls.work, "streams"), "--http-port", str(cls.port),
-             "--rtmp-port", str(rtmp_port), "--rtmp-host", "127.0.0.1", "--www", os.path.join(REPO, "www")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the server", lambda: get(cls.base + "/healthz"), 20)
-        cls.publisher = subprocess.Popen(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-re", "-i", clip, "-c:v", "copy",
-             "-c:a", "pcm_mulaw", "-ar", "8000", "-ac", "1", "-f", "flv", f"rtmp://127.0.0.1:{rtmp_port}/live/g711"])
-        wait_for("the G.711 stream's playlist", lambda: b"#EXTINF" in get(cls.base + "/hls/g711/index.m3u8"), 20)
+        make_clip(clip, 320, 180, CLIP_SECONDS, bframes=False, sample_rate=8000)
+        cls.live = PublishedStream(cls.work, clip, "g711", ["-c:a", "pcm_mulaw", "-ar", "8000", "-ac", "1"])
+        cls.base = cls.live.base
         cls.driver = chrome()
 
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.publisher.terminate()
-        cls.publisher.wait(timeout=20)
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
+        cls.live.stop()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def play_with_audio(self, query, engine):

@@ -4,12 +4,13 @@ decoding (`webkitAudioDecodedByteCount` grows)."""
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from clips import make_clip
+from rtmp_publishing import PublishedStream
+from test_player import chrome
 
 CLIP_SECONDS = 20
 
@@ -19,33 +20,15 @@ class MP3OverRTMPTests(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="hlsseg-browser-mp3-rtmp-")
         clip = os.path.join(cls.work, "clip.mp4")
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={CLIP_SECONDS}",
-             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={CLIP_SECONDS}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", clip],
-            check=True)
-        cls.port = free_port()
-        rtmp_port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", os.path.join(cls.work, "streams"), "--http-port", str(cls.port),
-             "--rtmp-port", str(rtmp_port), "--rtmp-host", "127.0.0.1", "--www", os.path.join(REPO, "www")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the server", lambda: get(cls.base + "/healthz"), 20)
-        cls.publisher = subprocess.Popen(
-            ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-re", "-i", clip, "-c:v", "copy",
-             "-c:a", "libmp3lame", "-b:a", "96k", "-f", "flv", f"rtmp://127.0.0.1:{rtmp_port}/live/mp3rtmp"])
-        wait_for("the MP3 stream's playlist", lambda: b"#EXTINF" in get(cls.base + "/hls/mp3rtmp/index.m3u8"), 20)
+        make_clip(clip, 320, 180, CLIP_SECONDS, bframes=False, sample_rate=44100)
+        cls.live = PublishedStream(cls.work, clip, "mp3rtmp", ["-c:a", "libmp3lame", "-b:a", "96k"])
+        cls.base = cls.live.base
         cls.driver = chrome()
 
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.publisher.terminate()
-        cls.publisher.wait(timeout=20)
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
+        cls.live.stop()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def test_mse_plays_the_mp3_audio(self):
