@@ -109,6 +109,15 @@ struct ArchiveLiveTests {
         var observations = 0
         var peak = 0
 
+        /// Observes every 150 ms for `duration`.
+        mutating func observe(for duration: Duration) async throws {
+            let end = ContinuousClock.now + duration
+            while ContinuousClock.now < end {
+                try observe()
+                try await Task.sleep(for: .milliseconds(150))
+            }
+        }
+
         mutating func observe() throws {
             observations += 1
             let names = (try? FileManager.default.contentsOfDirectory(atPath: stream.path)) ?? []
@@ -162,11 +171,7 @@ struct ArchiveLiveTests {
             port: rtmpPort, stream: "cam", seconds: 60, log: directory.appendingPathComponent("publisher.log"), size: "640x360",
             bitRate: "1500k")
         defer { publisher.stop() }
-        let firstRun = ContinuousClock.now + .seconds(24)
-        while ContinuousClock.now < firstRun {
-            try watcher.observe()
-            try await Task.sleep(for: .milliseconds(150))
-        }
+        try await watcher.observe(for: .seconds(24))
         let removed = try httpGet(port: httpPort, path: "/metrics")
         #expect(removed.contains("hlsseg_archive_removed_bytes_total{stream=\"cam\"}"), "metrics: \(removed.prefix(2000))")
         first.kill()
@@ -181,11 +186,7 @@ struct ArchiveLiveTests {
             port: rtmpPort, stream: "cam", seconds: 60, log: directory.appendingPathComponent("publisher-2.log"), size: "640x360",
             bitRate: "1500k")
         defer { again.stop() }
-        let secondRun = ContinuousClock.now + .seconds(16)
-        while ContinuousClock.now < secondRun {
-            try watcher.observe()
-            try await Task.sleep(for: .milliseconds(150))
-        }
+        try await watcher.observe(for: .seconds(16))
         #expect(watcher.observations > 100)
         #expect(watcher.peak > limit / 2, "the stream never came near the limit (peak \(watcher.peak) bytes): the test proves nothing")
         #expect(watcher.seen.count >= 3, "archive playlists seen: \(watcher.seen.keys.sorted())")
