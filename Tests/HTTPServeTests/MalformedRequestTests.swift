@@ -115,7 +115,7 @@ extension MalformedRequestTests {
             for server in [fast, router] {
                 for first in [FastPathTests.get(FastPathTests.playlist), Self.healthz] {
                     let (answers, closed) = try await RawHTTPClient.run {
-                        let connection = try RawHTTPConnection(port: server.port, timeoutSeconds: 1)
+                        let connection = try RawHTTPConnection(port: server.port, timeoutSeconds: 10)
                         try connection.send(bytes: first.bytes + refused)
                         let answers = [try connection.readResponse(to: first), try connection.readResponse(to: Self.healthz)]
                         return (answers, connection.closedByPeer())
