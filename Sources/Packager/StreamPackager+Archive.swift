@@ -5,8 +5,14 @@ import Playlist
 extension StreamPackager {
     /// The newest archive playlist in `directory` (names sort by date), parsed; nil when there
     /// is none or it cannot be read.
-    static func newestArchivePlaylist(in directory: OutputDirectory) throws(PackagerError) -> (name: String, playlist: MediaPlaylist)? {
-        guard let name = try directory.fileNames().filter(ArchivePeriodPlaylist.isArchivePlaylist).max(),
+    /// `fileNames`: the folder's listing when the caller already has one (listing a folder of a
+    /// month of segments is not free).
+    static func newestArchivePlaylist(
+        in directory: OutputDirectory, fileNames: [String]? = nil
+    ) throws(PackagerError) -> (name: String, playlist: MediaPlaylist)? {
+        let names: [String]
+        if let fileNames { names = fileNames } else { names = try directory.fileNames() }
+        guard let name = names.filter(ArchivePeriodPlaylist.isArchivePlaylist).max(),
             let bytes = try directory.read(name),
             let playlist = try? PlaylistParser.parseMedia(String(decoding: bytes, as: UTF8.self))
         else { return nil }
@@ -17,8 +23,8 @@ extension StreamPackager {
     /// period) or ended (see `ArchivePeriodPlaylist.leftOpen`), and numbering goes on after
     /// the newest archived segment even when the live playlist is gone, so that no file an
     /// archive playlist lists is ever written over.
-    func resumeArchive() throws {
-        guard archive != nil, let newest = try Self.newestArchivePlaylist(in: directory) else { return }
+    func resumeArchive(fileNames: [String]) throws {
+        guard archive != nil, let newest = try Self.newestArchivePlaylist(in: directory, fileNames: fileNames) else { return }
         let next = newest.playlist.mediaSequence + newest.playlist.segments.count
         if next > state.nextNumber, let policy = retention {
             // The live playlist is gone or behind (a power cut): it starts again after the

@@ -14,7 +14,9 @@ extension StreamPackager {
         // Before the temporary files go: the playlist's spare is the fallback for a playlist
         // that a power cut left unreadable.
         let existing = configuration.flags.contains(.appendList) ? try readExistingPlaylist() : nil
-        try removeStaleTemporaryFiles()
+        // One listing of the folder serves the clean-up and the archive's resumption.
+        let fileNames = try directory.fileNames()
+        try removeStaleTemporaryFiles(in: fileNames)
         let planned = plannedTargetDuration(firstSegment: firstSegment)
         var playlist = MediaPlaylist(
             targetDuration: planned, mediaSequence: configuration.startNumber,
@@ -39,7 +41,7 @@ extension StreamPackager {
                 state.dateOffsetMinutes = date.utcOffsetMinutes
             }
             try adoptInitFile(of: old)
-            orphans = try leftoverSegments(before: old.mediaSequence)
+            orphans = leftoverSegments(before: old.mediaSequence, in: fileNames)
         }
         if configuration.flags.contains(.discontStart), playlist.segments.isEmpty {
             state.discontinuityPending = true
@@ -59,7 +61,7 @@ extension StreamPackager {
         let grace = Double(playlist.targetDuration) + playlist.duration
         retention.scheduleDeletion(of: orphans, deletableAt: grace)
         self.retention = retention
-        try resumeArchive()
+        try resumeArchive(fileNames: fileNames)
     }
 
     private func readExistingPlaylist() throws -> MediaPlaylist? {
@@ -137,9 +139,10 @@ extension StreamPackager {
     }
 
     /// Segment files of an earlier run numbered below the playlist's first entry.
-    private func leftoverSegments(before mediaSequence: Int) throws -> [MediaSegment] {
+    private func leftoverSegments(before mediaSequence: Int, in fileNames: [String]) -> [MediaSegment] {
         guard configuration.flags.contains(.deleteSegments) else { return [] }
-        return try directory.fileNames()
+        return
+            fileNames
             .compactMap { name in configuration.segmentFilename.number(in: name).map { (name, $0) } }
             .filter { $0.1 < mediaSequence }
             .sorted { $0.1 < $1.1 }
@@ -148,8 +151,8 @@ extension StreamPackager {
 
     /// Temporary files a crash left behind, and the playlist spare of a run that did not
     /// finish (see `OutputDirectory.temporaryName(of:)`), for names this stream writes.
-    private func removeStaleTemporaryFiles() throws {
-        for name in try directory.fileNames() {
+    private func removeStaleTemporaryFiles(in fileNames: [String]) throws {
+        for name in fileNames {
             guard let target = OutputDirectory.name(ofTemporary: name), writes(target) else { continue }
             try directory.remove(name)
         }
