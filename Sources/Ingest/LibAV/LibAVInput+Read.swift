@@ -50,8 +50,8 @@ extension LibAVInput {
         let bytes = UnsafeRawBufferPointer(start: data, count: Int(packet.pointee.size))
         let payload: [UInt8]
         switch state.layout {
-        case _ where metadataOnly && state.decoderConfiguration != nil:
-            payload = []
+        case _ where metadataOnly && state.decoderConfiguration != nil && state.pictureOrder == nil:
+            payload = []  // raw HEVC keeps its payload: its presentation times come from picture order counts
         case .lengthPrefixed(4):
             payload = copyBytes(bytes)
         case .lengthPrefixed(let size):
