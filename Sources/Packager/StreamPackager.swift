@@ -270,14 +270,17 @@ public actor StreamPackager {
     /// with `#EXT-X-DISCONTINUITY`. Timestamps may restart after this. With `tracks` (the new
     /// source's), a codec configuration that differs from the current init file gets a new init
     /// file (`init_1.mp4`, …) and `#EXT-X-MAP`; the same configuration keeps the current one.
-    /// The playlist stays open (no ENDLIST); call `finish()` to end it.
-    public func beginDiscontinuity(tracks newTracks: [Track]? = nil) async throws {
+    /// The playlist stays open (no ENDLIST); call `finish()` to end it. `continuingTimeline`
+    /// (a codec change in one file, whose timestamps go on): the segments' decode times go on
+    /// from the earlier ones instead of restarting at 0.
+    public func beginDiscontinuity(tracks newTracks: [Track]? = nil, continuingTimeline: Bool = false) async throws {
         try checkNotPublishing()
         guard !finished else { throw PackagerError(.invalidConfiguration, "beginDiscontinuity after finish()") }
         for segment in try splitter.finish() { await publishRecordingFailure(segment) }
         state.droppedFrames += splitter.droppedLeadingFrames
         if let newTracks { tracks = newTracks }
-        splitter = Self.makeSplitter(tracks: tracks, configuration: configuration, initial: nil)
+        splitter = Self.makeSplitter(
+            tracks: tracks, configuration: configuration, initial: nil, continuing: continuingTimeline ? splitter : nil)
         reportedDroppedFrames = false
         state.wallClockBase = nil
         // Nothing listed yet: nothing to be discontinuous from (an appended playlist already
@@ -559,13 +562,14 @@ public actor StreamPackager {
     }
 
     private static func makeSplitter(
-        tracks: [Track], configuration: PackagerConfiguration, initial: SegmentGrid.InitialSegments?
+        tracks: [Track], configuration: PackagerConfiguration, initial: SegmentGrid.InitialSegments?, continuing: Splitter? = nil
     ) -> Splitter {
         Splitter(
             tracks: tracks,
             configuration: .init(
                 targetDuration: configuration.hlsTime, splitByTime: configuration.flags.contains(.splitByTime),
-                initialSegments: initial))
+                initialSegments: initial),
+            continuing: continuing)
     }
 
     var splitterStart: Double? { splitter.start }

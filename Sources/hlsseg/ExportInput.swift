@@ -54,8 +54,11 @@ struct ExportInput {
             hlsTime: Self.segmentDuration, playlistType: .vod, segmentFilename: try SegmentFilenameTemplate("seg%d.m4s"), listSize: 0)
         let plan = input.keyframePlan().map { KeyframePlan(keyframeTimes: $0.keyframeTimes, endTime: $0.endTime) }
         let packager = StreamPackager(tracks: input.tracks, directory: directory, configuration: configuration, plan: plan, logger: logger)
-        while let packet = try input.nextPacket() {
-            try await packager.write(packet)
+        while let event = try input.nextEvent() {
+            switch event {
+            case .packet(let packet): try await packager.write(packet)
+            case .tracks(let tracks): try await packager.beginDiscontinuity(tracks: tracks, continuingTimeline: true)
+            }
         }
         let summary = try await packager.finish()
         if let error = summary.lastSegmentError { throw error }

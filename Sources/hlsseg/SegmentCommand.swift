@@ -120,9 +120,14 @@ struct SegmentCommand: AsyncParsableCommand {
             tracks: input.tracks, directory: directory, configuration: configuration, plan: plan, logger: logger)
 
         let progress = ProgressLine()
-        while let packet = try input.nextPacket() {
-            try await packager.write(packet)
-            if progress.isDue() { progress.show(mediaSeconds: await packager.duration) }
+        while let event = try input.nextEvent() {
+            switch event {
+            case .packet(let packet):
+                try await packager.write(packet)
+                if progress.isDue() { progress.show(mediaSeconds: await packager.duration) }
+            case .tracks(let tracks):
+                try await packager.beginDiscontinuity(tracks: tracks, continuingTimeline: true)
+            }
         }
         let summary = try await packager.finish()
         // Earlier segments that failed threw from `write`; the last one is reported here.

@@ -35,6 +35,10 @@ enum Fixtures {
         try make("-i av.mp4 -c copy av.ts")
         try make("-i av.mp4 -c:v copy -an -bsf:v h264_mp4toannexb video.h264")
         try make("\(audio) -t 3 -c:a aac -b:a 48k audio.aac")
+        // The same video joined with a clip of another size: the SPS changes at its first IDR.
+        try make("-f lavfi -i testsrc=size=128x96:rate=25 -t 1 \(x264) -pix_fmt yuv420p other-size.h264")
+        try writeFileBytes(
+            "\(directory)/joined.h264", try readFileBytes("\(directory)/video.h264") + readFileBytes("\(directory)/other-size.h264"))
         try make("-i av.mp4 -vn -c:a copy audio.m4a")
         if encoderExists("libvpx-vp9") {
             try make("\(video) -t 1 -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 50k vp9.webm")

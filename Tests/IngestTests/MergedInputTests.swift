@@ -43,4 +43,29 @@ struct MergedInputTests {
         while try merged.nextPacket() != nil { count += 1 }
         #expect(count == (try Fixtures.packetCounts(try Fixtures.path("av.mp4"))).reduce(0, +))
     }
+
+    @Test("a video SPS change mid-input: one tracks event, just before the first packet that uses it, audio unchanged")
+    func parameterSetChange() throws {
+        let merged = try MergedInput(urls: [try Fixtures.path("joined.h264"), try Fixtures.path("audio.aac")], shortest: true)
+        let audio = merged.tracks[1]
+        var events: [LiveMediaEvent] = []
+        while let event = try merged.nextEvent() { events.append(event) }
+        let changes = events.indices.filter { if case .tracks = events[$0] { true } else { false } }
+        try #require(changes.count == 1)
+        guard case .tracks(let tracks) = events[changes[0]], case .packet(let next) = events[changes[0] + 1] else {
+            Issue.record("the change is not followed by a packet")
+            return
+        }
+        #expect(tracks.count == 2 && tracks[1] == audio)
+        guard case .video(_, let width, let height, _) = tracks[0].format else {
+            Issue.record("the first track is not video")
+            return
+        }
+        #expect((width, height) == (128, 96))
+        #expect(merged.tracks == tracks)
+        // The 51st video packet (the joined clip's IDR) is the first of the new configuration.
+        #expect(next.trackID == 1 && next.isKeyframe)
+        let videoBefore = events[..<changes[0]].filter { if case .packet(let p) = $0 { p.trackID == 1 } else { false } }
+        #expect(videoBefore.count == 50)
+    }
 }

@@ -5,9 +5,10 @@ import Segmenter
 /// The hvcC comes from the extradata (mp4 `hvc1`/`hev1`, mkv: an hvcC record; mpegts and raw
 /// `.hevc` after probing: Annex-B VPS/SPS/PPS) or else from the first access unit that carries
 /// all three. We always write `hvc1`, whose parameter-set arrays are complete, so VPS, SPS and
-/// PPS are taken out of the samples (SEI, AUD and slices stay). In-band parameter sets that
-/// differ from the hvcC are left in place with one warning: a decoder then still finds them
-/// where the stream changes.
+/// PPS are taken out of the samples (SEI, AUD and slices stay). An IRAP picture with a new
+/// VPS/SPS/PPS set starts a new hvcC (`LibAVInput+ConfigurationChange`); other in-band
+/// parameter sets that differ from the hvcC (a PPS update) are left in place with one warning:
+/// a decoder then still finds them where the stream changes.
 extension LibAVInput {
     func configureHEVC(fromExtradata extradata: [UInt8]) throws(IngestError) {
         if extradata.first == 1 {
@@ -63,9 +64,14 @@ extension LibAVInput {
             state.decoderConfiguration = video?.decoderConfiguration
         }
         guard case .hevc(let record) = state.decoderConfiguration, unit.parameterSetsMatch(record) else {
+            if case .hevc(let record) = state.decoderConfiguration, let changed = try newHEVCConfiguration(unit, current: record) {
+                state.decoderConfiguration = .hevc(changed)
+                state.configurationChanged = true
+                return (unit.withoutParameterSets, unit)
+            }
             if !state.warnedParameterSetChange, state.decoderConfiguration != nil {
                 state.warnedParameterSetChange = true
-                warn("\(url): the HEVC parameter sets change mid-stream; the new ones stay in band, the init file keeps the first")
+                warn("\(url): HEVC parameter sets that differ from the init segment's stay in band")
             }
             return (payload, unit)
         }

@@ -258,21 +258,7 @@ extension LibAVInput {
     func makeTracks() throws(IngestError) -> [Track] {
         var tracks: [Track] = []
         if let video, let codec = video.decoderConfiguration {
-            let size: (width: Int, height: Int)
-            do {
-                switch codec {
-                case .h264(let record):
-                    let sps = try record.parsedSPS()
-                    size = (sps.width, sps.height)
-                case .hevc(let record):
-                    let sps = try record.parsedSPS()
-                    size = (sps.width, sps.height)
-                }
-            } catch {
-                throw IngestError(.invalidStream, "\(url): the \(video.codecName) SPS does not parse (\(error))")
-            }
-            let format = TrackFormat.video(codec: codec, width: size.width, height: size.height, timescale: video.timescale)
-            tracks.append(Track(id: 1, format: format))
+            tracks.append(Track(id: 1, format: try videoFormat(codec, state: video)))
         }
         if let audio, let format = passthroughAudioFormat(audio) {
             tracks.append(Track(id: tracks.isEmpty ? 1 : 2, format: format))

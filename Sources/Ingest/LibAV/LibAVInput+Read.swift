@@ -64,10 +64,17 @@ extension LibAVInput {
         case .annexB:
             let output = AnnexB.toLengthPrefixed(bytes)
             if output.skippedBytes > 0 { noteGarbage(output.skippedBytes) }
-            if state.decoderConfiguration == nil && !state.isHEVC {
+            if !state.isHEVC {
                 let unit = H264AccessUnit(output)
-                try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
-                state.decoderConfiguration = video?.decoderConfiguration
+                if case .h264(let current) = state.decoderConfiguration {
+                    if let changed = try newH264Configuration(unit, current: current) {
+                        state.decoderConfiguration = .h264(changed)
+                        state.configurationChanged = true
+                    }
+                } else {
+                    try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
+                    state.decoderConfiguration = video?.decoderConfiguration
+                }
             }
             guard !output.lengthPrefixed.isEmpty else { return }
             if output.skippedBytes > 0 && output.lengthPrefixed.count < 8 { return }
@@ -108,6 +115,7 @@ extension LibAVInput {
         let converted = MediaPacket(
             trackID: Self.videoPlaceholderID, dts: 0, pts: 0, duration: duration,
             isKeyframe: isKeyframe, data: payloadForTrack)
+        try noteVideoPacketConverted(&state)
         enqueue(state.fixer.push(converted, pts: pts, dts: dts), timescale: timescale)
         video = state
     }

@@ -50,6 +50,15 @@ public final class LibAVInput {
     var heldFinalVideo: MediaPacket?
     /// Set on the pre-scan reader: payloads are not copied, only timing is wanted.
     var metadataOnly = false
+    /// Video packets handed to the timestamp fixer, and delivered: the same packets in the same
+    /// order, so a configuration change recorded at one ordinal is delivered before that packet.
+    var convertedVideoPackets = 0
+    var deliveredVideoPackets = 0
+    /// New video tracks by the ordinal of the packet they start with
+    /// (`LibAVInput+ConfigurationChange`).
+    var configurationChanges: [Int: Track] = [:]
+    /// A packet whose track change `nextEvent()` handed out first.
+    var packetAfterTrackChange: MediaPacket?
 
     /// Opens `url` and reads just enough to describe its tracks.
     public convenience init(url: String, options: InputOptions = InputOptions(), logger: Logger = Logger(label: "hlsseg.ingest"))
@@ -85,17 +94,40 @@ public final class LibAVInput {
         }
     }
 
-    /// The next packet in demuxer order (interleaved as the input stores it), or `nil` at the
-    /// end — also at damage, see `endedWithDamage`. Payloads are converted as `MediaPacket`
-    /// documents; timestamps are in the track's timescale.
-    public func nextPacket() throws(IngestError) -> MediaPacket? {
-        guard let packet = try nextConvertedPacket() else { return nil }
+    /// The next event in demuxer order (packets interleaved as the input stores them), or `nil`
+    /// at the end — also at damage, see `endedWithDamage`. Payloads are converted as
+    /// `MediaPacket` documents; timestamps are in the track's timescale. `.tracks` comes when
+    /// the video's parameter sets change mid-input, just before the first packet that uses the
+    /// new ones (`tracks` then describes them).
+    public func nextEvent() throws(IngestError) -> LiveMediaEvent? {
+        var packet: MediaPacket
+        if let waiting = packetAfterTrackChange {
+            packet = waiting
+            packetAfterTrackChange = nil
+        } else {
+            guard let next = try nextConvertedPacket() else { return nil }
+            packet = next
+            if let video, packet.trackID == video.trackID, let changed = trackChange(deliveringVideo: packet) {
+                tracks = tracks.map { $0.id == changed.id ? changed : $0 }
+                packetAfterTrackChange = packet
+                return .tracks(tracks)
+            }
+        }
         if var pacer {
             let timescale = packet.trackID == video?.trackID ? video?.timescale : audio?.timescale
             pacer.wait(untilMediaTime: Double(packet.dts) / Double(timescale ?? 1))
             self.pacer = pacer
         }
-        return packet
+        return .packet(packet)
+    }
+
+    /// The next packet, passing over track changes (`tracks` describes the latest): for
+    /// readers that only time or count packets.
+    public func nextPacket() throws(IngestError) -> MediaPacket? {
+        while let event = try nextEvent() {
+            if case .packet(let packet) = event { return packet }
+        }
+        return nil
     }
 
     func nextConvertedPacket() throws(IngestError) -> MediaPacket? {
@@ -193,6 +225,8 @@ struct VideoStreamState {
     var pictureOrder: HEVCPictureOrder?
     /// HEVC: in-band parameter sets that differ from the hvcC were seen (and kept in band).
     var warnedParameterSetChange = false
+    /// The access unit being converted starts a new configuration (`decoderConfiguration`).
+    var configurationChanged = false
 
     /// The codec's name for messages.
     var codecName: String { isHEVC ? "HEVC" : "H.264" }

@@ -11,8 +11,8 @@ import Segmenter
 ///
 /// Not `Sendable`, for the same reason as `LibAVInput`, whose instances it owns.
 public final class MergedInput {
-    /// Video first, then audio.
-    public let tracks: [Track]
+    /// Video first, then audio; the latest description after a `.tracks` event.
+    public private(set) var tracks: [Track]
     /// Stop when the first of the streams ends (`-shortest`): the other streams deliver only
     /// packets that start before that stream's end.
     public let shortest: Bool
@@ -22,6 +22,8 @@ public final class MergedInput {
         /// IDs this source's packets carry for the tracks taken from it; other tracks are dropped.
         var wanted: Set<UInt32>
         var peeked: MediaPacket?
+        /// Tracks of this source that changed before `peeked` (see `LibAVInput.nextEvent()`).
+        var changedTracks: [Track] = []
         var ended = false
         /// Subtracted from every timestamp, per track ID, once the first packet is seen.
         var offsets: [UInt32: Int64]?
@@ -109,8 +111,9 @@ public final class MergedInput {
     /// The inputs' warnings, in input order.
     public var warnings: [String] { inputs.flatMap(\.warnings) }
 
-    /// The next packet by time across inputs (ties: input order), `nil` at the end.
-    public func nextPacket() throws(IngestError) -> MediaPacket? {
+    /// The next event across inputs: packets by time (ties: input order), a source's `.tracks`
+    /// (with every track, `tracks`) just before its next packet; `nil` at the end.
+    public func nextEvent() throws(IngestError) -> LiveMediaEvent? {
         var best: (source: Source, time: Double)?
         for source in sources {
             guard let packet = try peek(source) else { continue }
@@ -119,13 +122,28 @@ public final class MergedInput {
         }
         guard let (source, time) = best else { return nil }
         if let cutoff, time >= cutoff { return nil }
+        if !source.changedTracks.isEmpty {
+            let changed = source.changedTracks
+            source.changedTracks = []
+            tracks = tracks.map { track in changed.first { $0.id == track.id } ?? track }
+            return .tracks(tracks)
+        }
         let packet = source.peeked!
         source.peeked = nil
         if var pacer {
             pacer.wait(untilMediaTime: time)
             self.pacer = pacer
         }
-        return packet
+        return .packet(packet)
+    }
+
+    /// The next packet, passing over track changes (`tracks` describes the latest): for
+    /// readers that only time or count packets.
+    public func nextPacket() throws(IngestError) -> MediaPacket? {
+        while let event = try nextEvent() {
+            if case .packet(let packet) = event { return packet }
+        }
+        return nil
     }
 
     /// Where the video keyframes present and where the video ends (seconds, on the merged clock),
@@ -149,10 +167,18 @@ public final class MergedInput {
     private func peek(_ source: Source) throws(IngestError) -> MediaPacket? {
         if let peeked = source.peeked { return peeked }
         guard !source.ended else { return nil }
-        while let packet = try source.input.nextPacket() {
-            guard source.wanted.contains(packet.trackID) else { continue }
-            source.peeked = shifted(packet, in: source)
-            return source.peeked
+        while let event = try source.input.nextEvent() {
+            switch event {
+            case .tracks(let tracks):
+                for track in tracks where source.wanted.contains(track.id) && !self.tracks.contains(track) {
+                    source.changedTracks.removeAll { $0.id == track.id }
+                    source.changedTracks.append(track)
+                }
+            case .packet(let packet):
+                guard source.wanted.contains(packet.trackID) else { continue }
+                source.peeked = shifted(packet, in: source)
+                return source.peeked
+            }
         }
         source.ended = true
         if shortest && cutoff == nil {

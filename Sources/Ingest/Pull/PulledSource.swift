@@ -88,8 +88,8 @@ public struct PulledSource: Sendable {
         do {
             let input = try LibAVInput(url: url, options: options, logger: logger)
             send(.tracks(input.tracks), to: sink)
-            while !stop.isSet, let packet = try input.nextPacket() {
-                send(.packet(packet), to: sink)
+            while !stop.isSet, let event = try input.nextEvent() {
+                send(event, to: sink)
             }
             if stop.isSet { return .stopped }
             // Damage ends the input like its end does; the reason is the input's last warning.

@@ -66,15 +66,22 @@ public struct Splitter: Sendable {
     private let grid: SegmentGrid
     /// The decode-time origin of every `tfdt`, fixed when the first segment is emitted.
     private var origin: Double?
+    /// The origin of the splitter whose timeline this one continues, if any.
+    private let continuedOrigin: Double?
     private var pendingCuts: [Cut] = []
     private var emittedCount = 0
     /// Where the last emitted segment ended, in seconds from `start`.
     private var emittedEnd = 0.0
 
-    public init(tracks: [Track], configuration: Configuration = .init()) {
+    /// `continuing`: a splitter whose timeline this one goes on with (the codec changed
+    /// mid-file, the timestamps did not): its decode-time origin is kept, so `tfdt` go on from
+    /// where it ended instead of restarting at 0 — unless this one's packets start before that
+    /// origin (the timestamps restarted), which then gets its own.
+    public init(tracks: [Track], configuration: Configuration = .init(), continuing previous: Splitter? = nil) {
         precondition(!tracks.isEmpty, "a stream has at least one track")
         self.tracks = tracks
         self.configuration = configuration
+        self.continuedOrigin = previous.flatMap { $0.origin ?? $0.continuedOrigin }
         self.timelines = tracks.map(TrackTimeline.init)
         self.referenceIndex = tracks.firstIndex { $0.format.isVideo } ?? 0
         self.grid = configuration.grid
@@ -123,6 +130,12 @@ public struct Splitter: Sendable {
         }
     }
 
+    private func ownOrContinuedOrigin() -> Double {
+        let own = earliest(\.firstDecodeTime)
+        guard let continuedOrigin, continuedOrigin <= own else { return own }
+        return continuedOrigin
+    }
+
     private func earliest(_ time: KeyPath<TrackTimeline, Double?>) -> Double {
         timelines.compactMap { $0[keyPath: time] }.min() ?? 0
     }
@@ -152,7 +165,7 @@ public struct Splitter: Sendable {
     private mutating func takeSegment(endingAt cut: Cut?) -> Segment? {
         let start = self.start ?? earliest(\.firstPresentationTime)
         self.start = start
-        let origin = self.origin ?? earliest(\.firstDecodeTime)
+        let origin = self.origin ?? ownOrContinuedOrigin()
         self.origin = origin
         var fragments: [TrackFragment] = []
         for index in timelines.indices {

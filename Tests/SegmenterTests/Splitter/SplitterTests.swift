@@ -206,4 +206,26 @@ struct SegmentGridTests {
         #expect(grid.plannedDurations(keyframeTimes: [0, 2, 4, 10, 12], endTime: 13) == [2, 2, 6, 2, 1])
         #expect(grid.plannedDurations(keyframeTimes: [], endTime: 3) == [3])
     }
+
+    @Test func aSplitterContinuingAnotherKeepsItsDecodeTimeOrigin() throws {
+        // The first splitter's origin is 1 s (its first packet); the second takes over at 3 s.
+        let first = Stream.videoPackets(frames: 60, keyframes: [0], startTicks: 90000)
+        var earlier = Splitter(tracks: [Stream.video])
+        for packet in first { _ = try earlier.push(packet) }
+        _ = try earlier.finish()
+        let later = Stream.videoPackets(frames: 30, keyframes: [0], startTicks: 270_000)
+        var continuing = Splitter(tracks: [Stream.video], continuing: earlier)
+        var segments: [Segment] = []
+        for packet in later { segments += try continuing.push(packet) }
+        segments += try continuing.finish()
+        #expect(segments.map { $0.tracks[0].baseMediaDecodeTime } == [180_000])
+
+        // Timestamps that restarted below that origin get their own: tfdt never goes negative.
+        let restarted = Stream.videoPackets(frames: 30, keyframes: [0], startTicks: 0)
+        var afterRestart = Splitter(tracks: [Stream.video], continuing: earlier)
+        segments = []
+        for packet in restarted { segments += try afterRestart.push(packet) }
+        segments += try afterRestart.finish()
+        #expect(segments.map { $0.tracks[0].baseMediaDecodeTime } == [0])
+    }
 }

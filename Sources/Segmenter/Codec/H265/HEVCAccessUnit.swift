@@ -58,22 +58,11 @@ public struct HEVCAccessUnit: Sendable, Equatable {
         return output
     }
 
-    /// Whether the in-band parameter sets repeat those of `record` (each one appears there).
-    /// Trailing zero bytes are not compared: a NAL unit never ends in one (its RBSP ends with a
-    /// stop bit), but an hvcC made from MPEG-TS extradata may keep the `trailing_zero_8bits`
-    /// that preceded the next start code.
+    /// Whether the in-band parameter sets repeat those of `record` (each one appears there,
+    /// compared as `ParameterSetComparison` does).
     public func parameterSetsMatch(_ record: HEVCDecoderConfigurationRecord) -> Bool {
-        func trimmed(_ unit: [UInt8]) -> ArraySlice<UInt8> {
-            var end = unit.endIndex
-            while end > unit.startIndex && unit[end - 1] == 0 { end -= 1 }
-            return unit[..<end]
-        }
-        func covered(_ units: [[UInt8]], by known: [[UInt8]]) -> Bool {
-            let known = known.map(trimmed)
-            return units.allSatisfy { unit in known.contains(trimmed(unit)) }
-        }
-        return covered(videoParameterSets, by: record.videoParameterSets)
-            && covered(sequenceParameterSets, by: record.sequenceParameterSets)
-            && covered(pictureParameterSets, by: record.pictureParameterSets)
+        ParameterSetComparison.covers(record.videoParameterSets, videoParameterSets)
+            && ParameterSetComparison.covers(record.sequenceParameterSets, sequenceParameterSets)
+            && ParameterSetComparison.covers(record.pictureParameterSets, pictureParameterSets)
     }
 }
