@@ -29,6 +29,10 @@ public struct PackagerConfiguration: Sendable {
     public var baseURL: String
     /// `hls_init_time`: target duration of the first `listSize` segments (0 = off).
     public var initTime: Double
+    /// `master_pl_name`: also write a multivariant playlist of this name, whose one variant is
+    /// `playlistName` with BANDWIDTH, AVERAGE-BANDWIDTH, CODECS and RESOLUTION (`VariantSummary`);
+    /// nil: none.
+    public var multivariantPlaylistName: String?
     /// Rotate the archive into period playlists beside a sliding live playlist (live streams;
     /// see `archiving(_:)`); nil: the playlist is the whole recording.
     public var archive: ArchiveSettings?
@@ -36,7 +40,8 @@ public struct PackagerConfiguration: Sendable {
     public init(
         hlsTime: Double = 2, playlistType: PlaylistType? = .event, playlistName: String = "index.m3u8",
         segmentFilename: SegmentFilenameTemplate, initFilename: String = "init.mp4", startNumber: Int = 0,
-        listSize: Int = 5, flags: HLSFlags = [], deleteThreshold: Int = 1, baseURL: String = "", initTime: Double = 0
+        listSize: Int = 5, flags: HLSFlags = [], deleteThreshold: Int = 1, baseURL: String = "", initTime: Double = 0,
+        multivariantPlaylistName: String? = nil
     ) {
         self.hlsTime = hlsTime
         self.playlistType = playlistType
@@ -49,6 +54,7 @@ public struct PackagerConfiguration: Sendable {
         self.deleteThreshold = deleteThreshold
         self.baseURL = baseURL
         self.initTime = initTime
+        self.multivariantPlaylistName = multivariantPlaylistName
     }
 
     /// This configuration for a stream kept as an archive (`ArchiveSettings`): the playlist

@@ -167,7 +167,8 @@ extension StreamPackager {
 
     /// Whether this stream writes a file named `name`: its playlist, a segment, an init file.
     private func writes(_ name: String) -> Bool {
-        name == configuration.playlistName || configuration.segmentFilename.number(in: name) != nil
+        name == configuration.playlistName || name == configuration.multivariantPlaylistName
+            || configuration.segmentFilename.number(in: name) != nil
             || (0...1000).contains { configuration.initFilename(generation: $0) == name }
     }
 

@@ -180,6 +180,8 @@ public actor StreamPackager {
         var dateOffsetMinutes = 0
         /// The init file changed mid-playlist: put SPS/PPS in-band in the next segment.
         var parameterSetsPending = false
+        /// The multivariant playlist's figures (with `multivariantPlaylistName`).
+        var variant = VariantSummary()
     }
 
     /// - Parameters:
@@ -307,6 +309,12 @@ public actor StreamPackager {
         if let ended = archive?.end() { try await writeArchivePlaylist(ended) }
         try await writePlaylist()
         try directory.removeSpare(of: configuration.playlistName)
+        if let name = configuration.multivariantPlaylistName, let text = multivariantPlaylistText(final: true) {
+            try await fileIO.run { [directory] () throws(PackagerError) in
+                try directory.rewrite(text, to: name)
+                try directory.removeSpare(of: name)
+            }
+        }
         reportDroppedFrames()
         return Summary(
             segmentCount: state.segmentCount, duration: state.mediaClock,
@@ -419,6 +427,11 @@ public actor StreamPackager {
         if configuration.playlistType != .vod, !isLast, let listed = retention?.playlist {
             playlistText = playlistWriter.write(listed)
         }
+        var multivariantText: String?
+        if configuration.multivariantPlaylistName != nil {
+            state.variant.add(bytes: parts.reduce(0) { $0 + $1.count }, seconds: segment.duration, tracks: tracks)
+            if playlistText != nil { multivariantText = multivariantPlaylistText(final: false) }
+        }
 
         // The archive lists it in its period's playlist, and the index records it, after the
         // segment is on disk and before the live playlist is rewritten: what the live playlist
@@ -443,7 +456,8 @@ public actor StreamPackager {
             written = try await fileIO.run {
                 [
                     directory, playlistName = configuration.playlistName, playlistText, archiveWrites, records,
-                    index = configuration.archive?.index
+                    index = configuration.archive?.index, multivariantName = configuration.multivariantPlaylistName,
+                    multivariantText
                 ] ()
                     throws(PackagerError) in
                 try directory.write(parts, to: name, prepared: prepared)
@@ -455,6 +469,7 @@ public actor StreamPackager {
                         if write.isFinal { try directory.removeSpare(of: write.name) }
                     }
                     if let playlistText { try directory.rewrite(playlistText, to: playlistName) }
+                    if let multivariantName, let multivariantText { try directory.rewrite(multivariantText, to: multivariantName) }
                     return ContinuousClock.now
                 }
                 var indexed = 0
@@ -525,6 +540,12 @@ public actor StreamPackager {
             try directory.rewrite(write.text, to: write.name)
             if write.isFinal { try directory.removeSpare(of: write.name) }
         }
+    }
+
+    /// The multivariant playlist's text when it is due (`VariantSummary`).
+    private func multivariantPlaylistText(final: Bool) -> String? {
+        state.variant.textToWrite(
+            uri: configuration.playlistName, independentSegments: configuration.flags.contains(.independentSegments), final: final)
     }
 
     func writePlaylist() async throws {

@@ -14,6 +14,6 @@ extension SegmentCommand {
             hlsTime: hlsTime, playlistType: hlsPlaylistType.playlistType, playlistName: playlistName,
             segmentFilename: try SegmentFilenameTemplate(hlsSegmentFilename), initFilename: hlsFmp4InitFilename,
             startNumber: start, listSize: hlsListSize, flags: flags, deleteThreshold: hlsDeleteThreshold,
-            baseURL: hlsBaseURL, initTime: hlsInitTime)
+            baseURL: hlsBaseURL, initTime: hlsInitTime, multivariantPlaylistName: masterPlName)
     }
 }

@@ -61,6 +61,11 @@ struct SegmentCommand: AsyncParsableCommand {
     @Option(name: .hls("playlist-name"), help: "Playlist file name.")
     var playlistName: String = "index.m3u8"
 
+    @Option(
+        name: .hls("master-pl-name"),
+        help: "Also write a multivariant playlist of this name: the playlist as its one variant, with BANDWIDTH, CODECS and RESOLUTION.")
+    var masterPlName: String?
+
     @Option(name: .hls("hls-segment-filename"), help: "Segment file name with %d or %0Nd for the number.")
     var hlsSegmentFilename: String = "seg%d.m4s"
 
@@ -99,8 +104,11 @@ struct SegmentCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        for name in [playlistName, hlsFmp4InitFilename] where name.isEmpty || name.contains("/") {
+        for name in [playlistName, hlsFmp4InitFilename] + [masterPlName].compactMap({ $0 }) where name.isEmpty || name.contains("/") {
             throw ValidationError("'\(name)' must be a file name inside the output directory")
+        }
+        if let masterPlName, masterPlName == playlistName || masterPlName == hlsFmp4InitFilename {
+            throw ValidationError("--master-pl-name '\(masterPlName)' must differ from the playlist and init file names")
         }
     }
 

@@ -59,8 +59,9 @@ struct ParameterSetChangeTests {
             }, hasAudio: true),
     ]
 
-    static func make(_ input: Input) async throws -> (source: URL, out: URL) {
-        let folder = try TestScratch.directory("parameter-set-change/" + input.file)
+    /// Makes `input` in a folder of its own (`test` names the test: tests run concurrently).
+    static func make(_ input: Input, for test: String) async throws -> (source: URL, out: URL) {
+        let folder = try TestScratch.directory("parameter-set-change/\(test)/" + input.file)
         var parts: [URL] = []
         for (index, (width, height)) in sizes.enumerated() {
             let part = folder.appendingPathComponent("part\(index)." + (input.file as NSString).pathExtension)
@@ -75,7 +76,7 @@ struct ParameterSetChangeTests {
 
     @Test("a new init after a discontinuity where the SPS changes; ffmpeg decodes every frame as from the source", arguments: inputs)
     func newInitWhereTheSPSChanges(_ input: Input) async throws {
-        let (source, out) = try await Self.make(input)
+        let (source, out) = try await Self.make(input, for: "new-init")
         let run = try await runSegment(inputs: [source], outputDirectory: out, arguments: [])
         #expect(run.succeeded, "\(run.summary)")
         let text = try String(contentsOf: out.appendingPathComponent("index.m3u8"), encoding: .utf8)
@@ -122,5 +123,22 @@ struct ParameterSetChangeTests {
         let text = try String(contentsOf: out.appendingPathComponent("index.m3u8"), encoding: .utf8)
         #expect(try PlaylistFile(text: text).mapURIs == ["init.mp4"], "\(text)")
         #expect(!text.contains("#EXT-X-DISCONTINUITY"), "\(text)")
+    }
+
+    @Test("-master_pl_name: the multivariant playlist names every CODECS of both inits and the largest size; ffmpeg plays it")
+    func multivariantPlaylistCoversBothConfigurations() async throws {
+        let input = try #require(Self.inputs.first { $0.file == "joined.ts" })
+        let (source, out) = try await Self.make(input, for: "multivariant")
+        let run = try await runSegment(inputs: [source], outputDirectory: out, arguments: ["-master_pl_name", "master.m3u8"])
+        #expect(run.succeeded, "\(run.summary)")
+        let text = try String(contentsOf: out.appendingPathComponent("master.m3u8"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.last == "index.m3u8", "\(text)")
+        let info = try #require(lines.first { $0.hasPrefix("#EXT-X-STREAM-INF:") }, "\(text)")
+        #expect(info.contains("RESOLUTION=320x240"), "\(info)")
+        let codecs = try #require(info.split(separator: "\"").dropFirst().first).split(separator: ",").map(String.init)
+        #expect(codecs.filter { $0.hasPrefix("avc1.") }.count == 2 && codecs.contains("mp4a.40.2"), "\(info)")
+        let decoded = try await Probe.decode(out.appendingPathComponent("master.m3u8"))
+        #expect(decoded.succeeded && decoded.stderrLines.isEmpty, "\(decoded.summary)")
     }
 }
