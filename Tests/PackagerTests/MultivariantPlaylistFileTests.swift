@@ -49,7 +49,8 @@ struct MultivariantPlaylistFileTests {
             #expect(multivariant.variants.count == 1 && variant.uri == "index.m3u8")
             #expect(multivariant.independentSegments)
             let peak = try Self.segmentRates(directory).max()!
-            #expect(Double(variant.bandwidth) * VariantSummary.rewriteGrowth >= peak, "BANDWIDTH \(variant.bandwidth), a segment at \(peak)")
+            #expect(
+                Double(variant.bandwidth) * VariantSummary.rewriteGrowth >= peak, "BANDWIDTH \(variant.bandwidth), a segment at \(peak)")
             #expect(variant.codecs == small.format.codecs)
             #expect(variant.resolution == Resolution(width: 320, height: 180))
         }
