@@ -108,6 +108,8 @@ struct HEVCTimingStream: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// libx265 always writes a VUI, so this SPS is hand-made (`synthetic(vui: false)`; FFmpeg's
+    /// trace_headers reads vui_parameters_present_flag 0 from it).
     @Test func spsWithoutVUI() throws {
         let sps = try HEVCSPS.parse(Self.synthetic(vui: false))
         #expect(sps.width == 320 && sps.height == 180)
@@ -116,7 +118,10 @@ struct HEVCTimingStream: Sendable, CustomTestStringConvertible {
 
     /// A hand-made SPS with what libx265 never writes: inter-RPS-predicted short-term sets
     /// (§7.3.7), PCM, long-term pictures, and a VUI whose every optional part is present. A
-    /// wrong count of RPS flags would misplace every field after them.
+    /// wrong count of RPS flags would misplace every field after them. FFmpeg reads the same
+    /// fields from it (its SPS in place of libx265's in a raw `.hevc`, through
+    /// `ffmpeg -i clip.hevc -c copy -bsf:v trace_headers -f null -`): four flags each for sets
+    /// 1 and 2, four pairs for set 3, then timing 1001 / 60000.
     @Test func predictedReferenceSetsAndFullVUI() throws {
         let sps = try HEVCSPS.parse(Self.synthetic(vui: true))
         #expect(sps.maxNumReorderPics == 2)
