@@ -261,4 +261,25 @@ struct HEVCFramesTests {
         #expect(packets.map(\.dts) == (0..<Int64(orders.count)).map { $0 * 3600 })
         #expect(packets.map(\.pts) == orders.map { (Int64($0) + reorder) * 3600 })
     }
+
+    @Test("every byte sequence is handled without a crash (seeded random and truncated H.265 messages, with and without timestamps)")
+    func noCrash() throws {
+        var session = FrameIngestSession()
+        let valid = [
+            Self.message(keyframe: true, [Self.vps, Self.sps, Self.pps, try Self.slice(type: 19, lsb: 0)]),
+            Self.message(at: nil, [try Self.slice(type: 1, lsb: 4)]),
+        ]
+        for message in valid {
+            for cut in 0...message.count { _ = try? session.receive(Array(message.prefix(cut)), arrivalMicroseconds: 0) }
+        }
+        var state: UInt64 = 7
+        for index in 0..<2000 {
+            var bytes = valid[index % 2]
+            for _ in 0..<4 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes[Int(state >> 33) % bytes.count] = UInt8(truncatingIfNeeded: state >> 13)
+            }
+            _ = try? session.receive(bytes, arrivalMicroseconds: Int64(index) * 20_000)
+        }
+    }
 }

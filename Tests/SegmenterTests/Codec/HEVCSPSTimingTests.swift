@@ -148,6 +148,22 @@ struct HEVCTimingStream: Sendable, CustomTestStringConvertible {
         #expect(bits.bitsRemaining < 8)  // only the trailing bits left: every flag was read
     }
 
+    /// Seeded random bytes in the SPSs (the real ones and the hand-made one): parsed or
+    /// refused, never a crash.
+    @Test func randomBytesNeverCrash() {
+        var state: UInt64 = 11
+        for sps in HEVCTimingStream.all.map({ hex($0.sps) }) + [Self.synthetic(vui: true)] {
+            for _ in 0..<500 {
+                var bytes = sps
+                for _ in 0..<3 {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    bytes[2 + Int(state >> 33) % (bytes.count - 2)] = UInt8(truncatingIfNeeded: state >> 13)
+                }
+                _ = try? HEVCSPS.parse(bytes)
+            }
+        }
+    }
+
     @Test func malformedTailLeavesTimingUnknown() throws {
         // num_short_term_ref_pic_sets 65: one more than §7.4.3.2.1 allows.
         let sps = try HEVCSPS.parse(Self.synthetic(vui: true, shortTermSetCount: 65))
