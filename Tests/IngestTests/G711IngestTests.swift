@@ -114,7 +114,7 @@ struct G711IngestTests {
         #expect(bytes[3] == 2)
         #expect(try FrameMessage(parsing: bytes) == message)
         var video = FrameMessage(kind: .video, payload: [0][...]).serialized()
-        video[3] = 1
+        video[3] = 2  // video's 1 is H.265
         #expect(ingestErrorCode { _ = try FrameMessage(parsing: video) } == .invalidStream)
         var unknown = bytes
         unknown[3] = 3

@@ -4,10 +4,15 @@ import Segmenter
 /// Turns WebSocket frame messages into tracks and packets: a plain state machine (messages and
 /// their arrival times in, `LiveMediaEvent`s out).
 ///
-/// - Video: SPS/PPS come from config messages or from the first keyframe's in-band parameter
-///   sets; access units are converted from Annex-B to 4-byte length prefixes by
-///   `AnnexB.toLengthPrefixed` (garbage and NAL units with the forbidden bit set are dropped);
-///   timescale 90 kHz.
+/// - Video: SPS/PPS (H.264, codec 0) or VPS/SPS/PPS (H.265, codec 1) come from config messages
+///   or from the first keyframe's in-band parameter sets; access units are converted from
+///   Annex-B to 4-byte length prefixes by `AnnexB.toLengthPrefixed` (garbage and NAL units with
+///   the forbidden bit set are dropped); timescale 90 kHz. A message whose parameter sets differ
+///   from the track's makes a new track (a new init), also when the codec changes; a message of
+///   the other codec without parameter sets closes the connection.
+/// - H.265 is written as `hvc1`: VPS, SPS and PPS that repeat the track's hvcC are taken out of
+///   the samples (`HEVCAccessUnit.withoutParameterSets`). A sample is a keyframe when the
+///   message says so and holds an IRAP picture (IDR, CRA, BLA).
 /// - Audio: ADTS frames; the first header gives the AudioSpecificConfig; timescale = sample rate,
 ///   frames of one message follow each other by 1024 samples.
 /// - G.711 audio (codec 1 μ-law, 2 A-law; 8 kHz mono) is transcoded to AAC-LC
@@ -20,7 +25,10 @@ import Segmenter
 ///   (`FrameRateEstimator`, provisional for the first frames). When the grid at the VUI rate
 ///   drifts a second away from the arrivals without a pause and the estimate disagrees with it,
 ///   the frames do not come at that rate and the estimate takes over until the two agree again.
-///   Arrival times themselves are never timestamps.
+///   Arrival times themselves are never timestamps. H.265 pictures are presented in picture
+///   order count order (`HEVCPictureOrder`, as for raw `.hevc` files), `maxNumReorderPics`
+///   frames behind their decode times, so B-frames are shown in order; H.264 frames are
+///   presented at their decode times.
 /// - Audio without timestamps follows the arrival time (microseconds since the connection
 ///   opened), smoothed into a gapless sequence of frames (`AudioTimestampSmoother`): the same
 ///   clock the video grid is anchored to.
@@ -39,9 +47,16 @@ public struct FrameIngestSession: Sendable {
     private var lastVideoDTS: Int64?
     /// For video frames without timestamps: the SPS's VUI timing, unless the frames do not come
     /// at its rate (`vuiContradicted`).
-    private var videoTiming: H264SPS.Timing?
+    private var videoTiming: VUITiming?
     private var vuiContradicted = false
     private var lastVideoArrival: Int64?
+    /// H.265 picture order, for the presentation times of B-frames without timestamps.
+    private var pictureOrder = HEVCPictureOrder()
+    /// H.265 pictures given an output index so far (their decoding order).
+    private var orderedPictures = 0
+    /// Most frames a picture is shown after its decoding slot: at most 2 × sps_max_num_reorder_pics
+    /// (≤ 15) in a conforming stream; a forged picture order count cannot push a time further.
+    static let maximumOutputDelay = 30
     private var estimator = FrameRateEstimator()
     /// How far the arrivals' rate must be from the VUI rate (as a fraction of it) for the VUI to
     /// be taken as wrong: well above arrival jitter, well below a halved rate.
@@ -82,31 +97,113 @@ public struct FrameIngestSession: Sendable {
     private mutating func receiveVideo(_ message: FrameMessage, timestamps: (pts: Int64, dts: Int64)?, arrival: Int64)
         throws(IngestError) -> [LiveMediaEvent]
     {
-        let unit = H264AccessUnit(message.payload.withUnsafeBytes { AnnexB.toLengthPrefixed($0) })
+        let conversion = message.payload.withUnsafeBytes { AnnexB.toLengthPrefixed($0) }
         var events: [LiveMediaEvent] = []
-        if let sps = unit.sequenceParameterSets.last, !unit.pictureParameterSets.isEmpty {
-            let record: AVCDecoderConfigurationRecord
-            let parsed: H264SPS
+        let data: [UInt8]
+        let isKeyframe: Bool
+        var outputDelay: Int64 = 0
+        if message.codec == .h265 {
+            let unit: HEVCAccessUnit
             do {
-                record = try AVCDecoderConfigurationRecord(sps: sps, pps: unit.pictureParameterSets)
-                parsed = try record.parsedSPS()
+                unit = try HEVCAccessUnit(lengthPrefixed: conversion.lengthPrefixed)
             } catch {
-                throw IngestError(.invalidStream, "frame message: SPS/PPS do not parse: \(error)")
+                // `toLengthPrefixed` writes every length right: this is a fault of ours.
+                throw IngestError(.invalidStream, "frame message: the H.265 access unit does not split into NAL units: \(error)")
             }
-            let track = Track(
-                id: 1, format: .video(codec: .h264(record), width: parsed.width, height: parsed.height, timescale: Self.videoTimescale))
-            if parsed.timing != videoTiming { (videoTiming, vuiContradicted) = (parsed.timing, false) }
-            if track != video {
-                video = track
-                events += tracksChanged()
+            events += try configureHEVC(unit, isConfig: message.isConfig)
+            // Notes the parameter sets of every message; a slice header that does not parse
+            // leaves the picture in decoding order.
+            let outputIndex = try? pictureOrder.outputIndex(of: unit)
+            guard case .video(.hevc(let record), _, _, _)? = video?.format, !message.isConfig else { return events }
+            data = unit.parameterSetsMatch(record) ? unit.withoutParameterSets : unit.lengthPrefixed
+            isKeyframe = message.isKeyframe && unit.containsIRAP
+            if let outputIndex {
+                // How many frames after its decoding slot the picture is shown (§8.3.1 picture
+                // order; `maxNumReorderPics` frames of delay keep it at or after its decode time).
+                let delay = outputIndex + pictureOrder.maxNumReorderPics - orderedPictures
+                outputDelay = Int64(min(max(delay, 0), Self.maximumOutputDelay))
+                orderedPictures += 1
             }
-        } else if message.isConfig {
-            throw IngestError(.invalidStream, "frame message: a video config message needs an SPS and a PPS")
+        } else {
+            let unit = H264AccessUnit(conversion)
+            events += try configureH264(unit, isConfig: message.isConfig)
+            guard case .video(.h264, _, _, _)? = video?.format, !message.isConfig else { return events }
+            data = unit.lengthPrefixed
+            isKeyframe = message.isKeyframe || unit.containsIDR
         }
-        if message.isConfig { return events }
-        guard video != nil else { return events }  // undecodable before its parameter sets
-        let data = unit.lengthPrefixed
         guard !data.isEmpty else { return events }
+        return events + stampVideo(data, isKeyframe: isKeyframe, outputDelay: outputDelay, timestamps: timestamps, arrival: arrival)
+    }
+
+    /// The H.264 track from the message's SPS/PPS, when it has both: a new track when they
+    /// differ from the current one's. Before any, or of the other codec, frames without
+    /// parameter sets are undecodable: dropped before the first track, refused after it.
+    private mutating func configureH264(_ unit: H264AccessUnit, isConfig: Bool) throws(IngestError) -> [LiveMediaEvent] {
+        guard let sps = unit.sequenceParameterSets.last, !unit.pictureParameterSets.isEmpty else {
+            if isConfig { throw IngestError(.invalidStream, "frame message: a video config message needs an SPS and a PPS") }
+            try checkCodecUnchanged(isH265: false)
+            return []
+        }
+        let record: AVCDecoderConfigurationRecord
+        let parsed: H264SPS
+        do {
+            record = try AVCDecoderConfigurationRecord(sps: sps, pps: unit.pictureParameterSets)
+            parsed = try record.parsedSPS()
+        } catch {
+            throw IngestError(.invalidStream, "frame message: SPS/PPS do not parse: \(error)")
+        }
+        return adoptVideo(.h264(record), width: parsed.width, height: parsed.height, timing: parsed.timing)
+    }
+
+    /// The H.265 track from the message's VPS/SPS/PPS, when it has all three; otherwise as
+    /// `configureH264`.
+    private mutating func configureHEVC(_ unit: HEVCAccessUnit, isConfig: Bool) throws(IngestError) -> [LiveMediaEvent] {
+        guard !unit.videoParameterSets.isEmpty, !unit.sequenceParameterSets.isEmpty, !unit.pictureParameterSets.isEmpty else {
+            if isConfig { throw IngestError(.invalidStream, "frame message: an H.265 config message needs a VPS, an SPS and a PPS") }
+            try checkCodecUnchanged(isH265: true)
+            return []
+        }
+        let record: HEVCDecoderConfigurationRecord
+        let parsed: HEVCSPS
+        do {
+            record = try HEVCDecoderConfigurationRecord(
+                vps: unit.videoParameterSets, sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
+            parsed = try record.parsedSPS()
+        } catch {
+            throw IngestError(.invalidStream, "frame message: H.265 VPS/SPS/PPS do not parse: \(error)")
+        }
+        return adoptVideo(.hevc(record), width: parsed.width, height: parsed.height, timing: parsed.timing)
+    }
+
+    /// A message without parameter sets must be of the track's codec: its frames cannot be
+    /// decoded with the other codec's parameter sets.
+    private func checkCodecUnchanged(isH265: Bool) throws(IngestError) {
+        guard case .video(let codec, _, _, _)? = video?.format else { return }
+        let trackIsH265 = if case .hevc = codec { true } else { false }
+        guard trackIsH265 != isH265 else { return }
+        let (was, now) = trackIsH265 ? ("H.265", "H.264 (codec 0)") : ("H.264", "H.265 (codec 1)")
+        throw IngestError(
+            .invalidStream,
+            "frame message: \(now) video without its parameter sets on an \(was) track; a codec change needs a keyframe or config message with the new parameter sets"
+        )
+    }
+
+    /// Makes `codec` the video track's; a new track when it differs.
+    private mutating func adoptVideo(_ codec: VideoCodec, width: Int, height: Int, timing: VUITiming?) -> [LiveMediaEvent] {
+        let track = Track(id: 1, format: .video(codec: codec, width: width, height: height, timescale: Self.videoTimescale))
+        if timing != videoTiming { (videoTiming, vuiContradicted) = (timing, false) }
+        guard track != video else { return [] }
+        video = track
+        return tracksChanged()
+    }
+
+    /// Times one video sample (its own timestamps, or the frame grid) and queues it. Without
+    /// timestamps, a picture shown `outputDelay` frames after its decoding slot (an H.265
+    /// B-frame stream, from its picture order counts) gets its presentation time that many
+    /// frames after its decode time; H.264 frames are presented at their decode time.
+    private mutating func stampVideo(
+        _ data: [UInt8], isKeyframe: Bool, outputDelay: Int64, timestamps: (pts: Int64, dts: Int64)?, arrival: Int64
+    ) -> [LiveMediaEvent] {
         var decode: Int64
         var presentation: Int64
         if let timestamps {
@@ -121,7 +218,7 @@ public struct FrameIngestSession: Sendable {
             let arrivalTicks = Self.ticks(arrival, Self.videoTimescale)
             let stamp = videoClock.stamp(rate: rate, arrival: arrivalTicks)
             decode = stamp.time
-            presentation = decode
+            presentation = decode + rate.time(ofFrame: outputDelay, timescale: Self.videoTimescale)
             if let vuiRate = timing.flatMap(FrameRate.init(timing:)) {
                 // The grid at the VUI rate drifted a second from the arrivals without a pause, and
                 // the arrivals' own rate differs from it: the frames do not come at that rate (a
@@ -147,9 +244,7 @@ public struct FrameIngestSession: Sendable {
         if let last = lastVideoDTS, decode <= last { decode = last + 1 }  // a sender's timestamps may tie
         lastVideoDTS = decode
         presentation = max(decode, presentation)
-        return events
-            + enqueue(
-                MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: message.isKeyframe || unit.containsIDR, data: data))
+        return enqueue(MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: isKeyframe, data: data))
     }
 
     private mutating func receiveAudio(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [LiveMediaEvent] {

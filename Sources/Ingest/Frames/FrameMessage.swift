@@ -1,16 +1,16 @@
 import Segmenter
 
-/// One WebSocket ingest message: a 20-byte header, then an Annex-B H.264 access unit (or just
-/// SPS/PPS), one or more ADTS AAC frames, or G.711 codes. All integers big-endian. See
-/// docs/ingest.md.
+/// One WebSocket ingest message: a 20-byte header, then an Annex-B H.264 or H.265 access unit
+/// (or just its parameter sets), one or more ADTS AAC frames, or G.711 codes. All integers
+/// big-endian. See docs/ingest.md.
 ///
 /// ```
 /// offset size field
 ///  0     1    version      = 1
-///  1     1    track        0 = video (H.264 Annex-B), 1 = audio
-///  2     1    flags        bit 0 keyframe, bit 1 config (SPS/PPS only), bit 2 timestamps present
-///  3     1    codec        0 = the track's usual codec (H.264 / AAC ADTS);
-///                          audio only: 1 = G.711 μ-law, 2 = G.711 A-law (8 kHz mono)
+///  1     1    track        0 = video, 1 = audio
+///  2     1    flags        bit 0 keyframe, bit 1 config (parameter sets only), bit 2 timestamps present
+///  3     1    codec        video: 0 = H.264 Annex-B, 1 = H.265 Annex-B;
+///                          audio: 0 = AAC ADTS, 1 = G.711 μ-law, 2 = G.711 A-law (8 kHz mono)
 ///  4     8    pts          signed, microseconds (when bit 2 is set; else ignored)
 /// 12     8    dts          signed, microseconds (when bit 2 is set; else ignored)
 /// 20     …    payload
@@ -21,15 +21,41 @@ public struct FrameMessage: Sendable, Equatable {
         case audio = 1
     }
 
-    /// What the payload holds. 0 (`standard`) is what a sender that predates the field writes
-    /// in the byte, which was reserved as 0.
-    public enum Codec: UInt8, Sendable {
-        /// H.264 Annex-B for video, ADTS AAC for audio.
-        case standard = 0
-        /// G.711 μ-law codes, 8 kHz mono, one byte a sample (audio only).
-        case g711MuLaw = 1
-        /// G.711 A-law codes, 8 kHz mono, one byte a sample (audio only).
-        case g711ALaw = 2
+    /// What the payload holds. The codec byte means different things on the two tracks; 0
+    /// (`standard`) is what a sender that predates the field writes in the byte, which was
+    /// reserved as 0.
+    public enum Codec: Sendable, Equatable {
+        /// Byte 0: H.264 Annex-B for video, ADTS AAC for audio.
+        case standard
+        /// Video byte 1: H.265 (HEVC) Annex-B.
+        case h265
+        /// Audio byte 1: G.711 μ-law codes, 8 kHz mono, one byte a sample.
+        case g711MuLaw
+        /// Audio byte 2: G.711 A-law codes, 8 kHz mono, one byte a sample.
+        case g711ALaw
+
+        /// The codec `byte` names on a `kind` track; `nil` when it names none there.
+        public init?(byte: UInt8, kind: Kind) {
+            switch (kind, byte) {
+            case (_, 0): self = .standard
+            case (.video, 1): self = .h265
+            case (.audio, 1): self = .g711MuLaw
+            case (.audio, 2): self = .g711ALaw
+            default: return nil
+            }
+        }
+
+        /// The header's codec byte.
+        public var byte: UInt8 {
+            switch self {
+            case .standard: 0
+            case .h265, .g711MuLaw: 1
+            case .g711ALaw: 2
+            }
+        }
+
+        /// Whether the codec belongs on a `kind` track.
+        public func fits(_ kind: Kind) -> Bool { Codec(byte: byte, kind: kind) == self }
     }
 
     public static let version: UInt8 = 1
@@ -52,6 +78,7 @@ public struct FrameMessage: Sendable, Equatable {
         kind: Kind, codec: Codec = .standard, isKeyframe: Bool = false, isConfig: Bool = false,
         timestamps: (pts: Int64, dts: Int64)? = nil, payload: ArraySlice<UInt8>
     ) {
+        precondition(codec.fits(kind), "a codec of the other track")
         self.kind = kind
         self.codec = codec
         self.isKeyframe = isKeyframe
@@ -80,10 +107,10 @@ public struct FrameMessage: Sendable, Equatable {
         guard flags & ~0x07 == 0 else {
             throw IngestError(.invalidStream, "frame message has unknown flags set")
         }
-        guard let codec = Codec(rawValue: bytes[3]), codec == .standard || kind == .audio else {
+        guard let codec = Codec(byte: bytes[3], kind: kind) else {
             throw IngestError(
                 .invalidStream,
-                "frame message codec \(bytes[3]) is unknown for \(kind == .audio ? "audio (0 AAC, 1 G.711 μ-law, 2 G.711 A-law)" : "video (0 H.264)")"
+                "frame message codec \(bytes[3]) is unknown for \(kind == .audio ? "audio (0 AAC, 1 G.711 μ-law, 2 G.711 A-law)" : "video (0 H.264, 1 H.265)")"
             )
         }
         self.kind = kind
@@ -106,7 +133,7 @@ public struct FrameMessage: Sendable, Equatable {
 
     public func serialized() -> [UInt8] {
         var out: [UInt8] = [
-            Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), codec.rawValue,
+            Self.version, kind.rawValue, (isKeyframe ? 1 : 0) | (isConfig ? 2 : 0) | (timestamps != nil ? 4 : 0), codec.byte,
         ]
         for value in [timestamps?.pts ?? 0, timestamps?.dts ?? 0] {
             let bits = UInt64(bitPattern: value)

@@ -45,11 +45,12 @@ struct FrameRate: Sendable, Hashable, CustomStringConvertible {
         self.init(frames: Int64(framesPerSecond), seconds: 1)
     }
 
-    /// The rate the SPS VUI timing signals: `time_scale / (2 · num_units_in_tick)` (§E.2.1; a
-    /// frame lasts two ticks, one per field, for progressive video too). `nil` without timing
-    /// or with values outside the plausible range.
-    init?(timing: H264SPS.Timing) {
-        self.init(frames: Int64(timing.timeScale), seconds: 2 * Int64(timing.numUnitsInTick))
+    /// The rate the SPS VUI timing signals: `time_scale / (2 · num_units_in_tick)` for H.264
+    /// (§E.2.1; a frame lasts two ticks, one per field, for progressive video too),
+    /// `time_scale / num_units_in_tick` for HEVC. `nil` with values outside the plausible range.
+    init?(timing: VUITiming) {
+        let rate = timing.picturesPerSecond
+        self.init(frames: rate.numerator, seconds: rate.denominator)
     }
 
     /// The rate for a measured number of frames per second: the nearest common rate within
@@ -63,7 +64,7 @@ struct FrameRate: Sendable, Hashable, CustomStringConvertible {
 
     /// The rate given to frames without timestamps, in order of precedence: the user's
     /// (`--framerate`), the SPS VUI timing, the estimate from the arrival intervals.
-    static func forFramesWithoutTimestamps(explicit: FrameRate?, timing: H264SPS.Timing?, estimate: FrameRate?) -> FrameRate? {
+    static func forFramesWithoutTimestamps(explicit: FrameRate?, timing: VUITiming?, estimate: FrameRate?) -> FrameRate? {
         explicit ?? timing.flatMap(FrameRate.init(timing:)) ?? estimate
     }
 

@@ -95,17 +95,8 @@ public struct H264SPS: Sendable, Equatable {
     /// with `fixed_frame_rate_flag`. `nil` when absent.
     public var timing: Timing?
 
-    public struct Timing: Sendable, Equatable {
-        public var numUnitsInTick: UInt32
-        public var timeScale: UInt32
-        public var fixedFrameRate: Bool
-
-        public init(numUnitsInTick: UInt32, timeScale: UInt32, fixedFrameRate: Bool) {
-            self.numUnitsInTick = numUnitsInTick
-            self.timeScale = timeScale
-            self.fixedFrameRate = fixedFrameRate
-        }
-    }
+    /// The VUI timing type H.264 and HEVC share; an H.264 frame lasts two ticks.
+    public typealias Timing = VUITiming
 
     private var sarWidth = 0
     private var sarHeight = 0
@@ -300,5 +291,13 @@ public struct H264SPS: Sendable, Equatable {
         let value = Int(try bits.readUE())
         guard value <= max else { throw SegmenterError(code, "SPS \(name) is \(value); at most \(max) is allowed") }
         return value
+    }
+}
+
+extension VUITiming {
+    /// H.264's VUI timing (§E.2.1): a frame lasts two clock ticks, one per field, so
+    /// `time_scale / (2 · num_units_in_tick)` is the frame rate.
+    public init(numUnitsInTick: UInt32, timeScale: UInt32, fixedFrameRate: Bool) {
+        self.init(numUnitsInTick: numUnitsInTick, timeScale: timeScale, fixedFrameRate: fixedFrameRate, ticksPerPicture: 2)
     }
 }

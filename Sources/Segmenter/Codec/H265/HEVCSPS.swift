@@ -1,7 +1,8 @@
 /// The fields of an HEVC sequence parameter set (ITU-T H.265 §7.3.2.2.1) that packaging needs:
 /// profile, tier and level, chroma format and bit depths (for the hvcC), the sub-layer fields
 /// the hvcC repeats, the displayed picture size, and what picture order counts need (the size
-/// of slice_pic_order_cnt_lsb, the reorder depth). Parsing stops after the sub-layer ordering info.
+/// of slice_pic_order_cnt_lsb, the reorder depth). The fields after the sub-layer ordering info
+/// are read only to reach the VUI's timing (`HEVCSPS+VUI.swift`).
 ///
 /// ```
 /// seq_parameter_set_rbsp( ) {
@@ -30,7 +31,7 @@
 ///     sps_max_num_reorder_pics[ i ]                 ue(v)
 ///     sps_max_latency_increase_plus1[ i ]           ue(v)
 ///   }
-///   …
+///   … (`HEVCSPS+VUI.swift`)
 /// }
 /// ```
 public struct HEVCSPS: Sendable, Equatable {
@@ -58,6 +59,9 @@ public struct HEVCSPS: Sendable, Equatable {
     /// sps_max_num_reorder_pics of the highest sub-layer: how many pictures at most precede
     /// any picture in decoding order and follow it in output order.
     public var maxNumReorderPics: Int
+    /// The VUI's timing (`time_scale / num_units_in_tick` pictures per second); `nil` when the
+    /// SPS has no VUI, the VUI no timing, or the fields before it do not parse.
+    public var timing: VUITiming?
 
     /// Displayed width: the coded width minus the conformance window's left and right offsets.
     public var width: Int { codedWidth - cropLeft - cropRight }
@@ -130,14 +134,21 @@ public struct HEVCSPS: Sendable, Equatable {
         log2MaxPicOrderCntLsb = try Self.readUE(&bits, "log2_max_pic_order_cnt_lsb_minus4", max: Self.maxLog2PicOrderCntLsbMinus4) + 4
         let orderingForEverySubLayer = try bits.readFlag()
         maxNumReorderPics = 0
+        var maxDecPicBufferingMinus1 = 0
         for _ in (orderingForEverySubLayer ? 0 : maxSubLayersMinus1)...maxSubLayersMinus1 {
-            let buffering = try Self.readUE(&bits, "sps_max_dec_pic_buffering_minus1", max: Self.maxDecodedPictureBufferingMinus1)
-            maxNumReorderPics = try Self.readUE(&bits, "sps_max_num_reorder_pics", max: buffering)
+            maxDecPicBufferingMinus1 = try Self.readUE(
+                &bits, "sps_max_dec_pic_buffering_minus1", max: Self.maxDecodedPictureBufferingMinus1)
+            maxNumReorderPics = try Self.readUE(&bits, "sps_max_num_reorder_pics", max: maxDecPicBufferingMinus1)
             _ = try bits.readUE()  // sps_max_latency_increase_plus1
         }
+        // Packaging needs only the fields above; the timing helps streams without timestamps.
+        // A tail that is cut or out of range leaves the timing unknown rather than rejecting an
+        // SPS whose picture fields parsed.
+        timing = try? Self.readVUITiming(
+            &bits, log2MaxPicOrderCntLsb: log2MaxPicOrderCntLsb, maxDecPicBufferingMinus1: maxDecPicBufferingMinus1)
     }
 
-    private static func readUE(
+    static func readUE(
         _ bits: inout BitReader, _ name: String, max: Int, code: SegmenterError.Code = .invalidValue
     ) throws -> Int {
         let value = Int(try bits.readUE())
