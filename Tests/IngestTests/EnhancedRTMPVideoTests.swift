@@ -1,4 +1,5 @@
 import Segmenter
+import TestSupport
 import Testing
 
 @testable import Ingest
@@ -131,15 +132,35 @@ struct EnhancedRTMPVideoTests {
         #expect(Self.packets(events).map(\.data) == [Self.frame(idr: true), Self.frame(idr: false)])
     }
 
-    @Test("a one-track Multitrack packet is taken; several tracks are skipped, never fatal")
+    @Test("Multitrack: track 0 is the stream's (plain, OneTrack, or in the middle of ManyTracks); others are skipped with one warning")
     func multitrack() throws {
-        let oneTrack = [0x80 | 1 << 4 | 6, 0x00 | 3] + Self.hvc1 + [0] + Self.frame(idr: true)  // OneTrack, CodedFramesX, track 0
-        let manyTracks = [0x80 | 1 << 4 | 6, 0x10 | 3] + Self.hvc1 + [0, 0, 0, 8] + Self.frame(idr: true)
-        let events = try Self.demux([
+        let log = RecordingLogHandler.Lines()
+        var demuxer = FLVDemuxer(logger: log.logger())
+        var events: [LiveMediaEvent] = []
+        demuxer.metadata([.ecmaArray([("videocodecid", .number(12))])])
+        /// One track of a ManyTracks packet: TrackId, UI24 size, data.
+        func track(_ id: UInt8, _ data: [UInt8]) -> [UInt8] { [id, 0, 0, UInt8(data.count)] + data }
+        let multitrack: UInt8 = 0x80 | 1 << 4 | 6
+        let tags: [[UInt8]] = try [
+            // FFmpeg's layout for two video streams: track 0 in plain tags, track 1 in OneTrack packets.
             Self.exHeader(frameType: 1, packetType: 0) + Self.hvcC(),
-            oneTrack, manyTracks, manyTracks,
-        ])
-        #expect(Self.packets(events).map(\.data) == [Self.frame(idr: true)])
+            [multitrack, 0x00] + Self.hvc1 + [1] + Self.hvcC(lengthSize: 2),  // would replace track 0's hvcC
+            Self.exHeader(frameType: 1, packetType: 3) + Self.frame(idr: true, fill: 1),
+            [multitrack, 0x03] + Self.hvc1 + [1] + [0, 2, 19 << 1, 1],
+            [multitrack, 0x03] + Self.hvc1 + [0] + Self.frame(idr: true, fill: 2),  // OneTrack of track 0
+            // ManyTracks, CodedFrames (each track's data opens with its composition time): tracks 2, 0, 1.
+            [multitrack, 0x11] + Self.hvc1 + track(2, [0, 0, 0] + Self.frame(idr: true, fill: 3))
+                + track(0, [0, 0, 40] + Self.frame(idr: true, fill: 4)) + track(1, [0, 0, 0] + Self.frame(idr: true, fill: 5)),
+            // ManyTracksManyCodecs without track 0.
+            [multitrack, 0x23] + Array("avc1".utf8) + track(1, [0, 0, 0, 1, 0x65]) + Self.hvc1 + track(3, Self.frame(idr: true, fill: 6)),
+        ]
+        for (index, tag) in tags.enumerated() { try demuxer.video(timestamp: UInt32(index * 40), payload: tag, into: &events) }
+        #expect(Self.tracks(events).count == 1)
+        let packets = Self.packets(events)
+        #expect(packets.map(\.data) == [1, 2, 4].map { Self.frame(idr: true, fill: $0) })
+        #expect(packets.map(\.pts) == [80, 160, 240])
+        let warnings = log.all.filter { $0.hasPrefix("warning") && $0.contains("multitrack") }
+        #expect(warnings.count == 1 && warnings[0].contains("multitrack video") && warnings[0].contains("track 1"), "\(log.all)")
     }
 
     @Test("legacy FLV codec id 12: the AVC-style header with an hvcC")
@@ -229,12 +250,24 @@ struct EnhancedRTMPVideoTests {
         return result.count > 2 ? result[2] : nil
     }
 
-    @Test("connect with fourCcList: the _result names the FourCCs we take; without it, no list")
+    @Test("connect with fourCcList or a FourCC info map: the _result names the FourCCs we take in both forms; without them, nothing")
     func connectFourCCList() throws {
-        let enhanced = try Self.connectResultProperties([("fourCcList", .strictArray([.string("av01"), .string("hvc1")]))])
-        #expect(enhanced?["fourCcList"] == .strictArray([.string("hvc1"), .string("avc1")]))
-        #expect(enhanced?["fmsVer"] != nil)
+        let list: AMF0Value = .strictArray(["hvc1", "avc1", "Opus", "mp4a", ".mp3"].map { .string($0) })
+        let videoMap: AMF0Value = .object([("hvc1", .number(4)), ("avc1", .number(4))])
+        let audioMap: AMF0Value = .object([("Opus", .number(4)), ("mp4a", .number(4)), (".mp3", .number(4))])
+        let requests: [(String, AMF0Value)] = [
+            ("fourCcList", .strictArray([.string("av01"), .string("hvc1")])),
+            ("audioFourCcInfoMap", .object([("Opus", .number(1))])),
+            ("videoFourCcInfoMap", .object([("hvc1", .number(1))])),
+        ]
+        for request in requests {
+            let enhanced = try Self.connectResultProperties([request])
+            #expect(enhanced?["fourCcList"] == list, "\(request.0)")
+            #expect(enhanced?["videoFourCcInfoMap"] == videoMap, "\(request.0)")
+            #expect(enhanced?["audioFourCcInfoMap"] == audioMap, "\(request.0)")
+            #expect(enhanced?["fmsVer"] != nil)
+        }
         let plain = try Self.connectResultProperties([])
-        #expect(plain?["fourCcList"] == nil && plain?["fmsVer"] != nil)
+        #expect(plain?["fourCcList"] == nil && plain?["audioFourCcInfoMap"] == nil && plain?["fmsVer"] != nil)
     }
 }

@@ -15,13 +15,23 @@ import Segmenter
 ///   G.711 codes, always 8 kHz (the rate bits do not apply); SoundType 1: two interleaved channels
 /// AUDIODATA      = SoundFormat(4)=2 SoundRate(2) SoundSize(1) SoundType(1) Data
 ///   MP3 frames (MPEG-1/2/2.5 Layer III), each header giving its rate and channels
+/// AUDIODATA      = SoundFormat(4)=9 (Enhanced RTMP audio): see `EnhancedAudioTag`; FourCC `Opus`
+///   (SequenceStart: OpusHead; CodedFrames: one Opus packet), `mp4a` (as SoundFormat 10), `.mp3`
+///   (as SoundFormat 2)
 /// ```
 /// Video is in milliseconds (timescale 1000, pts = dts + composition time); audio in samples at
 /// its sample rate, its millisecond stamps smoothed to exact frame continuations. G.711 audio is
 /// transcoded to AAC-LC (`G711AACTranscoder`), its packets timed by counted samples. MP3 passes
-/// through, one frame per packet (`MPEGAudioFrameSplitter`). Any other sound format (Speex,
-/// Nellymoser, PCM, …) is dropped with one warning: the stream goes on with its video. A G.711
-/// transcoder that fails, or MPEG audio that is not Layer III, also costs only the audio.
+/// through, one frame per packet (`MPEGAudioFrameSplitter`). Opus passes through, one packet per
+/// sample, at 48 kHz with each packet's duration from its TOC byte; Opus frames before the first
+/// SequenceStart cannot be described and are dropped (an empty SequenceStart, which the
+/// specification allows, stands for a stereo stream without pre-skip). Any other sound format
+/// (Speex, Nellymoser, PCM, …) or Enhanced RTMP audio FourCC (`ac-3`, `ec-3`, `fLaC`, …) is
+/// dropped with one warning: the stream goes on with its video. A G.711 transcoder that fails,
+/// or MPEG audio that is not Layer III, also costs only the audio.
+/// Enhanced RTMP Multitrack packets: the stream is TrackId 0 (the specification's default
+/// track), video and audio alike; the data of other TrackIds is skipped with one warning per
+/// stream and kind, whether it comes in its own packet or beside track 0's in one packet.
 /// Packets wait until every track announced in `onMetaData` has its sequence header (bounded by
 /// `RTMPLimits.maximumPendingPackets`), so the tracks are known before the first packet.
 public struct FLVDemuxer: Sendable {
@@ -34,8 +44,9 @@ public struct FLVDemuxer: Sendable {
     private var video: Track?
     private var audio: Track?
     private var nalLengthSize = 4
-    /// A multitrack video message was skipped (and warned about once).
-    private var warnedMultitrack = false
+    /// Tracks other than TrackId 0 were skipped in video / audio Multitrack packets (and warned about once).
+    private var warnedSkippedVideoTracks = false
+    private var warnedSkippedAudioTracks = false
     private var started: [Track]?
     private var pending: [MediaPacket] = []
     private var videoClock = TimestampUnwrapper()
@@ -50,13 +61,17 @@ public struct FLVDemuxer: Sendable {
     public private(set) var droppedAudio: String?
     private let g711BitRate: Int
     private let logName: String
-    private let logger = Logger(label: "hlsseg.rtmp")
+    private let logger: Logger
 
-    /// `logName` opens the warnings about dropped audio (e.g. `rtmp 10.0.0.2:51234 (cam1)`);
-    /// G.711 audio is transcoded at `g711BitRate` bits per second.
-    public init(logName: String = "rtmp", g711BitRate: Int = G711Transcoding.bitRate) {
+    /// `logName` opens the warnings about dropped audio and skipped tracks (e.g.
+    /// `rtmp 10.0.0.2:51234 (cam1)`), which go to `logger`; G.711 audio is transcoded at
+    /// `g711BitRate` bits per second.
+    public init(
+        logName: String = "rtmp", g711BitRate: Int = G711Transcoding.bitRate, logger: Logger = Logger(label: "hlsseg.rtmp")
+    ) {
         self.logName = logName
         self.g711BitRate = g711BitRate
+        self.logger = logger
     }
 
     /// The tracks currently in use (after the stream started).
@@ -74,8 +89,9 @@ public struct FLVDemuxer: Sendable {
     /// payload nothing else holds becomes the packet's data without a copy.
     ///
     /// Legacy tags carry H.264 (codec id 7) or HEVC (codec id 12, the same header with an hvcC);
-    /// Enhanced RTMP tags (`EnhancedVideoTag`) carry the FourCC `hvc1` or `avc1`. Any other
-    /// codec or FourCC, or an unknown packet type, closes the connection.
+    /// Enhanced RTMP tags (`EnhancedVideoTag`) carry the FourCC `hvc1` or `avc1` (of track 0 in
+    /// a Multitrack packet). Any other codec or FourCC, or an unknown packet type, closes the
+    /// connection.
     public mutating func video(
         timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
     ) throws(IngestError) {
@@ -83,21 +99,16 @@ public struct FLVDemuxer: Sendable {
         let packetType: UInt8
         let cts: Int32
         let isHEVC: Bool
-        let bodyOffset: Int
+        let bodyRange: Range<Int>
         do {  // the reader shares the payload's storage only in here: `body` below is then its sole owner
             var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
             guard let first = header.readUInt8() else { return }
             if first & 0x80 != 0 {
                 let tag = try EnhancedVideoTag(parsing: copy payload)
+                if !tag.skippedTrackIDs.isEmpty { warnSkippedTracks(tag.skippedTrackIDs, video: true) }
                 switch tag.content {
                 case .ignored: return
-                case .unsupportedMultitrack(let what):
-                    if !warnedMultitrack {
-                        warnedMultitrack = true
-                        logger.warning("\(logName): \(what) is not supported; those video messages are skipped")
-                    }
-                    return
-                case .media(let fourCC, let type, let time, let offset):
+                case .media(let fourCC, let type, let range):
                     switch fourCC {
                     case "hvc1": isHEVC = true
                     case "avc1": isHEVC = false
@@ -107,8 +118,8 @@ public struct FLVDemuxer: Sendable {
                     }
                     frameType = tag.frameType
                     packetType = type == .codedFramesX ? 1 : type.rawValue  // 0, 1 or 2: as the legacy AVC packet types
-                    cts = time
-                    bodyOffset = offset
+                    cts = tag.compositionTime
+                    bodyRange = range
                 }
             } else {
                 frameType = first >> 4
@@ -124,19 +135,14 @@ public struct FLVDemuxer: Sendable {
                 isHEVC = codecID == 12
                 packetType = type
                 cts = Int32(bitPattern: time << 8) >> 8  // CompositionTime is signed (SI24)
-                bodyOffset = 5
+                bodyRange = 5..<payload.count
             }
         }
-        var body = consume payload
-        body.removeFirst(bodyOffset)
+        let body = Self.bytes(bodyRange, of: consume payload)
         let codecName = isHEVC ? "HEVC" : "AVC"
         switch packetType {
         case 0:
-            guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(
-                    .limitExceeded,
-                    "FLV: \(codecName) sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
-            }
+            try Self.checkSequenceHeaderLength(body, of: codecName)
             let track: Track
             do {
                 if isHEVC {
@@ -195,58 +201,112 @@ public struct FLVDemuxer: Sendable {
     public mutating func audio(
         timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
     ) throws(IngestError) {
-        let packetType: UInt8
-        do {  // as in `video`: the reader is gone before `body` takes the payload
-            var header = ByteReader(copy payload)  // a second reference, not a copy of the bytes
-            guard let first = header.readUInt8() else { return }
-            let format = first >> 4
-            if format == 7 || format == 8 {
-                try g711Audio(
-                    law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
-                return
-            }
-            if format == 2 {
-                try mp3Audio(timestamp: timestamp, payload: payload, into: &events)
-                return
-            }
-            guard format == 10 else {
-                dropAudio(because: "FLV sound format \(format) (\(Self.soundFormatName(format))) is not supported", into: &events)
-                return
-            }
+        guard let first = payload.first else { return }
+        let format = first >> 4
+        switch format {
+        case 7, 8:
+            try g711Audio(law: format == 8 ? .muLaw : .aLaw, stereo: first & 1 != 0, timestamp: timestamp, payload: payload, into: &events)
+        case 2:
+            try mp3Audio(timestamp: timestamp, frames: payload[1...], into: &events)
+        case 9:
+            try enhancedAudio(timestamp: timestamp, payload: consume payload, into: &events)
+        case 10:
             guard droppedAudio == nil else { return }
-            guard let type = header.readUInt8() else {
-                throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header")
-            }
-            packetType = type
+            guard payload.count >= 2 else { throw IngestError(.invalidStream, "FLV: AAC audio tag shorter than its 2-byte header") }
+            let (sequenceHeader, range) = (payload[1] == 0, 2..<payload.count)
+            try aacAudio(sequenceHeader: sequenceHeader, timestamp: timestamp, body: Self.bytes(range, of: consume payload), into: &events)
+        default:
+            dropAudio(because: "FLV sound format \(format) (\(Self.soundFormatName(format))) is not supported", into: &events)
         }
-        var body = consume payload
-        body.removeFirst(2)
-        if packetType == 0 {
-            guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
-                throw IngestError(
-                    .limitExceeded, "FLV: AAC sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
-            }
-            let config: AudioSpecificConfig
-            do { config = try AudioSpecificConfig(parsing: body) } catch {
-                throw IngestError(.invalidStream, "FLV: AAC sequence header (AudioSpecificConfig) does not parse: \(error)")
-            }
+    }
+
+    /// SoundFormat 9 (`EnhancedAudioTag`): `Opus`, `mp4a` and `.mp3` of track 0. Another FourCC
+    /// costs the audio; a header that does not parse closes the connection.
+    private mutating func enhancedAudio(timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent])
+        throws(IngestError)
+    {
+        let tag = try EnhancedAudioTag(parsing: copy payload)
+        if !tag.skippedTrackIDs.isEmpty { warnSkippedTracks(tag.skippedTrackIDs, video: false) }
+        guard droppedAudio == nil, case .media(let fourCC, let packetType, let range) = tag.content else { return }
+        switch fourCC {
+        case "Opus":
+            try opusAudio(
+                sequenceStart: packetType == .sequenceStart, timestamp: timestamp, body: Self.bytes(range, of: consume payload),
+                into: &events)
+        case "mp4a":
+            try aacAudio(
+                sequenceHeader: packetType == .sequenceStart, timestamp: timestamp, body: Self.bytes(range, of: consume payload),
+                into: &events)
+        case ".mp3":
+            guard packetType == .codedFrames else { return }  // MP3 has no sequence header: each frame describes itself
+            try mp3Audio(timestamp: timestamp, frames: payload[range], into: &events)
+        default:
+            dropAudio(
+                because: "enhanced RTMP audio FourCC '\(fourCC)' is not supported (Opus, mp4a and .mp3 are)", into: &events)
+        }
+    }
+
+    /// AAC (SoundFormat 10, or the Enhanced RTMP FourCC `mp4a`): the AudioSpecificConfig when
+    /// `sequenceHeader`, else one raw AAC frame; frames before the first config are dropped.
+    private mutating func aacAudio(
+        sequenceHeader: Bool, timestamp: UInt32, body: [UInt8], into events: inout [LiveMediaEvent]
+    ) throws(IngestError) {
+        if sequenceHeader {
+            let config = try Self.sequenceHeader(body, of: "AAC", named: "AudioSpecificConfig") { try AudioSpecificConfig(parsing: $0) }
             let channels = config.channelConfiguration == 0 ? 2 : Int(config.channelConfiguration)
-            let track = Track(
-                id: Self.audioTrackID,
-                format: .audio(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, timescale: UInt32(config.sampleRate))
-            )
-            if audio == track { return }
-            audio = track
-            smoother = AudioTimestampSmoother(tolerance: Int64((config.sampleRate + 999) / 1000))
-            trackChange(into: &events)
+            setAudioTrack(codec: .aac(config), sampleRate: config.sampleRate, channels: channels, into: &events)
             return
         }
         guard let audio, case .audio(_, let rate, _, _) = audio.format, !body.isEmpty else { return }
+        enqueueAudio(body, timestamp: timestamp, sampleRate: rate, duration: Self.aacFrameLength, into: &events)
+    }
+
+    /// Opus (the Enhanced RTMP FourCC `Opus`): the ID header (`OpusHead`, RFC 7845 §5.1) when
+    /// `sequenceStart`, else one Opus packet, timed at 48 kHz and lasting what its TOC byte says.
+    private mutating func opusAudio(
+        sequenceStart: Bool, timestamp: UInt32, body: [UInt8], into events: inout [LiveMediaEvent]
+    ) throws(IngestError) {
+        if sequenceStart {
+            let config =
+                try body.isEmpty
+                ? Self.defaultOpusConfig : Self.sequenceHeader(body, of: "Opus", named: "OpusHead") { try OpusSpecificConfig(opusHead: $0) }
+            setAudioTrack(codec: .opus(config), sampleRate: OpusSpecificConfig.sampleRate, channels: config.channels, into: &events)
+            return
+        }
+        guard let audio, case .audio(let codec, _, _, _) = audio.format, !body.isEmpty else { return }
+        guard case .opus = codec else {
+            throw IngestError(.invalidStream, "FLV: Opus frames on a stream whose audio sequence header is another codec")
+        }
+        let samples: Int
+        do { samples = try OpusPacket.sampleCount(body) } catch {
+            throw IngestError(.invalidStream, "FLV: Opus packet of \(body.count) bytes is malformed: \(error)")
+        }
+        enqueueAudio(body, timestamp: timestamp, sampleRate: OpusSpecificConfig.sampleRate, duration: Int64(samples), into: &events)
+    }
+
+    /// The configuration an empty Opus SequenceStart stands for: "default to mono/stereo mode"
+    /// (enhanced-rtmp v2). A stereo decoder plays mono packets too; no pre-skip is known.
+    static let defaultOpusConfig = OpusSpecificConfig(outputChannelCount: 2, preSkip: 0, inputSampleRate: 48_000)
+
+    /// Makes `codec` the audio track (a track change when it differs from the current one),
+    /// timed at `sampleRate`, with a smoother for the millisecond stamps of its frames.
+    private mutating func setAudioTrack(codec: AudioCodec, sampleRate: Int, channels: Int, into events: inout [LiveMediaEvent]) {
+        let track = Track(
+            id: Self.audioTrackID, format: .audio(codec: codec, sampleRate: sampleRate, channels: channels, timescale: UInt32(sampleRate)))
+        if audio == track { return }
+        audio = track
+        smoother = AudioTimestampSmoother(tolerance: Int64((sampleRate + 999) / 1000))
+        trackChange(into: &events)
+    }
+
+    /// One frame of `duration` samples stamped `timestamp` (milliseconds), placed by the smoother.
+    private mutating func enqueueAudio(
+        _ frame: [UInt8], timestamp: UInt32, sampleRate: Int, duration: Int64, into events: inout [LiveMediaEvent]
+    ) {
         let milliseconds = audioClock.unwrap(timestamp)
-        let samples = (milliseconds * Int64(rate) + 500) / 1000
-        let placed = smoother!.place(samples, duration: Self.aacFrameLength)
+        let placed = smoother!.place((milliseconds * Int64(sampleRate) + 500) / 1000, duration: duration)
         enqueue(
-            MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: Self.aacFrameLength, isKeyframe: true, data: body),
+            MediaPacket(trackID: Self.audioTrackID, dts: placed, pts: placed, duration: duration, isKeyframe: true, data: frame),
             into: &events)
     }
 
@@ -291,18 +351,19 @@ public struct FLVDemuxer: Sendable {
         for packet in packets { enqueue(packet, into: &events) }
     }
 
-    /// FLV sound format 2: MP3 frames after the 1-byte header; each frame header gives its rate
+    /// MP3 frames (FLV sound format 2 after its 1-byte header, or the Enhanced RTMP FourCC
+    /// `.mp3`, as CodedFrames): each frame header gives its rate
     /// and channels (the SoundRate bits do not apply), a change of either is a new track. A tag
     /// holds whole frames as a rule: several are split apart, and a frame the tag cuts short waits
     /// for the next tag. The first frame that starts in a tag takes the tag's stamp (smoothed to
     /// the continuation), the later ones follow it by 1152 or 576 samples. Bytes that are no
     /// frame are bad input and close the connection; MPEG audio that is not Layer III (or is free
     /// format) is a codec we do not carry and costs only the audio.
-    private mutating func mp3Audio(timestamp: UInt32, payload: [UInt8], into events: inout [LiveMediaEvent]) throws(IngestError) {
+    private mutating func mp3Audio(timestamp: UInt32, frames: ArraySlice<UInt8>, into events: inout [LiveMediaEvent]) throws(IngestError) {
         guard droppedAudio == nil else { return }
         var bytes = mp3PartialFrame
         let carried = bytes.count
-        bytes.append(contentsOf: payload[1...])
+        bytes.append(contentsOf: frames)
         let split = bytes.withUnsafeBytes { MPEGAudioFrameSplitter.split($0, keepingPartialFrame: true) }
         if let error = split.errorAtStart, error.code == .unsupported {
             dropAudio(because: "FLV sound format 2 (MP3) carries audio that cannot pass through: \(error.reason)", into: &events)
@@ -318,15 +379,7 @@ public struct FLVDemuxer: Sendable {
         var tagStampUsed = false
         for frame in split.frames {
             let format = frame.header.format
-            let track = Track(
-                id: Self.audioTrackID,
-                format: .audio(
-                    codec: .mp3(format), sampleRate: format.sampleRate, channels: format.channels, timescale: UInt32(format.sampleRate)))
-            if audio != track {
-                audio = track
-                smoother = AudioTimestampSmoother(tolerance: Int64((format.sampleRate + 999) / 1000))
-                trackChange(into: &events)
-            }
+            setAudioTrack(codec: .mp3(format), sampleRate: format.sampleRate, channels: format.channels, into: &events)
             // A carried frame started in the last tag: it follows that tag's frames.
             let stamped = (!tagStampUsed && frame.range.lowerBound >= carried) || smoother!.next == nil
             if stamped { tagStampUsed = true }
@@ -338,6 +391,44 @@ public struct FLVDemuxer: Sendable {
                     data: Array(bytes[frame.range])),
                 into: &events)
         }
+    }
+
+    /// Skips the tracks other than track 0 of a Multitrack packet, with one warning per stream
+    /// and kind: a stream is one rendition, track 0 (the default track of the specification).
+    private mutating func warnSkippedTracks(_ trackIDs: [UInt8], video: Bool) {
+        let warned = video ? warnedSkippedVideoTracks : warnedSkippedAudioTracks
+        guard !warned else { return }
+        if video { warnedSkippedVideoTracks = true } else { warnedSkippedAudioTracks = true }
+        let kind = video ? "video" : "audio"
+        let named = Set(trackIDs).sorted().map(String.init).joined(separator: ", ")
+        logger.warning("\(logName): multitrack \(kind): only track 0 is kept; track \(named) and any other track are skipped")
+    }
+
+    /// A sequence header (decoder configuration) is held for the stream's life: longer than
+    /// `RTMPLimits.maximumSequenceHeaderLength` closes the connection.
+    private static func checkSequenceHeaderLength(_ body: [UInt8], of codec: String) throws(IngestError) {
+        guard body.count <= RTMPLimits.maximumSequenceHeaderLength else {
+            throw IngestError(
+                .limitExceeded, "FLV: \(codec) sequence header of \(body.count) bytes exceeds \(RTMPLimits.maximumSequenceHeaderLength)")
+        }
+    }
+
+    /// A sequence header that `parse` reads, e.g. an AudioSpecificConfig: one too long or that
+    /// does not parse closes the connection.
+    private static func sequenceHeader<Config>(
+        _ body: [UInt8], of codec: String, named structure: String, _ parse: ([UInt8]) throws -> Config
+    ) throws(IngestError) -> Config {
+        try checkSequenceHeaderLength(body, of: codec)
+        do { return try parse(body) } catch {
+            throw IngestError(.invalidStream, "FLV: \(codec) sequence header (\(structure)) does not parse: \(error)")
+        }
+    }
+
+    /// The bytes of `payload` in `range`, in the payload's own storage when nothing else holds it.
+    private static func bytes(_ range: Range<Int>, of payload: consuming [UInt8]) -> [UInt8] {
+        payload.removeSubrange(range.upperBound...)
+        payload.removeSubrange(..<range.lowerBound)
+        return payload
     }
 
     /// G.711 in FLV is always 8 kHz, whatever the SoundRate bits say.

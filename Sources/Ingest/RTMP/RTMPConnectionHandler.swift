@@ -57,7 +57,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         self.pending = pending
         self.logger = logger
         self.session = RTMPServerSession(
-            remoteAddress: remoteAddress, maximumMessageSize: pending.limits.maximumMessageSize, budget: pending.budget)
+            remoteAddress: remoteAddress, maximumMessageSize: pending.limits.maximumMessageSize, budget: pending.budget, logger: logger)
     }
 
     private func leavePending() {

@@ -1,3 +1,4 @@
+import Logging
 import Segmenter
 
 /// One publishing client, from the first handshake byte to `deleteStream`: a plain state machine
@@ -6,8 +7,9 @@ import Segmenter
 /// The command flow real publishers (ffmpeg, OBS, librtmp) go through, and what they wait for:
 /// ```
 /// connect(txn 1, {app, tcUrl, …})  ◀─ Window Ack Size, Set Peer Bandwidth, Set Chunk Size,
-///                                      _result(NetConnection.Connect.Success; `fourCcList`
-///                                      of the FourCCs we take when the client sent one)
+///                                      _result(NetConnection.Connect.Success; `fourCcList`,
+///                                      `videoFourCcInfoMap` and `audioFourCcInfoMap` of the
+///                                      FourCCs we take when the client sent any of them)
 /// releaseStream(name), FCPublish(name) ◀─ onFCPublish(NetStream.Publish.Start)
 /// createStream(txn)                ◀─ _result(txn, null, stream id 1)
 /// publish(name?query, "live")      ◀─ (the hub decides) StreamBegin, onStatus(NetStream.Publish.Start)
@@ -57,16 +59,20 @@ public struct RTMPServerSession: Sendable {
     private var events: [LiveMediaEvent] = []
     private var acknowledged: UInt64 = 0
     private let remoteAddress: String
+    /// Where the demuxer's warnings (dropped audio, skipped tracks) go.
+    private let logger: Logger
 
     /// A session whose publisher may send messages of up to `maximumMessageSize` bytes once its
     /// publish is accepted; before that it holds at most
     /// `RTMPLimits.maximumBufferedBytesBeforePublish`, and (with a `budget`) only what its share
-    /// of the budget allows.
+    /// of the budget allows. The demuxer's warnings go to `logger`.
     public init(
         remoteAddress: String, handshakeRandom: [UInt8]? = nil,
-        maximumMessageSize: Int = RTMPLimits.defaultMaximumMessageSize, budget: RTMPBufferBudget? = nil
+        maximumMessageSize: Int = RTMPLimits.defaultMaximumMessageSize, budget: RTMPBufferBudget? = nil,
+        logger: Logger = Logger(label: "hlsseg.rtmp")
     ) {
         self.remoteAddress = remoteAddress
+        self.logger = logger
         self.maximumMessageSize = maximumMessageSize
         handshake = RTMPHandshake(random: handshakeRandom)
         // Messages may announce their full size before publish (a client that does not wait for
@@ -208,9 +214,13 @@ public struct RTMPServerSession: Sendable {
         }
     }
 
-    /// The Enhanced RTMP video FourCCs `FLVDemuxer` takes, named in the connect `_result` to a
-    /// client that sent its own `fourCcList`.
+    /// The Enhanced RTMP FourCCs `FLVDemuxer` takes, named in the connect `_result` to a client
+    /// that sent its own `fourCcList`, `videoFourCcInfoMap` or `audioFourCcInfoMap`.
     static let acceptedVideoFourCCs = ["hvc1", "avc1"]
+    static let acceptedAudioFourCCs = ["Opus", "mp4a", ".mp3"]
+    /// FourCcInfoMask.CanForward (enhanced-rtmp v2): the server passes these codecs on without
+    /// decoding them, the capability a publisher needs of an ingest server.
+    static let fourCCCanForward = 0x04
 
     private mutating func command(_ values: [AMF0Value], message: RTMPMessage) throws(IngestError) -> [Output] {
         guard let name = values.first?.stringValue else {
@@ -231,8 +241,15 @@ public struct RTMPServerSession: Sendable {
                 control(RTMPMessage.TypeID.setPeerBandwidth, RTMPChunkEncoder.bigEndian(Self.windowAcknowledgementSize) + [2]))
             bytes += encoder.setChunkSize(Self.outgoingChunkSize)
             var properties: [(String, AMF0Value)] = [("fmsVer", .string("FMS/3,0,1,123")), ("capabilities", .number(31))]
-            if object["fourCcList"] != nil {  // an Enhanced RTMP client: answer with the FourCCs we take
-                properties.append(("fourCcList", .strictArray(Self.acceptedVideoFourCCs.map { .string($0) })))
+            if ["fourCcList", "videoFourCcInfoMap", "audioFourCcInfoMap"].contains(where: { object[$0] != nil }) {
+                // An Enhanced RTMP client: answer with the FourCCs we take, in both forms of the specification.
+                let all = Self.acceptedVideoFourCCs + Self.acceptedAudioFourCCs
+                properties.append(("fourCcList", .strictArray(all.map { .string($0) })))
+                for (name, fourCCs) in [
+                    ("videoFourCcInfoMap", Self.acceptedVideoFourCCs), ("audioFourCcInfoMap", Self.acceptedAudioFourCCs),
+                ] {
+                    properties.append((name, .object(fourCCs.map { ($0, .number(Double(Self.fourCCCanForward))) })))
+                }
             }
             bytes += commandBytes([
                 .string("_result"), .number(transaction),
@@ -272,7 +289,7 @@ public struct RTMPServerSession: Sendable {
             }
             let (streamName, query) = PublishRequest.splitQuery(key)
             // A new publish on the same connection starts from its own headers.
-            demuxer = FLVDemuxer(logName: "rtmp \(remoteAddress) (\(streamName.prefix(80)))")
+            demuxer = FLVDemuxer(logName: "rtmp \(remoteAddress) (\(streamName.prefix(80)))", logger: logger)
             state = .deciding
             return [
                 .publishRequested(
