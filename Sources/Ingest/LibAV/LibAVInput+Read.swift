@@ -120,13 +120,16 @@ extension LibAVInput {
         video = state
     }
 
-    /// The rate raw H.264 or HEVC is stamped at: `--framerate` when given, else (H.264) the VUI
-    /// timing of the first SPS, else `InputOptions.defaultFramerate`. The HEVC SPS is not read
-    /// as far as its VUI, so raw HEVC without `--framerate` runs at the default.
+    /// The rate raw H.264 or HEVC is stamped at: `--framerate` when given, else the VUI timing
+    /// of the first SPS, else `InputOptions.defaultFramerate`.
     func rawFrameRate(_ configuration: VideoCodec?) -> FrameRate {
         let explicit = options.framerate.flatMap { FrameRate(framesPerSecond: $0) }
-        var timing: H264SPS.Timing?
-        if case .h264(let record) = configuration { timing = (try? record.parsedSPS())?.timing }
+        let timing: VUITiming? =
+            switch configuration {
+            case .h264(let record): (try? record.parsedSPS())?.timing
+            case .hevc(let record): (try? record.parsedSPS())?.timing
+            case nil: nil
+            }
         return FrameRate.forFramesWithoutTimestamps(explicit: explicit, timing: timing, estimate: nil) ?? .fallback
     }
 
