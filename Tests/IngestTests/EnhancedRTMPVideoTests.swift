@@ -97,6 +97,47 @@ struct EnhancedRTMPVideoTests {
         #expect(Self.packets(events).map(\.data) == [Self.frame(idr: true), Self.frame(idr: true)])
     }
 
+    /// libx265's parameter sets for Main 240x180.
+    static let otherVPS = bytes("40010c01ffff01600000030090000003000003003c959809")
+    static let otherSPS = bytes("42010101600000030090000003000003003ca01e202e7de5959a4932bc05a02000000300200000030321")
+    static let otherPPS = bytes("4401c172b46240")
+
+    static func prefixed(_ units: [[UInt8]]) -> [UInt8] {
+        units.flatMap { [0, 0, 0, UInt8($0.count)] + $0 }
+    }
+
+    @Test("in-band VPS/SPS/PPS: repeats of the hvcC are taken out, a new set on a keyframe is a new track, a PPS update stays")
+    func inBandParameterSets() throws {
+        let events = try Self.demux([
+            Self.exHeader(frameType: 1, packetType: 0) + Self.hvcC(),
+            Self.exHeader(frameType: 1, packetType: 3) + Self.prefixed([Self.vps, Self.sps, Self.pps]) + Self.frame(idr: true),
+            Self.exHeader(frameType: 2, packetType: 3) + Self.prefixed([Self.otherPPS]) + Self.frame(idr: false),
+            Self.exHeader(frameType: 1, packetType: 3)
+                + Self.prefixed([Self.otherVPS, Self.otherSPS, Self.otherPPS]) + Self.frame(idr: true, fill: 0xCD),
+            Self.exHeader(frameType: 2, packetType: 3) + Self.frame(idr: false),
+        ])
+        #expect(
+            Self.packets(events).map(\.data) == [
+                Self.frame(idr: true), Self.prefixed([Self.otherPPS]) + Self.frame(idr: false), Self.frame(idr: true, fill: 0xCD),
+                Self.frame(idr: false),
+            ])
+        let tracks = Self.tracks(events)
+        try #require(tracks.count == 2)
+        guard case .video(.hevc(let record), let width, let height, _) = tracks[1].first?.format else {
+            Issue.record("the second track is not HEVC: \(tracks[1])")
+            return
+        }
+        #expect((width, height) == (240, 180))
+        #expect(record.sequenceParameterSets == [Self.otherSPS] && record.pictureParameterSets == [Self.otherPPS])
+        // The new track comes just before the keyframe that carries it.
+        let change = try #require(events.lastIndex { if case .tracks = $0 { true } else { false } })
+        guard case .packet(let first) = events[change + 1] else {
+            Issue.record("no packet after the change")
+            return
+        }
+        #expect(first.data == Self.frame(idr: true, fill: 0xCD))
+    }
+
     @Test("a keyframe flag without an IRAP picture does not start a segment")
     func keyframeNeedsIRAP() throws {
         let events = try Self.demux([

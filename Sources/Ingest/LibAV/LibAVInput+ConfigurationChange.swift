@@ -5,10 +5,10 @@ import Segmenter
 /// effect, as a new RTMP sequence header does: the packager then starts a new init file after
 /// `#EXT-X-DISCONTINUITY`.
 ///
-/// A change takes effect at a keyframe (an H.264 IDR, an HEVC IRAP picture: a new SPS can only
-/// be activated there) that carries a complete set (SPS and PPS; HEVC also a VPS) whose SPS is
-/// not one the track has. Other in-band parameter sets stay where they are: H.264 keeps them in
-/// its samples as always; HEVC keeps those that differ (one warning), a PPS update for example.
+/// A change takes effect at a keyframe that carries a complete set with an SPS the track does
+/// not have (`H264AccessUnit/HEVCAccessUnit.newConfiguration(replacing:)`). Other in-band
+/// parameter sets stay where they are: H.264 keeps them in its samples as always; HEVC keeps
+/// those that differ (one warning), a PPS update for example.
 ///
 /// The change is recorded against the ordinal of the video packet that carries it and handed
 /// out (`nextEvent()`) just before that packet: packets leave the timestamp fixer and the
@@ -18,14 +18,7 @@ extension LibAVInput {
     func newH264Configuration(_ unit: H264AccessUnit, current: AVCDecoderConfigurationRecord) throws(IngestError)
         -> AVCDecoderConfigurationRecord?
     {
-        guard unit.containsIDR, let sps = unit.sequenceParameterSets.first, !unit.pictureParameterSets.isEmpty,
-            !ParameterSetComparison.covers(current.sequenceParameterSets, unit.sequenceParameterSets)
-        else { return nil }
-        do {
-            let record = try AVCDecoderConfigurationRecord(sps: sps, pps: unit.pictureParameterSets)
-            _ = try record.parsedSPS()
-            return record
-        } catch {
+        do { return try unit.newConfiguration(replacing: current) } catch {
             throw IngestError(.invalidStream, "\(url): the H.264 SPS/PPS that change mid-stream do not parse (\(error))")
         }
     }
@@ -34,16 +27,7 @@ extension LibAVInput {
     func newHEVCConfiguration(_ unit: HEVCAccessUnit, current: HEVCDecoderConfigurationRecord) throws(IngestError)
         -> HEVCDecoderConfigurationRecord?
     {
-        guard unit.containsIRAP, !unit.videoParameterSets.isEmpty, !unit.sequenceParameterSets.isEmpty,
-            !unit.pictureParameterSets.isEmpty,
-            !ParameterSetComparison.covers(current.sequenceParameterSets, unit.sequenceParameterSets)
-        else { return nil }
-        do {
-            let record = try HEVCDecoderConfigurationRecord(
-                vps: unit.videoParameterSets, sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
-            _ = try record.parsedSPS()
-            return record
-        } catch {
+        do { return try unit.newConfiguration(replacing: current) } catch {
             throw IngestError(.invalidStream, "\(url): the HEVC VPS/SPS/PPS that change mid-stream do not parse (\(error))")
         }
     }

@@ -180,13 +180,16 @@ public struct FLVDemuxer: Sendable {
                 }
             }
             var isKeyframe = frameType == 1
-            if isHEVC {
+            if isHEVC, case .video(.hevc(let record), _, _, _) = video.format {
                 // A NAL unit longer than its buffer is bad input; a keyframe must hold an IRAP picture.
-                let units: [ArraySlice<UInt8>]
-                do { units = try LengthPrefixed.nalUnits(in: data) } catch {
+                let unit: HEVCAccessUnit
+                do { unit = try HEVCAccessUnit(lengthPrefixed: data) } catch {
                     throw IngestError(.invalidStream, "FLV: HEVC NAL units do not match their length prefixes: \(error)")
                 }
-                isKeyframe = isKeyframe && units.contains { HEVCNALUnitType.isIRAP(($0.first ?? 0) >> 1 & 0x3F) }
+                isKeyframe = isKeyframe && unit.containsIRAP
+                if unit.hasParameterSets {
+                    data = try inBandHEVCParameterSets(unit, record: record, isKeyframe: isKeyframe, into: &events)
+                }
             }
             let dts = videoClock.unwrap(timestamp)
             enqueue(
@@ -195,6 +198,32 @@ public struct FLVDemuxer: Sendable {
         default:
             return  // 2: end of sequence
         }
+    }
+
+    /// An HEVC access unit with VPS/SPS/PPS in band: the `hvc1` track declares its arrays
+    /// complete, so those that repeat the sequence header's are taken out; a keyframe with a new
+    /// set (an encoder that changed its settings without a new SequenceStart) is a new track,
+    /// as a new sequence header is. Others (a PPS update) stay in band. Returns the sample data.
+    private mutating func inBandHEVCParameterSets(
+        _ unit: HEVCAccessUnit, record: HEVCDecoderConfigurationRecord, isKeyframe: Bool, into events: inout [LiveMediaEvent]
+    ) throws(IngestError) -> [UInt8] {
+        if unit.parameterSetsMatch(record) { return unit.withoutParameterSets }
+        guard isKeyframe else { return unit.lengthPrefixed }
+        let changed: HEVCDecoderConfigurationRecord
+        do {
+            guard let new = try unit.newConfiguration(replacing: record) else { return unit.lengthPrefixed }
+            changed = new
+        } catch {
+            throw IngestError(.invalidStream, "FLV: HEVC parameter sets sent in band do not parse: \(error)")
+        }
+        let sps: HEVCSPS
+        do { sps = try changed.parsedSPS() } catch {
+            throw IngestError(.invalidStream, "FLV: HEVC SPS sent in band does not parse: \(error)")
+        }
+        video = Track(
+            id: Self.videoTrackID, format: .video(codec: .hevc(changed), width: sps.width, height: sps.height, timescale: 1000))
+        trackChange(into: &events)
+        return unit.withoutParameterSets
     }
 
     /// One audio message's payload, as `video(timestamp:payload:into:)`.
