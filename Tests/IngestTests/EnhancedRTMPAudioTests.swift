@@ -32,10 +32,10 @@ struct EnhancedRTMPAudioTests {
 
     /// Feeds `tags` to one demuxer (onMetaData announcing the kinds the tags have); its warnings go to `log`.
     static func demux(_ tags: [Tag], log: RecordingLogHandler.Lines = .init()) throws(IngestError) -> (
-        events: [LiveMediaEvent], demuxer: FLVDemuxer
+        events: [MediaEvent], demuxer: FLVDemuxer
     ) {
         var demuxer = FLVDemuxer(logger: log.logger())
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         var table: [(String, AMF0Value)] = []
         if tags.contains(where: { if case .video = $0 { true } else { false } }) { table.append(("videocodecid", .number(7))) }
         if tags.contains(where: { if case .audio = $0 { true } else { false } }) { table.append(("audiocodecid", .number(9))) }
@@ -49,11 +49,11 @@ struct EnhancedRTMPAudioTests {
         return (events, demuxer)
     }
 
-    static func audioPackets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+    static func audioPackets(_ events: [MediaEvent]) -> [MediaPacket] {
         EnhancedRTMPVideoTests.packets(events).filter { $0.trackID == FLVDemuxer.audioTrackID }
     }
 
-    static func videoPackets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+    static func videoPackets(_ events: [MediaEvent]) -> [MediaPacket] {
         EnhancedRTMPVideoTests.packets(events).filter { $0.trackID == FLVDemuxer.videoTrackID }
     }
 
@@ -121,7 +121,7 @@ struct EnhancedRTMPAudioTests {
     @Test("an Opus packet keeps the storage of the payload nothing else holds (no copy of its bytes)")
     func opusPacketWithoutCopy() throws {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("audiocodecid", .number(9))])])
         try demuxer.audio(timestamp: 0, payload: Self.exAudio(0) + Self.opusHead, into: &events)
         let payload = Self.exAudio(1) + [UInt8](repeating: 0xF8, count: 400)

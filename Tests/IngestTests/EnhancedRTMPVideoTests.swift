@@ -42,9 +42,9 @@ struct EnhancedRTMPVideoTests {
         [0x80 | frameType << 4 | packetType] + fourCC
     }
 
-    static func demux(_ tags: [[UInt8]]) throws(IngestError) -> [LiveMediaEvent] {
+    static func demux(_ tags: [[UInt8]]) throws(IngestError) -> [MediaEvent] {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("videocodecid", .number(12))])])
         for (index, tag) in tags.enumerated() {
             try demuxer.video(timestamp: UInt32(index * 40), payload: tag, into: &events)
@@ -52,11 +52,11 @@ struct EnhancedRTMPVideoTests {
         return events
     }
 
-    static func packets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+    static func packets(_ events: [MediaEvent]) -> [MediaPacket] {
         events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
     }
 
-    static func tracks(_ events: [LiveMediaEvent]) -> [[Track]] {
+    static func tracks(_ events: [MediaEvent]) -> [[Track]] {
         events.compactMap { if case .tracks(let tracks) = $0 { tracks } else { nil } }
     }
 
@@ -177,7 +177,7 @@ struct EnhancedRTMPVideoTests {
     func multitrack() throws {
         let log = RecordingLogHandler.Lines()
         var demuxer = FLVDemuxer(logger: log.logger())
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("videocodecid", .number(12))])])
         /// One track of a ManyTracks packet: TrackId, UI24 size, data.
         func track(_ id: UInt8, _ data: [UInt8]) -> [UInt8] { [id, 0, 0, UInt8(data.count)] + data }

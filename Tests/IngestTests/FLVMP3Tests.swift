@@ -40,18 +40,18 @@ struct FLVMP3Tests {
         return try audioTags("\(directory)/mp3.flv")
     }
 
-    static func packets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+    static func packets(_ events: [MediaEvent]) -> [MediaPacket] {
         events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
     }
 
-    static func lastTracks(_ events: [LiveMediaEvent]) -> [Track]? {
+    static func lastTracks(_ events: [MediaEvent]) -> [Track]? {
         events.compactMap { if case .tracks(let tracks) = $0 { tracks } else { nil } }.last
     }
 
     /// Feeds audio-only tags (onMetaData announcing MP3 audio only).
-    static func demux(_ tags: [(UInt32, [UInt8])]) throws(IngestError) -> (events: [LiveMediaEvent], demuxer: FLVDemuxer) {
+    static func demux(_ tags: [(UInt32, [UInt8])]) throws(IngestError) -> (events: [MediaEvent], demuxer: FLVDemuxer) {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("audiocodecid", .number(2))])])
         for (time, payload) in tags { try demuxer.audio(timestamp: time, payload: payload, into: &events) }
         return (events, demuxer)
@@ -139,7 +139,7 @@ struct FLVMP3Tests {
         // 0xFFFD: MPEG-1 Layer II, no CRC; 128 kbit/s at 44.1 kHz: a 417-byte frame.
         let frame: [UInt8] = [0xFF, 0xFD, 0x90, 0xC0] + Array(repeating: 0, count: 413)
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(2))])])
         try demuxer.audio(timestamp: 0, payload: [0x2E] + frame, into: &events)
         try demuxer.audio(timestamp: 26, payload: [0x2E] + frame, into: &events)

@@ -85,7 +85,7 @@ struct FramesTests {
     /// Video frames without timestamps arriving two at a time, 80 ms apart (`arrivalMicroseconds`
     /// of frame n: n / 2 × 80 ms, so pairs tie): their decode times.
     static func videoWithoutTimestamps(_ session: inout FrameIngestSession, sps: [UInt8], count: Int) throws -> [Int64] {
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         for index in 0..<count {
             let payload = index == 0 ? Self.annexB([sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
             events += try session.receive(
@@ -122,7 +122,7 @@ struct FramesTests {
 
     /// Video frames without timestamps at `arrivals` (µs) with `Self.sps` (VUI 25 fps): their decode times.
     static func videoWithoutTimestamps(_ session: inout FrameIngestSession, arrivals: [Int64]) throws -> [Int64] {
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         for (index, arrival) in arrivals.enumerated() {
             let payload = index == 0 ? Self.annexB([Self.sps, Self.pps, [0x65, 1]]) : Self.annexB([[0x41, 1]])
             events += try session.receive(

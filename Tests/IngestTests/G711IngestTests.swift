@@ -5,11 +5,11 @@ import Testing
 
 @testable import Ingest
 
-private func packets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+private func packets(_ events: [MediaEvent]) -> [MediaPacket] {
     events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
 }
 
-private func lastTracks(_ events: [LiveMediaEvent]) -> [Track]? {
+private func lastTracks(_ events: [MediaEvent]) -> [Track]? {
     events.compactMap { if case .tracks(let tracks) = $0 { tracks } else { nil } }.last
 }
 
@@ -21,9 +21,9 @@ struct G711IngestTests {
         [(law == .muLaw ? 0x80 : 0x70) | 0x0E] + codes
     }
 
-    static func demux(_ law: G711Law, frames: Int, bytes: Int = 160) throws -> (events: [LiveMediaEvent], demuxer: FLVDemuxer) {
+    static func demux(_ law: G711Law, frames: Int, bytes: Int = 160) throws -> (events: [MediaEvent], demuxer: FLVDemuxer) {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(law == .muLaw ? 8 : 7))])])
         try demuxer.video(timestamp: 0, payload: RTMPFixtures.videoSequenceHeader, into: &events)
         try demuxer.video(timestamp: 0, payload: RTMPFixtures.videoFrame(keyframe: true, nal: [0x65]), into: &events)
@@ -58,7 +58,7 @@ struct G711IngestTests {
     @Test("a publisher that switches from AAC to G.711 gets a new audio track (8 kHz AAC) before the transcoded packets")
     func rtmpSwitchFromAAC() throws {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("audiocodecid", .number(10))])])
         try demuxer.audio(timestamp: 0, payload: RTMPFixtures.audioSequenceHeader, into: &events)
         try demuxer.audio(timestamp: 0, payload: RTMPFixtures.audioFrame([1, 2]), into: &events)
@@ -79,7 +79,7 @@ struct G711IngestTests {
     @Test("RTMP G.711 tags of impossible length close the connection: empty, and beyond the limit")
     func rtmpImpossibleLength() throws {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         #expect(ingestErrorCode { try demuxer.audio(timestamp: 0, payload: [0x8E], into: &events) } == .invalidStream)
         var other = FLVDemuxer()
         #expect(
@@ -93,7 +93,7 @@ struct G711IngestTests {
     @Test("other FLV sound formats (MP3 8 kHz, Speex, Nellymoser) drop the audio once; the video goes on", arguments: [UInt8(14), 11, 6])
     func rtmpOtherAudio(format: UInt8) throws {
         var demuxer = FLVDemuxer()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         demuxer.metadata([.ecmaArray([("videocodecid", .number(7)), ("audiocodecid", .number(Double(format)))])])
         try demuxer.video(timestamp: 0, payload: RTMPFixtures.videoSequenceHeader, into: &events)
         try demuxer.video(timestamp: 0, payload: RTMPFixtures.videoFrame(keyframe: true, nal: [0x65]), into: &events)
@@ -122,7 +122,7 @@ struct G711IngestTests {
 
         for codec in [FrameMessage.Codec.g711MuLaw, .g711ALaw] {
             var session = FrameIngestSession()
-            var events: [LiveMediaEvent] = []
+            var events: [MediaEvent] = []
             events += try session.receive(
                 FrameMessage(
                     kind: .video, isKeyframe: true, timestamps: (0, 0),

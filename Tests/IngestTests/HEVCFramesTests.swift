@@ -49,11 +49,11 @@ struct HEVCFramesTests {
         .serialized()
     }
 
-    static func packets(_ events: [LiveMediaEvent]) -> [MediaPacket] {
+    static func packets(_ events: [MediaEvent]) -> [MediaPacket] {
         events.compactMap { if case .packet(let packet) = $0 { packet } else { nil } }
     }
 
-    static func trackLists(_ events: [LiveMediaEvent]) -> [[Track]] {
+    static func trackLists(_ events: [MediaEvent]) -> [[Track]] {
         events.compactMap { if case .tracks(let tracks) = $0 { tracks } else { nil } }
     }
 
@@ -109,7 +109,7 @@ struct HEVCFramesTests {
     @Test("in-band parameter sets make the track and are taken out of the samples; the same ones again change nothing")
     func inBandParameterSets() throws {
         var session = FrameIngestSession()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         events += try session.receive(
             Self.message(keyframe: true, at: 0, [Self.vps, Self.sps, Self.pps, Self.idr]), arrivalMicroseconds: 0)
         events += try session.receive(Self.message(at: 40_000, [Self.trail]), arrivalMicroseconds: 1)
@@ -128,7 +128,7 @@ struct HEVCFramesTests {
     @Test("other VPS/SPS/PPS mid-stream: a new track (new init) with the new hvcC; the samples without them")
     func parameterSetChange() throws {
         var session = FrameIngestSession()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         events += try session.receive(
             Self.message(keyframe: true, at: 0, [Self.vps, Self.sps, Self.pps, Self.idr]), arrivalMicroseconds: 0)
         events += session.finish()
@@ -150,7 +150,7 @@ struct HEVCFramesTests {
     @Test("a codec change: with its parameter sets a new track, either way; without them the connection closes")
     func codecChange() throws {
         var session = FrameIngestSession()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         events += try session.receive(
             Self.message(keyframe: true, codec: .standard, at: 0, [FramesTests.sps, FramesTests.pps, [0x65, 1]]), arrivalMicroseconds: 0)
         events += session.finish()
@@ -202,7 +202,7 @@ struct HEVCFramesTests {
     /// keyframe with `vps`/`sps`: their decode times.
     static func decodeTimesWithoutTimestamps(vps: [UInt8], sps: [UInt8], count: Int, pairInterval: Int64) throws -> [Int64] {
         var session = FrameIngestSession()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         for index in 0..<count {
             let units = index == 0 ? [vps, sps, Self.pps, Self.idr] : [Self.trail]
             events += try session.receive(
@@ -250,7 +250,7 @@ struct HEVCFramesTests {
         // Decoding order I0 P4 B2 b1 b3 P8 B6 b5 b7 (picture order counts).
         let orders: [UInt8] = [0, 4, 2, 1, 3, 8, 6, 5, 7]
         var session = FrameIngestSession()
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         for (index, order) in orders.enumerated() {
             let units =
                 index == 0 ? [Self.vps, Self.sps, Self.pps, try Self.slice(type: 19, lsb: 0)] : [try Self.slice(type: 1, lsb: order)]

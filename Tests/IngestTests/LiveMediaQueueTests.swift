@@ -20,7 +20,7 @@ struct LiveMediaQueueTests {
             codec: .aac(try! AudioSpecificConfig(objectType: 2, samplingFrequencyIndex: 3, channelConfiguration: 2)),
             sampleRate: 48_000, channels: 2, timescale: 48_000))
 
-    static func packet(_ track: UInt32, _ index: Int64, key: Bool = false, size: Int = 4) -> LiveMediaEvent {
+    static func packet(_ track: UInt32, _ index: Int64, key: Bool = false, size: Int = 4) -> MediaEvent {
         .packet(
             MediaPacket(trackID: track, dts: index, pts: index, isKeyframe: key, data: [UInt8](repeating: UInt8(index & 0xFF), count: size))
         )

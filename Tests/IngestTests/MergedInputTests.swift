@@ -48,7 +48,7 @@ struct MergedInputTests {
     func parameterSetChange() throws {
         let merged = try MergedInput(urls: [try Fixtures.path("joined.h264"), try Fixtures.path("audio.aac")], shortest: true)
         let audio = merged.tracks[1]
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         while let event = try merged.nextEvent() { events.append(event) }
         let changes = events.indices.filter { if case .tracks = events[$0] { true } else { false } }
         try #require(changes.count == 1)

@@ -158,14 +158,14 @@ struct RTMPSessionTests {
 
 /// The demuxer's events of one message as an array (the server appends them to one it reuses).
 extension FLVDemuxer {
-    fileprivate mutating func video(timestamp: UInt32, payload: [UInt8]) throws -> [LiveMediaEvent] {
-        var events: [LiveMediaEvent] = []
+    fileprivate mutating func video(timestamp: UInt32, payload: [UInt8]) throws -> [MediaEvent] {
+        var events: [MediaEvent] = []
         try video(timestamp: timestamp, payload: payload, into: &events)
         return events
     }
 
-    fileprivate mutating func audio(timestamp: UInt32, payload: [UInt8]) throws -> [LiveMediaEvent] {
-        var events: [LiveMediaEvent] = []
+    fileprivate mutating func audio(timestamp: UInt32, payload: [UInt8]) throws -> [MediaEvent] {
+        var events: [MediaEvent] = []
         try audio(timestamp: timestamp, payload: payload, into: &events)
         return events
     }

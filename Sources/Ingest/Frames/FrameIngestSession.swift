@@ -2,7 +2,7 @@ import Logging
 import Segmenter
 
 /// Turns WebSocket frame messages into tracks and packets: a plain state machine (messages and
-/// their arrival times in, `LiveMediaEvent`s out).
+/// their arrival times in, `MediaEvent`s out).
 ///
 /// - Video: SPS/PPS (H.264, codec 0) or VPS/SPS/PPS (H.265, codec 1) come from config messages
 ///   or from the first keyframe's in-band parameter sets; access units are converted from
@@ -78,7 +78,7 @@ public struct FrameIngestSession: Sendable {
         explicitFrameRate = frameRate
     }
 
-    public mutating func receive(_ bytes: [UInt8], arrivalMicroseconds: Int64) throws(IngestError) -> [LiveMediaEvent] {
+    public mutating func receive(_ bytes: [UInt8], arrivalMicroseconds: Int64) throws(IngestError) -> [MediaEvent] {
         let message = try FrameMessage(parsing: bytes)
         switch message.kind {
         case .video: return try receiveVideo(message, timestamps: message.timestamps, arrival: arrivalMicroseconds)
@@ -89,16 +89,16 @@ public struct FrameIngestSession: Sendable {
     }
 
     /// The end of the connection: packets still waiting go out with the tracks known.
-    public mutating func finish() -> [LiveMediaEvent] {
+    public mutating func finish() -> [MediaEvent] {
         guard started == nil, !pending.isEmpty else { return [] }
         return start()
     }
 
     private mutating func receiveVideo(_ message: FrameMessage, timestamps: (pts: Int64, dts: Int64)?, arrival: Int64)
-        throws(IngestError) -> [LiveMediaEvent]
+        throws(IngestError) -> [MediaEvent]
     {
         let conversion = message.payload.withUnsafeBytes { AnnexB.toLengthPrefixed($0) }
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         let data: [UInt8]
         let isKeyframe: Bool
         var outputDelay: Int64 = 0
@@ -138,7 +138,7 @@ public struct FrameIngestSession: Sendable {
     /// The H.264 track from the message's SPS/PPS, when it has both: a new track when they
     /// differ from the current one's. Before any, or of the other codec, frames without
     /// parameter sets are undecodable: dropped before the first track, refused after it.
-    private mutating func configureH264(_ unit: H264AccessUnit, isConfig: Bool) throws(IngestError) -> [LiveMediaEvent] {
+    private mutating func configureH264(_ unit: H264AccessUnit, isConfig: Bool) throws(IngestError) -> [MediaEvent] {
         guard let sps = unit.sequenceParameterSets.last, !unit.pictureParameterSets.isEmpty else {
             if isConfig { throw IngestError(.invalidStream, "frame message: a video config message needs an SPS and a PPS") }
             try checkCodecUnchanged(isH265: false)
@@ -157,7 +157,7 @@ public struct FrameIngestSession: Sendable {
 
     /// The H.265 track from the message's VPS/SPS/PPS, when it has all three; otherwise as
     /// `configureH264`.
-    private mutating func configureHEVC(_ unit: HEVCAccessUnit, isConfig: Bool) throws(IngestError) -> [LiveMediaEvent] {
+    private mutating func configureHEVC(_ unit: HEVCAccessUnit, isConfig: Bool) throws(IngestError) -> [MediaEvent] {
         guard !unit.videoParameterSets.isEmpty, !unit.sequenceParameterSets.isEmpty, !unit.pictureParameterSets.isEmpty else {
             if isConfig { throw IngestError(.invalidStream, "frame message: an H.265 config message needs a VPS, an SPS and a PPS") }
             try checkCodecUnchanged(isH265: true)
@@ -189,7 +189,7 @@ public struct FrameIngestSession: Sendable {
     }
 
     /// Makes `codec` the video track's; a new track when it differs.
-    private mutating func adoptVideo(_ codec: VideoCodec, width: Int, height: Int, timing: VUITiming?) -> [LiveMediaEvent] {
+    private mutating func adoptVideo(_ codec: VideoCodec, width: Int, height: Int, timing: VUITiming?) -> [MediaEvent] {
         let track = Track(id: 1, format: .video(codec: codec, width: width, height: height, timescale: Self.videoTimescale))
         if timing != videoTiming { (videoTiming, vuiContradicted) = (timing, false) }
         guard track != video else { return [] }
@@ -203,7 +203,7 @@ public struct FrameIngestSession: Sendable {
     /// frames after its decode time; H.264 frames are presented at their decode time.
     private mutating func stampVideo(
         _ data: [UInt8], isKeyframe: Bool, outputDelay: Int64, timestamps: (pts: Int64, dts: Int64)?, arrival: Int64
-    ) -> [LiveMediaEvent] {
+    ) -> [MediaEvent] {
         var decode: Int64
         var presentation: Int64
         if let timestamps {
@@ -247,10 +247,10 @@ public struct FrameIngestSession: Sendable {
         return enqueue(MediaPacket(trackID: 1, dts: decode, pts: presentation, isKeyframe: isKeyframe, data: data))
     }
 
-    private mutating func receiveAudio(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [LiveMediaEvent] {
+    private mutating func receiveAudio(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [MediaEvent] {
         let (frames, _) = ADTS.frames(in: Array(message.payload))
         guard let first = frames.first else { throw IngestError(.invalidStream, "frame message: audio payload has no ADTS frame") }
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         let config = first.header.audioSpecificConfig
         let rate = first.header.sampleRate
         let track = Track(
@@ -273,10 +273,10 @@ public struct FrameIngestSession: Sendable {
         return events
     }
 
-    private mutating func receiveG711(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [LiveMediaEvent] {
+    private mutating func receiveG711(_ message: FrameMessage, pts: Int64) throws(IngestError) -> [MediaEvent] {
         guard droppedAudio == nil else { return [] }
         let law: G711Law = message.codec == .g711ALaw ? .aLaw : .muLaw
-        var events: [LiveMediaEvent] = []
+        var events: [MediaEvent] = []
         if let g711, g711.law != law {
             return dropAudio(because: "the audio changed from \(g711.law) to \(law) mid-stream")
         }
@@ -311,7 +311,7 @@ public struct FrameIngestSession: Sendable {
     static let g711SampleRate = 8000
 
     /// Stops taking audio for the rest of the connection, with one warning; the video goes on.
-    private mutating func dropAudio(because reason: String) -> [LiveMediaEvent] {
+    private mutating func dropAudio(because reason: String) -> [MediaEvent] {
         guard droppedAudio == nil else { return [] }
         droppedAudio = reason
         logger.warning("websocket ingest: \(reason); the stream goes on without audio")
@@ -332,22 +332,22 @@ public struct FrameIngestSession: Sendable {
 
     private var currentTracks: [Track] { [video, audio].compactMap { $0 } }
 
-    private mutating func tracksChanged() -> [LiveMediaEvent] {
+    private mutating func tracksChanged() -> [MediaEvent] {
         guard started != nil else { return video != nil && audio != nil ? start() : [] }
         started = currentTracks
         return [.tracks(currentTracks)]
     }
 
-    private mutating func enqueue(_ packet: MediaPacket) -> [LiveMediaEvent] {
+    private mutating func enqueue(_ packet: MediaPacket) -> [MediaEvent] {
         if started != nil { return [.packet(packet)] }
         pending.append(packet)
         return pending.count >= Self.maximumPendingPackets ? start() : []
     }
 
-    private mutating func start() -> [LiveMediaEvent] {
+    private mutating func start() -> [MediaEvent] {
         guard !currentTracks.isEmpty else { return [] }
         started = currentTracks
-        let events = [LiveMediaEvent.tracks(currentTracks)] + pending.map { .packet($0) }
+        let events = [MediaEvent.tracks(currentTracks)] + pending.map { .packet($0) }
         pending = []
         return events
     }

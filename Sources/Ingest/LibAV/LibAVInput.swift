@@ -99,7 +99,7 @@ public final class LibAVInput {
     /// `MediaPacket` documents; timestamps are in the track's timescale. `.tracks` comes when
     /// the video's parameter sets change mid-input, just before the first packet that uses the
     /// new ones (`tracks` then describes them).
-    public func nextEvent() throws(IngestError) -> LiveMediaEvent? {
+    public func nextEvent() throws(IngestError) -> MediaEvent? {
         var packet: MediaPacket
         if let waiting = packetAfterTrackChange {
             packet = waiting

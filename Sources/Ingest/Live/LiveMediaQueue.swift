@@ -19,7 +19,7 @@ import Synchronization
 /// Every item carries its arrival time, for the publish-latency metric.
 public final class LiveMediaQueue: Sendable {
     public struct Item: Sendable {
-        public var event: LiveMediaEvent
+        public var event: MediaEvent
         /// When the connection read the bytes that carried the event.
         public var arrival: ContinuousClock.Instant
     }
@@ -78,14 +78,14 @@ public final class LiveMediaQueue: Sendable {
     /// Queues one event. Returns false when the queue is over its byte limit: stop reading and
     /// call `whenRoom`. Events sent after `finish` are dropped.
     @discardableResult
-    public func send(_ event: LiveMediaEvent, arrival: ContinuousClock.Instant = .now) -> Bool {
+    public func send(_ event: MediaEvent, arrival: ContinuousClock.Instant = .now) -> Bool {
         send(contentsOf: CollectionOfOne(event), arrival: arrival)
     }
 
     /// Queues the events of one read at once, in order: one lock and at most one wake-up for
     /// all of them (a read often completes several messages). Returns as `send(_:arrival:)`.
     @discardableResult
-    public func send(contentsOf events: some Collection<LiveMediaEvent>, arrival: ContinuousClock.Instant) -> Bool {
+    public func send(contentsOf events: some Collection<MediaEvent>, arrival: ContinuousClock.Instant) -> Bool {
         let (handoff, hasRoom) = state.withLock { state -> (Handoff, Bool) in
             guard !state.ended else { return (Handoff(), true) }
             for event in events {

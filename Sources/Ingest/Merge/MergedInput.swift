@@ -113,7 +113,7 @@ public final class MergedInput {
 
     /// The next event across inputs: packets by time (ties: input order), a source's `.tracks`
     /// (with every track, `tracks`) just before its next packet; `nil` at the end.
-    public func nextEvent() throws(IngestError) -> LiveMediaEvent? {
+    public func nextEvent() throws(IngestError) -> MediaEvent? {
         var best: (source: Source, time: Double)?
         for source in sources {
             guard let packet = try peek(source) else { continue }

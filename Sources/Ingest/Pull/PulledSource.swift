@@ -103,7 +103,7 @@ public struct PulledSource: Sendable {
 
 /// Queues `event`; when the queue is full, this reading thread waits for room (a file read
 /// with `realtime` off would otherwise queue the whole file).
-private func send(_ event: LiveMediaEvent, to sink: LiveMediaQueue) {
+private func send(_ event: MediaEvent, to sink: LiveMediaQueue) {
     guard !sink.send(event) else { return }
     let room = DispatchSemaphore(value: 0)
     sink.whenRoom { room.signal() }

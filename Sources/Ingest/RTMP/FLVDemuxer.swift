@@ -93,7 +93,7 @@ public struct FLVDemuxer: Sendable {
     /// a Multitrack packet). Any other codec or FourCC, or an unknown packet type, closes the
     /// connection.
     public mutating func video(
-        timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
+        timestamp: UInt32, payload: consuming [UInt8], into events: inout [MediaEvent]
     ) throws(IngestError) {
         let frameType: UInt8
         let packetType: UInt8
@@ -205,7 +205,7 @@ public struct FLVDemuxer: Sendable {
     /// set (an encoder that changed its settings without a new SequenceStart) is a new track,
     /// as a new sequence header is. Others (a PPS update) stay in band. Returns the sample data.
     private mutating func inBandHEVCParameterSets(
-        _ unit: HEVCAccessUnit, record: HEVCDecoderConfigurationRecord, isKeyframe: Bool, into events: inout [LiveMediaEvent]
+        _ unit: HEVCAccessUnit, record: HEVCDecoderConfigurationRecord, isKeyframe: Bool, into events: inout [MediaEvent]
     ) throws(IngestError) -> [UInt8] {
         if unit.parameterSetsMatch(record) { return unit.withoutParameterSets }
         guard isKeyframe else { return unit.lengthPrefixed }
@@ -228,7 +228,7 @@ public struct FLVDemuxer: Sendable {
 
     /// One audio message's payload, as `video(timestamp:payload:into:)`.
     public mutating func audio(
-        timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent]
+        timestamp: UInt32, payload: consuming [UInt8], into events: inout [MediaEvent]
     ) throws(IngestError) {
         guard let first = payload.first else { return }
         let format = first >> 4
@@ -251,7 +251,7 @@ public struct FLVDemuxer: Sendable {
 
     /// SoundFormat 9 (`EnhancedAudioTag`): `Opus`, `mp4a` and `.mp3` of track 0. Another FourCC
     /// costs the audio; a header that does not parse closes the connection.
-    private mutating func enhancedAudio(timestamp: UInt32, payload: consuming [UInt8], into events: inout [LiveMediaEvent])
+    private mutating func enhancedAudio(timestamp: UInt32, payload: consuming [UInt8], into events: inout [MediaEvent])
         throws(IngestError)
     {
         let tag = try EnhancedAudioTag(parsing: copy payload)
@@ -278,7 +278,7 @@ public struct FLVDemuxer: Sendable {
     /// AAC (SoundFormat 10, or the Enhanced RTMP FourCC `mp4a`): the AudioSpecificConfig when
     /// `sequenceHeader`, else one raw AAC frame; frames before the first config are dropped.
     private mutating func aacAudio(
-        sequenceHeader: Bool, timestamp: UInt32, body: [UInt8], into events: inout [LiveMediaEvent]
+        sequenceHeader: Bool, timestamp: UInt32, body: [UInt8], into events: inout [MediaEvent]
     ) throws(IngestError) {
         if sequenceHeader {
             let config = try Self.sequenceHeader(body, of: "AAC", named: "AudioSpecificConfig") { try AudioSpecificConfig(parsing: $0) }
@@ -293,7 +293,7 @@ public struct FLVDemuxer: Sendable {
     /// Opus (the Enhanced RTMP FourCC `Opus`): the ID header (`OpusHead`, RFC 7845 §5.1) when
     /// `sequenceStart`, else one Opus packet, timed at 48 kHz and lasting what its TOC byte says.
     private mutating func opusAudio(
-        sequenceStart: Bool, timestamp: UInt32, body: [UInt8], into events: inout [LiveMediaEvent]
+        sequenceStart: Bool, timestamp: UInt32, body: [UInt8], into events: inout [MediaEvent]
     ) throws(IngestError) {
         if sequenceStart {
             let config =
@@ -319,7 +319,7 @@ public struct FLVDemuxer: Sendable {
 
     /// Makes `codec` the audio track (a track change when it differs from the current one),
     /// timed at `sampleRate`, with a smoother for the millisecond stamps of its frames.
-    private mutating func setAudioTrack(codec: AudioCodec, sampleRate: Int, channels: Int, into events: inout [LiveMediaEvent]) {
+    private mutating func setAudioTrack(codec: AudioCodec, sampleRate: Int, channels: Int, into events: inout [MediaEvent]) {
         let track = Track(
             id: Self.audioTrackID, format: .audio(codec: codec, sampleRate: sampleRate, channels: channels, timescale: UInt32(sampleRate)))
         if audio == track { return }
@@ -330,7 +330,7 @@ public struct FLVDemuxer: Sendable {
 
     /// One frame of `duration` samples stamped `timestamp` (milliseconds), placed by the smoother.
     private mutating func enqueueAudio(
-        _ frame: [UInt8], timestamp: UInt32, sampleRate: Int, duration: Int64, into events: inout [LiveMediaEvent]
+        _ frame: [UInt8], timestamp: UInt32, sampleRate: Int, duration: Int64, into events: inout [MediaEvent]
     ) {
         let milliseconds = audioClock.unwrap(timestamp)
         let placed = smoother!.place((milliseconds * Int64(sampleRate) + 500) / 1000, duration: duration)
@@ -341,7 +341,7 @@ public struct FLVDemuxer: Sendable {
 
     /// FLV sound formats 7 and 8: one frame of G.711 codes after the 1-byte header, 8 kHz.
     private mutating func g711Audio(
-        law: G711Law, stereo: Bool, timestamp: UInt32, payload: [UInt8], into events: inout [LiveMediaEvent]
+        law: G711Law, stereo: Bool, timestamp: UInt32, payload: [UInt8], into events: inout [MediaEvent]
     ) throws(IngestError) {
         guard droppedAudio == nil else { return }
         let channels = stereo ? 2 : 1
@@ -388,7 +388,7 @@ public struct FLVDemuxer: Sendable {
     /// the continuation), the later ones follow it by 1152 or 576 samples. Bytes that are no
     /// frame are bad input and close the connection; MPEG audio that is not Layer III (or is free
     /// format) is a codec we do not carry and costs only the audio.
-    private mutating func mp3Audio(timestamp: UInt32, frames: ArraySlice<UInt8>, into events: inout [LiveMediaEvent]) throws(IngestError) {
+    private mutating func mp3Audio(timestamp: UInt32, frames: ArraySlice<UInt8>, into events: inout [MediaEvent]) throws(IngestError) {
         guard droppedAudio == nil else { return }
         var bytes = mp3PartialFrame
         let carried = bytes.count
@@ -465,7 +465,7 @@ public struct FLVDemuxer: Sendable {
 
     /// Stops taking audio for the rest of the stream, with one warning; the video goes on
     /// (without an audio track from the next init on, when audio had started).
-    private mutating func dropAudio(because reason: String, into events: inout [LiveMediaEvent]) {
+    private mutating func dropAudio(because reason: String, into events: inout [MediaEvent]) {
         guard droppedAudio == nil else { return }
         droppedAudio = reason
         logger.warning("\(logName): \(reason); the stream goes on without audio")
@@ -504,7 +504,7 @@ public struct FLVDemuxer: Sendable {
 
     private var currentTracks: [Track] { [video, audio].compactMap { $0 } }
 
-    private mutating func trackChange(into events: inout [LiveMediaEvent]) {
+    private mutating func trackChange(into events: inout [MediaEvent]) {
         if started != nil {
             started = currentTracks
             events.append(.tracks(currentTracks))
@@ -513,7 +513,7 @@ public struct FLVDemuxer: Sendable {
         startIfReady(force: false, into: &events)
     }
 
-    private mutating func enqueue(_ packet: MediaPacket, into events: inout [LiveMediaEvent]) {
+    private mutating func enqueue(_ packet: MediaPacket, into events: inout [MediaEvent]) {
         if started != nil {
             events.append(.packet(packet))
             return
@@ -522,7 +522,7 @@ public struct FLVDemuxer: Sendable {
         startIfReady(force: pending.count >= RTMPLimits.maximumPendingPackets, into: &events)
     }
 
-    private mutating func startIfReady(force: Bool, into events: inout [LiveMediaEvent]) {
+    private mutating func startIfReady(force: Bool, into events: inout [MediaEvent]) {
         let haveVideo = video != nil
         let haveAudio = audio != nil
         let ready =

@@ -39,7 +39,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     /// The outputs of the current read, and the media among them on their way to the queue
     /// together: both kept between reads so that a read allocates neither.
     private var outputs: [RTMPServerSession.Output] = []
-    private var media: [LiveMediaEvent] = []
+    private var media: [MediaEvent] = []
     /// Bytes read while paused (decision or full queue), handled in order once unpaused.
     private var waitingBytes: [ByteBuffer] = []
     /// The stream's queue is over its limit: no reads until it has room.

@@ -27,7 +27,7 @@ public struct RTMPServerSession: Sendable {
         case send([UInt8])
         /// The client asked to publish; answer with `acceptPublish()` or `refusePublish(_:)`.
         case publishRequested(PublishRequest)
-        case media(LiveMediaEvent)
+        case media(MediaEvent)
         /// The client ended publishing (FCUnpublish / deleteStream); the connection may stay open.
         case unpublished
     }
@@ -56,7 +56,7 @@ public struct RTMPServerSession: Sendable {
     /// The messages of one read and the media events of one message: kept between reads so
     /// that a read allocates no arrays of its own but the outputs it returns.
     private var received: [RTMPMessage] = []
-    private var events: [LiveMediaEvent] = []
+    private var events: [MediaEvent] = []
     private var acknowledged: UInt64 = 0
     private let remoteAddress: String
     /// Where the demuxer's warnings (dropped audio, skipped tracks) go.
