@@ -125,6 +125,22 @@ struct CodecTestBitWriter {
     }
 
     /// rbsp_trailing_bits: a one, then zeros to the byte boundary.
+    /// An HEVC SPS (without its NAL header) up to pic_height_in_luma_samples: VPS 0, one
+    /// sub-layer, Main profile, level 60, SPS 0, 4:2:0.
+    mutating func hevcSPSStart(width: UInt64, height: UInt64) {
+        bits(0, 4)  // sps_video_parameter_set_id
+        bits(0, 3)  // sps_max_sub_layers_minus1
+        flag(true)  // sps_temporal_id_nesting_flag
+        bits(1, 8)  // profile space, tier, Main
+        bits(0x6000_0000, 32)
+        bits(0, 48)
+        bits(60, 8)
+        ue(0)  // sps_seq_parameter_set_id
+        ue(1)  // chroma_format_idc
+        ue(width)  // pic_width_in_luma_samples
+        ue(height)  // pic_height_in_luma_samples
+    }
+
     mutating func trailingBits() {
         bits(1, 1)
         while bitCount % 8 != 0 { bits(0, 1) }

@@ -221,17 +221,7 @@ struct HEVCTimingStream: Sendable, CustomTestStringConvertible {
     /// display window and timing 1001 / 60000.
     static func synthetic(vui: Bool, shortTermSetCount: UInt64 = 4, badScalingList: Bool = false) -> [UInt8] {
         var bits = CodecTestBitWriter()
-        bits.bits(0, 4)  // sps_video_parameter_set_id
-        bits.bits(0, 3)  // sps_max_sub_layers_minus1
-        bits.flag(true)  // sps_temporal_id_nesting_flag
-        bits.bits(1, 8)  // profile space, tier, Main
-        bits.bits(0x6000_0000, 32)
-        bits.bits(0, 48)
-        bits.bits(60, 8)
-        bits.ue(0)  // sps_seq_parameter_set_id
-        bits.ue(1)  // chroma_format_idc
-        bits.ue(320)
-        bits.ue(184)
+        bits.hevcSPSStart(width: 320, height: 184)
         bits.flag(true)  // conformance_window_flag
         for offset: UInt64 in [0, 0, 0, 2] { bits.ue(offset) }  // 4 rows off the bottom
         bits.ue(0)  // bit_depth_luma_minus8

@@ -140,17 +140,7 @@ struct HEVCStream: Sendable, CustomTestStringConvertible {
         #expect(code { try HEVCSPS.parse([UInt8](repeating: 0x42, count: CodecLimits.maxParameterSetSize + 1)) } == .limitExceeded)
         // pic_width_in_luma_samples = 2^20 − 1: past the largest level's dimension.
         var bits = CodecTestBitWriter()
-        bits.bits(0, 4)  // sps_video_parameter_set_id
-        bits.bits(0, 3)  // sps_max_sub_layers_minus1
-        bits.flag(true)  // sps_temporal_id_nesting_flag
-        bits.bits(1, 8)  // profile space, tier, Main
-        bits.bits(0x6000_0000, 32)
-        bits.bits(0, 48)
-        bits.bits(60, 8)
-        bits.ue(0)  // sps_seq_parameter_set_id
-        bits.ue(1)  // chroma_format_idc
-        bits.ue((1 << 20) - 2)  // pic_width_in_luma_samples
-        bits.ue(180)
+        bits.hevcSPSStart(width: (1 << 20) - 2, height: 180)  // a width past the largest level's dimension
         bits.flag(false)
         bits.ue(0)
         bits.ue(0)
