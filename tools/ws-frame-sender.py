@@ -4,11 +4,12 @@
 Example:
     tools/ws-frame-sender.py input.mp4 ws://127.0.0.1:8080/ingest/cam1 --token s3cret --realtime
 
-The input is read with ffmpeg (`-c copy -f flv`, so it must hold H.264 and/or AAC) and each
+The input is read with ffmpeg (`-c copy`, so it must hold H.264 or H.265 and/or AAC) and each
 frame is sent in the message format of docs/ingest.md: a 20-byte header, then an Annex-B
-access unit (video) or an ADTS frame (audio). SPS/PPS go first in a config message.
-With --g711 mulaw|alaw the audio is sent as G.711 codes (8 kHz mono, codec byte 1 or 2):
-ffmpeg converts it, hlsseg transcodes it to AAC.
+access unit (video) or an ADTS frame (audio). H.264 comes through FLV, its SPS/PPS first in a
+config message; H.265 (video codec byte 1) through MPEG-TS, which puts its VPS/SPS/PPS in band
+before each keyframe. With --g711 mulaw|alaw the audio is sent as G.711 codes (8 kHz mono,
+codec byte 1 or 2; H.264 inputs only): ffmpeg converts it, hlsseg transcodes it to AAC.
 Only the Python standard library is used (a minimal RFC 6455 client).
 """
 import argparse
@@ -27,6 +28,8 @@ KEYFRAME, CONFIG, TIMESTAMPS = 1, 2, 4
 
 
 G711_CODECS = {8: 1, 7: 2}  # FLV sound format (μ-law, A-law) → the header's codec byte
+H265 = 1  # the header's video codec byte for H.265
+TS_HEVC, TS_ADTS = 0x24, 0x0F  # MPEG-TS stream types (ISO/IEC 13818-1 table 2-34)
 
 
 def frame_message(track, flags, pts_us, dts_us, payload, codec=0):
@@ -149,6 +152,79 @@ def flv_tags(stream):
         yield tag[0] & 0x1F, timestamp, body
 
 
+def ts_pes(stream):
+    """(stream type, pts, dts, payload) of each PES packet of an MPEG-TS (ISO/IEC 13818-1),
+    times in 90 kHz ticks (dts = pts when absent). ffmpeg's muxer writes one video access unit
+    per PES packet; an audio one may hold several ADTS frames."""
+    pmt_pid, stream_types, pending = None, {}, {}
+
+    def section(payload, start):
+        # pointer_field, then the section; its length counts from after the length field.
+        if start:
+            payload = payload[1 + payload[0]:]
+        length = ((payload[1] & 0x0F) << 8) | payload[2]
+        return payload[:3 + length - 4]  # without the CRC
+
+    def finish(pid):
+        data = bytes(pending.pop(pid))
+        if len(data) < 9 or data[:3] != b"\x00\x00\x01":
+            return None
+        flags, header_length = data[7], data[8]
+
+        def timestamp(at):
+            b = data[at:at + 5]
+            return ((b[0] >> 1) & 7) << 30 | b[1] << 22 | (b[2] >> 1) << 15 | b[3] << 7 | b[4] >> 1
+
+        pts = timestamp(9) if flags & 0x80 else None
+        dts = timestamp(14) if flags & 0xC0 == 0xC0 else pts
+        return stream_types[pid], pts, dts, data[9 + header_length:]
+
+    while True:
+        packet = read_exact(stream, 188)
+        if not packet:
+            for pid in list(pending):
+                finished = finish(pid)
+                if finished:
+                    yield finished
+            return
+        if packet[0] != 0x47:
+            raise SystemExit("ffmpeg did not produce MPEG-TS")
+        start = packet[1] & 0x40
+        pid = ((packet[1] & 0x1F) << 8) | packet[2]
+        control = (packet[3] >> 4) & 3
+        if not control & 1:
+            continue  # adaptation field only
+        payload = packet[5 + packet[4]:] if control & 2 else packet[4:]
+        if pid == 0 and start:
+            entries = section(payload, start)[8:]
+            for at in range(0, len(entries) - 3, 4):
+                if entries[at:at + 2] != b"\x00\x00":  # program 0 is the network PID
+                    pmt_pid = ((entries[at + 2] & 0x1F) << 8) | entries[at + 3]
+        elif pid == pmt_pid and start:
+            table = section(payload, start)
+            at = 12 + (((table[10] & 0x0F) << 8) | table[11])
+            while at + 5 <= len(table):
+                stream_types[((table[at + 1] & 0x1F) << 8) | table[at + 2]] = table[at]
+                at += 5 + (((table[at + 3] & 0x0F) << 8) | table[at + 4])
+        elif pid in stream_types:
+            if start:
+                if pid in pending:
+                    finished = finish(pid)
+                    if finished:
+                        yield finished
+                pending[pid] = bytearray(payload)
+            elif pid in pending:
+                pending[pid] += payload
+
+
+def video_codec(source):
+    """The codec name of the input's first video stream, as ffprobe says it ('' without one)."""
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", source],
+        capture_output=True, text=True)
+    return probe.stdout.strip()
+
+
 def avcc_to_annexb(record):
     """SPS and PPS of an AVCDecoderConfigurationRecord, with start codes; and the NAL length size."""
     length_size = (record[4] & 3) + 1
@@ -185,31 +261,11 @@ def adts(asc, frame):
     return header + frame
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("input", help="any file or URL ffmpeg reads with H.264 and/or AAC")
-    parser.add_argument("url", help="ws://host:port/ingest/<stream>[?token=…]")
-    parser.add_argument("--token", help="sent as Authorization: Bearer")
-    parser.add_argument("--realtime", action="store_true", help="send at the pace of the timestamps")
-    parser.add_argument("--g711", choices=["mulaw", "alaw"], help="send the audio as G.711 (8 kHz mono)")
-    parser.add_argument("--readrate", type=float, help="ffmpeg's -readrate: read the input at this multiple of real time")
-    parser.add_argument("--no-timestamps", action="store_true", help="leave timestamps out (the server uses arrival times; implies --realtime)")
-    args = parser.parse_args()
-    realtime = args.realtime or args.no_timestamps
-
-    audio = ["-c:a", "pcm_" + args.g711, "-ar", "8000", "-ac", "1"] if args.g711 else []
-    pace = ["-readrate", str(args.readrate)] if args.readrate else []
-    ffmpeg = subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"] + pace + ["-i", args.input, "-c", "copy"] + audio + ["-f", "flv", "-"],
-        stdout=subprocess.PIPE)
-    socket_ = WebSocket(args.url, args.token)
-    length_size, asc, start, sent = 4, None, time.monotonic(), 0
-    for kind, timestamp, body in flv_tags(ffmpeg.stdout):
-        if realtime:
-            delay = start + timestamp / 1000 - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        flags = 0 if args.no_timestamps else TIMESTAMPS
+def send_flv(stream, socket_, flags, wait_until):
+    """H.264 and AAC or G.711 from FLV tags; returns the frames sent."""
+    length_size, asc, sent = 4, None, 0
+    for kind, timestamp, body in flv_tags(stream):
+        wait_until(timestamp)
         if kind == 9 and len(body) >= 5 and body[0] & 0x0F == 7:
             cts = int.from_bytes(body[2:5], "big", signed=True)
             dts_us, pts_us = timestamp * 1000, (timestamp + cts) * 1000
@@ -230,6 +286,65 @@ def main():
             codec = G711_CODECS[body[0] >> 4]
             socket_.send(frame_message(AUDIO, KEYFRAME | flags, timestamp * 1000, timestamp * 1000, body[1:], codec))
             sent += 1
+    return sent
+
+
+def hevc_is_irap(access_unit):
+    """Whether an Annex-B H.265 access unit holds an IRAP picture (NAL unit types 16 to 23)."""
+    return any(16 <= (unit[0] >> 1) & 0x3F <= 23 for unit in access_unit.split(b"\x00\x00\x01")[1:] if unit)
+
+
+def send_hevc(stream, socket_, flags, wait_until):
+    """H.265 (Annex-B, parameter sets in band) and ADTS AAC from MPEG-TS; returns the frames sent.
+    Times are sent relative to the first one, as FLV's are."""
+    origin, sent = None, 0
+    for stream_type, pts, dts, payload in ts_pes(stream):
+        if pts is None or stream_type not in (TS_HEVC, TS_ADTS):
+            continue
+        origin = dts if origin is None else origin
+        pts_us, dts_us = (pts - origin) * 100 // 9, (dts - origin) * 100 // 9
+        wait_until(dts_us // 1000)
+        if stream_type == TS_HEVC:
+            key = KEYFRAME if hevc_is_irap(payload) else 0
+            socket_.send(frame_message(VIDEO, key | flags, pts_us, dts_us, payload, H265))
+        else:
+            socket_.send(frame_message(AUDIO, KEYFRAME | flags, pts_us, pts_us, payload))
+        sent += 1
+    return sent
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("input", help="any file or URL ffmpeg reads with H.264 or H.265 and/or AAC")
+    parser.add_argument("url", help="ws://host:port/ingest/<stream>[?token=…]")
+    parser.add_argument("--token", help="sent as Authorization: Bearer")
+    parser.add_argument("--realtime", action="store_true", help="send at the pace of the timestamps")
+    parser.add_argument("--g711", choices=["mulaw", "alaw"], help="send the audio as G.711 (8 kHz mono)")
+    parser.add_argument("--readrate", type=float, help="ffmpeg's -readrate: read the input at this multiple of real time")
+    parser.add_argument("--no-timestamps", action="store_true", help="leave timestamps out (the server uses arrival times; implies --realtime)")
+    args = parser.parse_args()
+    realtime = args.realtime or args.no_timestamps
+
+    hevc = video_codec(args.input) == "hevc"
+    if hevc and args.g711:
+        raise SystemExit("--g711 is for H.264 inputs: H.265 is sent through MPEG-TS, which carries no G.711")
+    audio = ["-c:a", "pcm_" + args.g711, "-ar", "8000", "-ac", "1"] if args.g711 else []
+    pace = ["-readrate", str(args.readrate)] if args.readrate else []
+    container = ["-f", "mpegts"] if hevc else ["-f", "flv"]
+    ffmpeg = subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"] + pace + ["-i", args.input, "-c", "copy"] + audio + container + ["-"],
+        stdout=subprocess.PIPE)
+    socket_ = WebSocket(args.url, args.token)
+    flags = 0 if args.no_timestamps else TIMESTAMPS
+    start = time.monotonic()
+
+    def wait_until(milliseconds):
+        if realtime:
+            delay = start + milliseconds / 1000 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    sent = send_hevc(ffmpeg.stdout, socket_, flags, wait_until) if hevc else send_flv(ffmpeg.stdout, socket_, flags, wait_until)
     socket_.close()
     status = ffmpeg.wait()
     print(f"sent {sent} frames", file=sys.stderr)

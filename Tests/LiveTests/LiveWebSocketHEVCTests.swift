@@ -140,4 +140,41 @@ struct LiveWebSocketHEVCTests {
             #expect(abs(durations.reduce(0, +) - 2) < 0.01, "\(durations)")
         }
     }
+
+    /// Decoded video frame hashes of `input`, in order.
+    static func decodedVideoHashes(_ input: String) async throws -> [Substring] {
+        let output = try await LiveFixtures.run(
+            LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", input, "-map", "0:v", "-f", "framemd5", "-"])
+        #expect(output.status == 0, "framemd5 of \(input): \(output.stderr)")
+        return output.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: ",").last }
+    }
+
+    @Test("tools/ws-frame-sender.py sends an H.265 + AAC file: the video decodes to the source's frames, with AAC audio")
+    func senderTool() async throws {
+        let clip = try Self.directory.get() + "/hevc-aac.mp4"
+        let made = try await LiveFixtures.run(
+            LiveFixtures.ffmpeg,
+            [
+                "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000", "-t", "3", "-pix_fmt", "yuv420p", "-c:v", "libx265", "-x265-params",
+                "log-level=error:bframes=3:keyint=25", "-tag:v", "hvc1", "-c:a", "aac", clip,
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        try await LiveWebSocketTests.withServer { port, root in
+            let sent = try await LiveFixtures.run(
+                "/usr/bin/python3", [LiveWebSocketTests.sender, clip, "ws://127.0.0.1:\(port)/ingest/hevcaac"])
+            #expect(sent.status == 0, "sender: \(sent.stderr)")
+            let playlist = "\(root)/hevcaac/index.m3u8"
+            #expect(await waitUntil(seconds: 15) { LiveFixtures.read(playlist)?.contains("#EXT-X-ENDLIST") == true })
+            let decode = try await LiveFixtures.run(
+                LiveFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", playlist, "-f", "null", "-"])
+            #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
+            let source = try await Self.decodedVideoHashes(clip)
+            #expect(source.count == 75)
+            #expect(try await Self.decodedVideoHashes(playlist) == source)
+            let streams = try await LiveFixtures.run(
+                "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", playlist])
+            #expect(Set(streams.stdout.split(separator: "\n")) == ["aac", "hevc"], "\(streams.stdout)")
+        }
+    }
 }
