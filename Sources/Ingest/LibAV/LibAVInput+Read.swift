@@ -65,13 +65,15 @@ extension LibAVInput {
             let output = AnnexB.toLengthPrefixed(bytes)
             if output.skippedBytes > 0 { noteGarbage(output.skippedBytes) }
             if !state.isHEVC {
-                let unit = H264AccessUnit(output)
                 if case .h264(let current) = state.decoderConfiguration {
-                    if let changed = try newH264Configuration(unit, current: current) {
+                    if H264AccessUnit.carriesSequenceParameterSet(output.lengthPrefixed),
+                        let changed = try newH264Configuration(H264AccessUnit(output), current: current)
+                    {
                         state.decoderConfiguration = .h264(changed)
                         state.configurationChanged = true
                     }
                 } else {
+                    let unit = H264AccessUnit(output)
                     try adoptParameterSets(sps: unit.sequenceParameterSets, pps: unit.pictureParameterSets)
                     state.decoderConfiguration = video?.decoderConfiguration
                 }

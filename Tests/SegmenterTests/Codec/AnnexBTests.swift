@@ -251,4 +251,25 @@ import Testing
         #expect(!twoByte.containsIDR)
         #expect(segmenterErrorCode { _ = try H264AccessUnit(lengthPrefixed: hex("00000009 65")) } == .truncated)
     }
+
+    @Test func newConfigurationNeedsAnIDRWithANewSPS() throws {
+        // 1920x1080 High and 352x288 Baseline SPSs (as in H264SPSTests), one PPS.
+        let sps = hex("67640028acd940780227e5c044000003000400000300f03c60c658")
+        let otherSPS = hex("6742c00dd9016096c084000003000400000300c83c50a920")
+        let pps = hex("68ce3c80")
+        let current = try AVCDecoderConfigurationRecord(sps: sps, pps: [pps])
+        func prefixed(_ nals: [[UInt8]]) -> [UInt8] { nals.flatMap { nal -> [UInt8] in [0, 0, 0, UInt8(nal.count)] + nal } }
+        func unit(_ nals: [[UInt8]]) throws -> H264AccessUnit { try H264AccessUnit(lengthPrefixed: prefixed(nals)) }
+        let idr: [UInt8] = [0x65, 0x88]
+        let slice: [UInt8] = [0x41, 0x9a]
+        #expect(try unit([sps, pps, idr]).newConfiguration(replacing: current) == nil)  // a repeat
+        #expect(try unit([otherSPS, pps, slice]).newConfiguration(replacing: current) == nil)  // not at an IDR
+        #expect(try unit([otherSPS, idr]).newConfiguration(replacing: current) == nil)  // no PPS with it
+        let changed = try #require(try unit([otherSPS, pps, idr]).newConfiguration(replacing: current))
+        #expect(changed.sequenceParameterSets == [otherSPS])
+        // The allocation-free check agrees with the access unit's SPS list.
+        for nals in [[sps, pps, idr], [idr], [slice], [pps, slice], [hex("06 05"), otherSPS]] {
+            #expect(H264AccessUnit.carriesSequenceParameterSet(prefixed(nals)) == !(try unit(nals)).sequenceParameterSets.isEmpty)
+        }
+    }
 }
