@@ -5,8 +5,8 @@
 #   (default)  build libraries (pkg-config, libav*-dev, libswscale-dev, libmimalloc-dev) + the tools
 #              the tests and bench drive (ffmpeg/ffprobe from Debian, GNU time)
 #   --test     also the browser tests' tools: Debian's chromium, chromium-driver, python3-selenium,
-#              GStreamer, and a static FFmpeg 7 (PyPI imageio-ffmpeg, in a virtual environment
-#              under ~/.cache/hlsseg) that publishes H.265 over Enhanced RTMP
+#              GStreamer, and a static FFmpeg (PyPI imageio-ffmpeg 0.8.1, in a virtual environment
+#              under ~/.cache/hlsseg) that publishes H.265 and Opus over Enhanced RTMP
 #   --bench    also the HTTP benchmark's tools: wrk and nginx
 set -euo pipefail
 
@@ -46,10 +46,13 @@ fi
 
 say() { echo "setup: $*"; }
 
-# The Enhanced RTMP live tests publish H.265 with a static FFmpeg 7 (libx265, RTMP), which
-# Debian's ffmpeg 5.1 cannot do: the PyPI wheel imageio-ffmpeg ships one. It goes into a
-# virtual environment of its own; the binary is linked at a fixed path the tests read
-# (HLSSEG_STATIC_FFMPEG overrides it).
+# The Enhanced RTMP live tests publish H.265, Opus and two video tracks with a static FFmpeg
+# (libx265, libopus, Enhanced RTMP audio and Multitrack: FFmpeg 7.1 or later), which Debian's
+# ffmpeg 5.1 cannot do: the PyPI wheel imageio-ffmpeg ships one (0.8.1: FFmpeg 9.0), pinned so
+# that every machine runs the tests against the same FFmpeg. It goes into a virtual environment
+# of its own; the binary is linked at a fixed path the tests read (HLSSEG_STATIC_FFMPEG
+# overrides it).
+STATIC_FFMPEG_WHEEL="imageio-ffmpeg==0.8.1"
 STATIC_FFMPEG_VENV="${HOME}/.cache/hlsseg/tools-venv"
 STATIC_FFMPEG_LINK="${HOME}/.cache/hlsseg/bin/ffmpeg-static"
 install_static_ffmpeg() {
@@ -64,7 +67,7 @@ install_static_ffmpeg() {
         exit 1
     fi
     [ -x "$STATIC_FFMPEG_VENV/bin/python" ] || "$python" -m venv "$STATIC_FFMPEG_VENV"
-    "$STATIC_FFMPEG_VENV/bin/python" -m pip install -q --disable-pip-version-check imageio-ffmpeg
+    "$STATIC_FFMPEG_VENV/bin/python" -m pip install -q --disable-pip-version-check "$STATIC_FFMPEG_WHEEL"
     local exe
     exe="$("$STATIC_FFMPEG_VENV/bin/python" -c 'import imageio_ffmpeg; print(imageio_ffmpeg.get_ffmpeg_exe())')"
     mkdir -p "$(dirname "$STATIC_FFMPEG_LINK")"
