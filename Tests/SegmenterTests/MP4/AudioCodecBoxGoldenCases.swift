@@ -31,7 +31,7 @@ private let opusTrack = Track(id: 2, format: .audio(codec: .opus(opusMono), samp
 let audioCodecBoxGoldenCases: [BoxGoldenCase] = [
     BoxGoldenCase("esds MP3 (MPEG-1, 0x6B)", ElementaryStreamDescriptorBox(mpegAudio: mp3Format), esdsMP3Hex),
     BoxGoldenCase(
-        "mp4a MP3 48 kHz stereo", MP4AudioSampleEntry(channelCount: 2, sampleRate: 48000 << 16, descriptor: .init(mpegAudio: mp3Format)),
+        "mp4a MP3 48 kHz stereo", MP4AudioSampleEntry(channelCount: 2, sampleRate: 48000 << 16, configuration: .init(mpegAudio: mp3Format)),
         mp4aMP3Hex, appendedByte: .truncated),
     BoxGoldenCase(
         "stsd > mp4a MP3", SampleDescriptionBox(entries: [SampleEntry(format: mp3Track.format)]),

@@ -82,7 +82,7 @@ struct AudioCodecInitSegmentTests {
         let entry = SampleEntry.mp4a(
             MP4AudioSampleEntry(
                 channelCount: 2, sampleRate: 22050 << 16,
-                descriptor: .init(decoderConfig: .init(objectTypeIndication: 0x6b, streamType: 5, decoderSpecificInfo: nil))))
+                configuration: .init(decoderConfig: .init(objectTypeIndication: 0x6b, streamType: 5, decoderSpecificInfo: nil))))
         #expect(try entry.format(timescale: 22050) == nil)
     }
 }

@@ -241,7 +241,8 @@ private let isoBoxGoldenCases: [BoxGoldenCase] = [
     BoxGoldenCase("esds AAC-LC 48 kHz stereo", ElementaryStreamDescriptorBox(audioSpecificConfig: asc), esdsHex),
     BoxGoldenCase(
         "mp4a 48 kHz stereo",
-        MP4AudioSampleEntry(channelCount: 2, sampleRate: 48000 << 16, descriptor: ElementaryStreamDescriptorBox(audioSpecificConfig: asc)),
+        MP4AudioSampleEntry(
+            channelCount: 2, sampleRate: 48000 << 16, configuration: ElementaryStreamDescriptorBox(audioSpecificConfig: asc)),
         mp4aHex, appendedByte: .truncated),
     BoxGoldenCase("stts empty", TimeToSampleBox(), "00000010 73747473 00000000 00000000"),
     BoxGoldenCase(

@@ -40,12 +40,12 @@ public enum SampleEntry: Sendable, Equatable {
             self = .mp4a(
                 MP4AudioSampleEntry(
                     channelCount: UInt16(clamping: channels), sampleRate: sampleRate <= 0xffff ? UInt32(sampleRate) << 16 : 0,
-                    descriptor: ElementaryStreamDescriptorBox(audioSpecificConfig: asc)))
+                    configuration: ElementaryStreamDescriptorBox(audioSpecificConfig: asc)))
         case .audio(.mp3(let mpeg), _, let channels, _):
             self = .mp4a(
                 MP4AudioSampleEntry(
                     channelCount: UInt16(clamping: channels), sampleRate: UInt32(mpeg.sampleRate) << 16,
-                    descriptor: ElementaryStreamDescriptorBox(mpegAudio: mpeg)))
+                    configuration: ElementaryStreamDescriptorBox(mpegAudio: mpeg)))
         case .audio(.opus(let config), _, _, _):
             self = .opus(OpusSampleEntry(configuration: config))
         }
@@ -63,7 +63,7 @@ public enum SampleEntry: Sendable, Equatable {
             return .video(
                 codec: .hevc(entry.configuration), width: Int(entry.width), height: Int(entry.height), timescale: timescale)
         case .mp4a(let entry):
-            let config = entry.descriptor.decoderConfig
+            let config = entry.configuration.decoderConfig
             if config.objectTypeIndication != DecoderConfigDescriptor.mpeg4Audio {
                 // MP3: the rate and channel count are the entry's (16.16 rate, integer part).
                 let mpeg = MPEGAudioFormat(
