@@ -1,9 +1,13 @@
 """A live stream for the browser tests: `hlsseg serve` with its RTMP listener, and ffmpeg
 publishing a clip to it at real time with the audio re-encoded as a camera would send it."""
 import os
+import shutil
 import subprocess
+import tempfile
+import unittest
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for
+from clips import make_clip
+from test_player import HLSSEG, REPO, chrome, free_port, get, wait_for
 
 
 class PublishedStream:
@@ -30,3 +34,30 @@ class PublishedStream:
         self.publisher.wait(timeout=20)
         self.server.terminate()
         self.server.wait(timeout=20)
+
+
+class PublishedClipTests(unittest.TestCase):
+    """Tests that watch one clip published over RTMP in headless Chromium. A subclass sets
+    STREAM, CLIP_SECONDS, SAMPLE_RATE (the clip's AAC rate) and AUDIO (ffmpeg's options for the
+    published audio); its tests find the server at `self.base` and the browser at `self.driver`.
+    This class has no tests of its own, so it is never set up by itself."""
+
+    STREAM = ""
+    CLIP_SECONDS = 20
+    SAMPLE_RATE = 48000
+    AUDIO = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix=f"hlsseg-browser-{cls.STREAM}-")
+        clip = os.path.join(cls.work, "clip.mp4")
+        make_clip(clip, 320, 180, cls.CLIP_SECONDS, bframes=False, sample_rate=cls.SAMPLE_RATE)
+        cls.live = PublishedStream(cls.work, clip, cls.STREAM, cls.AUDIO)
+        cls.base = cls.live.base
+        cls.driver = chrome()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.live.stop()
+        shutil.rmtree(cls.work, ignore_errors=True)
