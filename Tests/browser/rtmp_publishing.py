@@ -7,7 +7,7 @@ import tempfile
 import unittest
 
 from clips import make_clip
-from test_player import HLSSEG, REPO, chrome, free_port, get, wait_for
+from test_player import Server, chrome, free_port, get, wait_for
 
 
 class PublishedStream:
@@ -16,14 +16,9 @@ class PublishedStream:
     stream's playlist lists a segment. `base` is the server's URL."""
 
     def __init__(self, work, clip, stream, audio_args):
-        port = free_port()
         rtmp_port = free_port()
-        self.base = f"http://127.0.0.1:{port}"
-        self.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", os.path.join(work, "streams"), "--http-port", str(port),
-             "--rtmp-port", str(rtmp_port), "--rtmp-host", "127.0.0.1", "--www", os.path.join(REPO, "www")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the server", lambda: get(self.base + "/healthz"), 20)
+        self.server = Server(os.path.join(work, "streams"), "--rtmp-port", str(rtmp_port), "--rtmp-host", "127.0.0.1").ready()
+        self.base = self.server.base
         self.publisher = subprocess.Popen(
             ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-re", "-i", clip, "-c:v", "copy", *audio_args,
              "-f", "flv", f"rtmp://127.0.0.1:{rtmp_port}/live/{stream}"])
@@ -32,8 +27,7 @@ class PublishedStream:
     def stop(self):
         self.publisher.terminate()
         self.publisher.wait(timeout=20)
-        self.server.terminate()
-        self.server.wait(timeout=20)
+        self.server.stop()
 
 
 class PublishedClipTests(unittest.TestCase):

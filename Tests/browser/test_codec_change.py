@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from test_player import HLSSEG, Server, chrome, get
 from clips import make_clip
 
 PARTS = [(640, 360), (480, 270)]
@@ -29,20 +29,14 @@ class CodecChangeTests(unittest.TestCase):
                 check=True, capture_output=True)
         playlist = open(os.path.join(stream, "index.m3u8")).read()
         assert playlist.count("#EXT-X-MAP") == 2 and "#EXT-X-DISCONTINUITY" in playlist, playlist
-        cls.port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", os.path.join(cls.work, "streams"), "--http-port", str(cls.port),
-             "--www", os.path.join(REPO, "www")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the server", lambda: get(cls.base + "/healthz"), 20)
+        cls.server = Server(os.path.join(cls.work, "streams")).ready()
+        cls.base = cls.server.base
         cls.driver = chrome()
 
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
+        cls.server.stop()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def play_through_the_change(self, query, engine):

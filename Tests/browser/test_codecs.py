@@ -7,7 +7,6 @@ into the served root; AAC Main (`mp4a.40.1`, which Chromium does not decode) the
 an H.265 stream that FFmpeg itself writes as fMP4 HLS (libx265, `hvc1`) into the root, so the
 player's check is tested on a real `hvcC` whatever hlsseg's own H.265 support."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import tempfile
 import time
 import unittest
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from test_player import HLSSEG, Server, chrome, get, wait_for
 
 SECONDS = 8
 PLAY_SECONDS = 3.0
@@ -61,19 +60,14 @@ class CodecTests(unittest.TestCase):
                "-c:a", "aac", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2", "-hls_playlist_type", "vod",
                "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", os.path.join(hevc, "seg%d.m4s"),
                os.path.join(hevc, "index.m3u8"))
-        cls.port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", cls.root, "--http-port", str(cls.port), "--www", os.path.join(REPO, "www")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the server", lambda: json.loads(get(cls.base + "/healthz"))["status"] == "ok", 20)
+        cls.server = Server(cls.root).ready()
+        cls.base = cls.server.base
         cls.driver = chrome()
 
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
+        cls.server.stop()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def state(self):

@@ -13,7 +13,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from test_player import HLSSEG, REPO, Server, chrome, free_port, get, wait_for
 from clips import make_clip
 
 WIDTH, HEIGHT = 640, 360
@@ -34,8 +34,8 @@ class ExportTests(unittest.TestCase):
             [HLSSEG, "segment", clip, "-o", os.path.join(root, "clip"), "--hls-time", "2",
              "--hls-playlist-type", "event", "--hls-flags", "program_date_time"],
             check=True, capture_output=True)
-        cls.port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
+        port = free_port()
+        cls.base = f"http://127.0.0.1:{port}"
         # www/ as shipped, plus a bare page holding nothing but the exported file's <video>.
         www = os.path.join(cls.work, "www")
         shutil.copytree(os.path.join(REPO, "www"), www)
@@ -43,12 +43,7 @@ class ExportTests(unittest.TestCase):
             page.write(f'<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">'
                        f'<video id="video" muted preload="metadata" '
                        f'src="{cls.base}/api/streams/clip/export.mp4?start={START}&amp;end={END}"></video>')
-        cls.server_log_path = os.path.join(cls.work, "serve.log")
-        cls.server_log = open(cls.server_log_path, "w")
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", root, "--http-port", str(cls.port), "--www", www, "--no-rtmp"],
-            stdout=cls.server_log, stderr=subprocess.STDOUT)
-        wait_for("the server", lambda: json.loads(get(cls.base + "/healthz"))["status"] == "ok", 20)
+        cls.server = Server(root, "--no-rtmp", www=www, log=os.path.join(cls.work, "serve.log"), port=port).ready()
         cls.downloads = os.path.join(cls.work, "downloads")
         os.makedirs(cls.downloads)
         cls.driver = chrome()
@@ -58,9 +53,7 @@ class ExportTests(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
-        cls.server_log.close()
+        cls.server.stop()
         if os.environ.get("KEEP_BROWSER_TEST_FILES") is None:
             shutil.rmtree(cls.work, ignore_errors=True)
 

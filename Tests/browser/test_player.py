@@ -63,6 +63,32 @@ def chrome():
     return driver
 
 
+class Server:
+    """`hlsseg serve` of `root` on a free HTTP port (or `port`), serving `www` (by default the
+    repository's www/), with `options` added; its output goes to the file `log` when given, else
+    nowhere. `base` is its URL; `ready()` waits until /healthz says ok."""
+
+    def __init__(self, root, *options, www=None, log=None, port=None):
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(log, "w") if log else None
+        self.process = subprocess.Popen(
+            [HLSSEG, "serve", "--root", root, "--http-port", str(self.port), "--www", www or os.path.join(REPO, "www"),
+             *options],
+            stdout=self.log or subprocess.DEVNULL, stderr=subprocess.STDOUT if self.log else subprocess.DEVNULL)
+
+    def ready(self):
+        wait_for("the server", lambda: json.loads(get(self.base + "/healthz"))["status"] == "ok", 20)
+        return self
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        if self.log:
+            self.log.close()
+
+
 class PlayerTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -72,13 +98,8 @@ class PlayerTests(unittest.TestCase):
         os.makedirs(cls.out, exist_ok=True)
         clip = os.path.join(cls.work, "clip.mp4")
         make_clip(clip, WIDTH, HEIGHT, CLIP_SECONDS, tone=330, audio_args=("-b:a", "96k"))
-        cls.port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server_log = open(os.path.join(cls.work, "serve.log"), "w")
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", cls.root, "--http-port", str(cls.port), "--www", os.path.join(REPO, "www")],
-            stdout=cls.server_log, stderr=subprocess.STDOUT)
-        wait_for("the server", lambda: json.loads(get(cls.base + "/healthz"))["status"] == "ok", 20)
+        cls.server = Server(cls.root, log=os.path.join(cls.work, "serve.log")).ready()
+        cls.base = cls.server.base
         cls.segmenter = subprocess.Popen(
             [HLSSEG, "segment", "--re", clip, "-o", os.path.join(cls.root, "cam"), "--hls-time", "2"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -89,11 +110,10 @@ class PlayerTests(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        for process in (cls.segmenter, cls.server):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=20)
-        cls.server_log.close()
+        if cls.segmenter.poll() is None:
+            cls.segmenter.terminate()
+            cls.segmenter.wait(timeout=20)
+        cls.server.stop()
         if os.environ.get("KEEP_BROWSER_TEST_FILES") is None:
             shutil.rmtree(cls.work, ignore_errors=True)
 

@@ -24,7 +24,7 @@ import zoneinfo
 from clips import make_clip
 from selenium.webdriver.common.action_chains import ActionChains
 
-from test_player import HLSSEG, REPO, free_port, get, wait_for, chrome
+from test_player import HLSSEG, Server, chrome, get, wait_for
 
 RUN_SECONDS = 4          # each run: two 2-s segments
 SEGMENT_SECONDS = 2
@@ -59,16 +59,11 @@ class RecordingsPageTests(unittest.TestCase):
         segment("door", "program_date_time")
         segment("cam", "program_date_time")
         first_run = time.monotonic()
-        cls.port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.port}"
-        cls.server_log = open(os.path.join(cls.work, "serve.log"), "w")
-        cls.server = subprocess.Popen(
-            [HLSSEG, "serve", "--root", root, "--http-port", str(cls.port), "--www", os.path.join(REPO, "www"),
-             "--no-rtmp"],
-            stdout=cls.server_log, stderr=subprocess.STDOUT)
+        cls.server = Server(root, "--no-rtmp", log=os.path.join(cls.work, "serve.log"))
+        cls.base = cls.server.base
         cls.driver = chrome()
         cls.driver.set_script_timeout(20)
-        wait_for("the server", lambda: json.loads(get(cls.base + "/healthz"))["status"] == "ok", 20)
+        cls.server.ready()
         time.sleep(max(0.0, PAUSE_SECONDS - (time.monotonic() - first_run)))
         segment("cam", "program_date_time+append_list")
         time.sleep(PAUSE_SECONDS)
@@ -84,9 +79,7 @@ class RecordingsPageTests(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.server.terminate()
-        cls.server.wait(timeout=20)
-        cls.server_log.close()
+        cls.server.stop()
         if os.environ.get("KEEP_BROWSER_TEST_FILES") is None:
             shutil.rmtree(cls.work, ignore_errors=True)
 
