@@ -51,13 +51,14 @@ struct G711LiveTests {
         return (start, start + audioTime - videoTime)
     }
 
-    /// Checks the HLS in `directory` (its archive playlist: every segment): AAC audio, a clean
-    /// ffmpeg decode, and the A/V offsets within 40 ms of the source's.
+    /// Checks the HLS in `directory` (its ended live playlist, whose two-hour window lists every
+    /// segment; an archive playlist would hold only part of the stream when an hour began while
+    /// it was published): AAC audio, a clean ffmpeg decode, and the A/V offsets within 40 ms of
+    /// the source's.
     static func checkHLS(directory: String) async throws {
-        let archive = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("archive-") && $0.hasSuffix(".m3u8") }
-                .sorted().first)
-        let playlist = "\(directory)/\(archive)"
+        let playlist = "\(directory)/index.m3u8"
+        let text = try String(contentsOfFile: playlist, encoding: .utf8)
+        #expect(text.contains("#EXT-X-ENDLIST") && text.contains("#EXT-X-MEDIA-SEQUENCE:0\n"), "\(text.prefix(300))")
         let codecs = try await LiveFixtures.run(
             ffprobe, ["-v", "error", "-show_entries", "stream=codec_name,sample_rate", "-of", "csv=p=0", playlist])
         #expect(codecs.stdout.contains("aac,8000"), "streams: \(codecs.stdout)")
