@@ -170,10 +170,17 @@ final class RawHTTPConnection {
         return recv(fd, &byte, 1, 0) == 0
     }
 
+    /// Why a read returned no bytes: EOF, the receive timeout (EAGAIN), or another error.
+    private static func readFailure(count: Int, errno: Int32) -> String {
+        if count == 0 { return "connection closed" }
+        if errno == EAGAIN || errno == EWOULDBLOCK { return "no answer within the read timeout" }
+        return "recv failed (errno \(errno))"
+    }
+
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { throw Failure(description: count == 0 ? "connection closed" : "recv failed (errno \(errno))") }
+        guard count > 0 else { throw Failure(description: Self.readFailure(count: count, errno: errno)) }
         buffer += chunk[..<count]
     }
 
