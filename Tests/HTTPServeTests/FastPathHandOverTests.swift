@@ -182,7 +182,7 @@ struct FastPathHandOverTests {
 
     @Test("a WebSocket upgrade is left to Hummingbird: it opens, even after fast-path answers, and outlives the idle timeout")
     func webSocketUpgrade() async throws {
-        try await ServePair.run(configure: { $0.idleTimeoutSeconds = 1 }, webSocketRoutes: EchoWebSocket.routes) { fast, router, _ in
+        try await ServePair.run(configure: { $0.idleTimeoutSeconds = 2 }, webSocketRoutes: EchoWebSocket.routes) { fast, router, _ in
             _ = try await RawHTTPClient.fetch(port: fast.port, Self.get(Self.segment))
             let upgrade = Self.get(
                 "/echo",
@@ -198,8 +198,10 @@ struct FastPathHandOverTests {
                     let connection = try RawHTTPConnection(port: fast.port)
                     for _ in 0..<fastRequestsFirst { _ = try connection.exchange(Self.get(Self.segment)) }
                     let switched = try connection.exchange(upgrade).withoutDate
-                    // Longer than the HTTP idle timeout, which must not close a WebSocket.
-                    usleep(2_500_000)
+                    // Longer than the HTTP idle timeout, which must not close a WebSocket. The timeout
+                    // is 2 s, not less, so that a loaded machine's pause between this client's
+                    // requests does not run into it before the upgrade.
+                    usleep(4_500_000)
                     try connection.send(bytes: EchoWebSocket.maskedTextFrame("ping"))
                     return (switched, try connection.read(count: 6))
                 }

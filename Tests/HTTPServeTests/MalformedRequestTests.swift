@@ -70,18 +70,19 @@ struct MalformedRequestTests {
         fatalError("unreachable")
     }
 
-    /// Sends `bytes` on a fresh connection whose reads time out after one second; the answer
+    /// Sends `bytes` on a fresh connection whose reads time out after `timeoutSeconds`; the answer
     /// and whether the server closed the connection right after it (on the calling thread).
-    static func exchange(port: Int, _ bytes: [UInt8]) throws -> (response: RawResponse, closed: Bool) {
-        let connection = try RawHTTPConnection(port: port, timeoutSeconds: 1)
+    static func exchange(port: Int, _ bytes: [UInt8], timeoutSeconds: Int = 1) throws -> (response: RawResponse, closed: Bool) {
+        let connection = try RawHTTPConnection(port: port, timeoutSeconds: timeoutSeconds)
         try connection.send(bytes: bytes)
         let response = try connection.readResponse(to: RawRequest(target: "/"))
         return (response, connection.closedByPeer())
     }
 
-    /// `exchange` on a thread of its own.
+    /// `exchange` on a thread of its own, for checks of what is answered, not how soon: its
+    /// reads wait long enough for a loaded machine.
     static func answer(port: Int, _ bytes: [UInt8]) async throws -> (response: RawResponse, closed: Bool) {
-        try await RawHTTPClient.run { try exchange(port: port, bytes) }
+        try await RawHTTPClient.run { try exchange(port: port, bytes, timeoutSeconds: 10) }
     }
 
     @Test("each malformed head: its status within a second, Connection: close, then EOF", arguments: cases, [false, true])

@@ -130,7 +130,7 @@ struct LiveTestServer {
 
     func playlist(_ stream: String) -> String? { LiveFixtures.read("\(root)/\(stream)/index.m3u8") }
 
-    func waitForEnd(_ stream: String, seconds: Double = 8) async -> Bool {
+    func waitForEnd(_ stream: String, seconds: Double = 30) async -> Bool {
         await waitUntil(seconds: seconds) { playlist(stream)?.contains("#EXT-X-ENDLIST") == true }
     }
 
