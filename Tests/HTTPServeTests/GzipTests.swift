@@ -79,7 +79,8 @@ struct GzipTests {
             data = gzip.decompress(open(sys.argv[1], "rb").read())
             open(sys.argv[2], "wb").write(data)
             """
-        let result = try await Subprocess.run(Self.python, ["-c", script, base + ".gz", base + ".out"])
+        // A few milliseconds of work: it need not queue behind the encoders for a slot.
+        let result = try await Subprocess.run(Self.python, ["-c", script, base + ".gz", base + ".out"], limited: false)
         try #require(result.status == 0, "gzip.decompress failed: \(result.stderr)")
         return Array(try Data(contentsOf: URL(fileURLWithPath: base + ".out")))
     }
@@ -115,7 +116,7 @@ struct GzipTests {
             print(json.dumps({"status": response.status, "encoding": encoding,
                               "length": int(response.getheader("Content-Length", "-1")), "received": len(body)}))
             """
-        let result = try await Subprocess.run(Self.python, ["-c", script, String(port), target, output])
+        let result = try await Subprocess.run(Self.python, ["-c", script, String(port), target, output], limited: false)
         try #require(result.status == 0, "the Python client failed: \(result.stderr)")
         struct Summary: Decodable {
             var status: Int
