@@ -187,7 +187,8 @@ struct ArchiveLiveTests {
             bitRate: "1500k")
         defer { again.stop() }
         try await watcher.observe(for: .seconds(16))
-        #expect(watcher.observations > 100)
+        // Every 150 ms when the machine is idle; at least one a second over the 40 s when it is busy.
+        #expect(watcher.observations >= 40, "observations: \(watcher.observations)")
         #expect(watcher.peak > limit / 2, "the stream never came near the limit (peak \(watcher.peak) bytes): the test proves nothing")
         #expect(watcher.seen.count >= 3, "archive playlists seen: \(watcher.seen.keys.sorted())")
         let spans = try HTTPExchange.send(port: httpPort, path: "/api/streams/cam/recordings")
