@@ -50,7 +50,7 @@ final class CapturedLog: Sendable {
 /// A connection counts against `maximumPendingConnections` from its accept until its publish is
 /// accepted; connections over the cap are closed at once, counted, and logged at most once a
 /// second with a count.
-@Suite("RTMP pending connection limit", .timeLimit(.minutes(1)))
+@Suite("RTMP pending connection limit", .timeLimit(.minutes(2)))
 struct RTMPPendingLimitTests {
     @Test func connectionsOverTheCapAreClosedUntilAPublishIsAccepted() async throws {
         let observer = RecordingObserver()
@@ -67,14 +67,14 @@ struct RTMPPendingLimitTests {
 
         let publisher = try await connect()
         let idle = try await connect()
-        try await Self.waitUntil { server.pending.current == 2 }
+        try await waitUntil("two pending connections") { server.pending.current == 2 }
 
         // Five more while two are pending: each closed by the server at once.
         let refusalsStarted = ContinuousClock.now
         var refused: [any Channel] = []
         for _ in 0..<5 { refused.append(try await connect()) }
         for channel in refused {
-            try await Self.waitUntil { !channel.isActive }
+            try await waitUntil("a connection over the cap closed") { !channel.isActive }
         }
         let refusalSpan = ContinuousClock.now - refusalsStarted
         #expect(observer.refused(.pendingLimit) == 5)
@@ -83,9 +83,9 @@ struct RTMPPendingLimitTests {
         // The publisher's publish is accepted: it no longer counts, so one more gets in.
         let client = RTMPTestClient()
         try await publisher.writeAndFlush(ByteBuffer(bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + client.publishCommands()))
-        try await Self.waitUntil { server.pending.current == 1 }
+        try await waitUntil("the publisher no longer pending") { server.pending.current == 1 }
         let admitted = try await connect()
-        try await Self.waitUntil { server.pending.current == 2 }
+        try await waitUntil("the admitted connection pending") { server.pending.current == 2 }
         try await Task.sleep(for: .milliseconds(200))
         #expect(admitted.isActive)
         #expect(observer.refused(.pendingLimit) == 5)
@@ -94,12 +94,12 @@ struct RTMPPendingLimitTests {
         // Closing gives the places back.
         try await idle.close()
         try await admitted.close()
-        try await Self.waitUntil { server.pending.current == 0 }
+        try await waitUntil("no pending connections") { server.pending.current == 0 }
         #expect(observer.pending == 0)
 
         // The five refusals: the first logged at once, the others together a second later (one
         // more line for every further second the five took on a loaded machine).
-        try await Self.waitUntil(seconds: 5) {
+        try await waitUntil("log lines counting five refusals") {
             log.all.filter { $0.message.contains("refused") }.compactMap(Self.refusedCount).reduce(0, +) == 5
         }
         let lines = log.all.filter { $0.message.contains("refused") }
@@ -126,8 +126,8 @@ struct RTMPPendingLimitTests {
         ).get()
         let attack = RTMPPartialMessages.bytes(chunkSize: 1 << 20, length: 4 << 20, sent: 1 << 20, streams: 2)
         channel.writeAndFlush(ByteBuffer(bytes: RTMPTestClient.handshake() + RTMPTestClient.c2 + attack), promise: nil)
-        try await Self.waitUntil { !channel.isActive }
-        try await Self.waitUntil { server.pending.current == 0 }
+        try await waitUntil("the connection over the limit closed") { !channel.isActive }
+        try await waitUntil("no pending connections") { server.pending.current == 0 }
         let warnings = log.all.filter { $0.level == .warning }
         #expect(warnings.count == 1, "\(log.all)")
         #expect(warnings.first?.message.contains("code=limitExceeded") == true, "\(warnings)")
@@ -138,13 +138,5 @@ struct RTMPPendingLimitTests {
     static func refusedCount(_ record: (level: Logger.Level, message: String)) -> Int? {
         guard let range = record.message.range(of: "refused ") else { return nil }
         return Int(record.message[range.upperBound...].prefix { $0.isNumber })
-    }
-
-    static func waitUntil(seconds: Double = 10, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw IngestError(.readFailed, "timed out after \(seconds) s") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
     }
 }

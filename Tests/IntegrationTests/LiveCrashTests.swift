@@ -44,7 +44,7 @@ struct LiveCrashTests {
         defer { second.stop() }
         try await waitUntil("the second server listens", seconds: 30) { canConnect(port: httpPort) }
         let listening = Date()
-        try await waitUntil("EXT-X-ENDLIST after the restart", seconds: 10) {
+        try await waitUntil("EXT-X-ENDLIST after the restart", seconds: 30) {
             ((try? String(contentsOf: playlist, encoding: .utf8)) ?? "").contains("#EXT-X-ENDLIST")
         }
         // Idle timeout (2 s) + 1 s from the restarted server listening, by the playlist's own

@@ -78,7 +78,7 @@ struct LiveDiskFullTests {
         #expect(await waitUntil(seconds: 40) { Self.segments(server.playlist("cam")).count >= 2 })
         let listedBefore = try #require(server.playlist("cam"))
         let filler = try disk.fill()
-        #expect(await waitUntil(seconds: 10) { log.contains("writing failed") }, "\(log.all)")
+        #expect(await waitUntil(seconds: 30) { log.contains("writing failed") }, "\(log.all)")
         try await Task.sleep(for: .seconds(2.5))  // at least one more segment lost
         try FileManager.default.removeItem(atPath: filler)
         let published = try await publish

@@ -39,7 +39,7 @@ struct LiveGStreamerTests {
             """
         let result = try await LiveFixtures.run(Self.gstLaunch, ["-q"] + pipeline.split(separator: " ").map(String.init))
         #expect(result.status == 0, "gst-launch: \(result.stderr)")
-        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
+        #expect(await waitUntil(seconds: 30) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
 
         let decode = try await LiveFixtures.run(

@@ -13,9 +13,9 @@ struct LiveRTMPTests {
         let result = try await LiveFixtures.publish(port: server.port, key: "cam1")
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         // The hub may still be packaging what ffmpeg sent last when ffmpeg exits.
-        #expect(await waitUntil(seconds: 10) { server.playlist("cam1") != nil })
+        #expect(await waitUntil(seconds: 30) { server.playlist("cam1") != nil })
         // The publisher has closed its socket; the hub notices it on its own event loop.
-        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam1") == .idle })
+        #expect(await waitUntil(seconds: 30) { await server.hub.state(of: "cam1") == .idle })
         #expect(await server.waitForEnd("cam1"))
         let playlist = try #require(server.playlist("cam1"))
         // A live window (no type) beside the archive's EVENT playlist of the period.
@@ -61,7 +61,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         async let first = LiveFixtures.publish(port: server.port, key: "a")
         async let second = LiveFixtures.publish(port: server.port, key: "b")
-        let live = await waitUntil(seconds: 10) { await server.hub.state(of: "a") == .live }
+        let live = await waitUntil(seconds: 30) { await server.hub.state(of: "a") == .live }
         #expect(live)
         let duplicate = try await LiveFixtures.publish(port: server.port, key: "a", realtime: false)
         #expect(duplicate.status != 0, "a second publisher of a live name must be refused")
@@ -82,7 +82,7 @@ struct LiveRTMPTests {
         defer { Task { await server.stop() } }
         let first = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(await waitUntil(seconds: 10) { await server.hub.state(of: "cam") == .idle })
+        #expect(await waitUntil(seconds: 30) { await server.hub.state(of: "cam") == .idle })
         let second = try await LiveFixtures.publish(port: server.port, key: "cam", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(await server.waitForEnd("cam", seconds: 10))
@@ -107,7 +107,7 @@ struct LiveRTMPTests {
         let second = try await LiveFixtures.publish(port: server.port, key: "late", realtime: false)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(
-            await waitUntil(seconds: 8) {
+            await waitUntil(seconds: 30) {
                 server.playlist("late")?.contains("#EXT-X-DISCONTINUITY\n") == true
                     && server.playlist("late")?.contains("#EXT-X-ENDLIST") == true
             })

@@ -55,13 +55,13 @@ struct LiveSymbolicLinkTests {
         defer { Task { await server.stop() } }
         let outside = try Self.outsideFolder()
         async let publish = LiveFixtures.publish(port: server.port, key: "cam")
-        #expect(await waitUntil(seconds: 10) { server.playlist("cam")?.contains("#EXTINF") == true })
+        #expect(await waitUntil(seconds: 30) { server.playlist("cam")?.contains("#EXTINF") == true })
         try FileManager.default.moveItem(atPath: server.root + "/cam", toPath: server.root + "/cam-moved")
         try FileManager.default.createSymbolicLink(atPath: server.root + "/cam", withDestinationPath: outside)
         let result = try await publish
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
-            await waitUntil(seconds: 10) {
+            await waitUntil(seconds: 30) {
                 LiveFixtures.read(server.root + "/cam-moved/index.m3u8")?.contains("#EXT-X-ENDLIST") == true
             })
         try Self.checkUntouched(outside)

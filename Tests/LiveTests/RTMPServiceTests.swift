@@ -43,7 +43,7 @@ struct RTMPServiceTests {
         // Long before the idle timeout: the hub's service ended every playlist after the RTMP service stopped.
         #expect(LiveFixtures.read("\(root)/cam1/index.m3u8")?.contains("#EXT-X-ENDLIST") == true)
         #expect(
-            await waitUntil(seconds: 10) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
+            await waitUntil(seconds: 30) { Self.threadNames().isDisjoint(with: loopThreads) }, "loop threads still running: \(loopThreads)")
     }
 
     /// NIO names a group's threads `NIO-ELT-<group>-#<n>`, unique in the process.

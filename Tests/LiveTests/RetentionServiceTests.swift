@@ -257,12 +257,12 @@ struct RetentionServiceTests {
             interval: .seconds(600))
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: Self.logger)
         let running = Task { try await group.run() }
-        #expect(await waitUntil(seconds: 10) { archive.events == ["retire cam 1"] })
+        #expect(await waitUntil(seconds: 30) { archive.events == ["retire cam 1"] })
         // Two more segments listed: far before the next timed pass, the nudge retires two more.
         for segment in try Self.makeStream("cam", root: root, first: 4, count: 2) { archive.append(segment, to: "cam") }
         service.segmentListed()
-        #expect(await waitUntil(seconds: 10) { archive.events == ["retire cam 1", "retire cam 3"] })
-        #expect(await waitUntil(seconds: 10) { Self.files(root, "cam") == ["init.mp4", "index.m3u8", "seg4.m4s", "seg5.m4s"] })
+        #expect(await waitUntil(seconds: 30) { archive.events == ["retire cam 1", "retire cam 3"] })
+        #expect(await waitUntil(seconds: 30) { Self.files(root, "cam") == ["init.mp4", "index.m3u8", "seg4.m4s", "seg5.m4s"] })
         await group.triggerGracefulShutdown()
         try await running.value
     }

@@ -24,9 +24,9 @@ public struct RecordingLogHandler: LogHandler {
         /// Whether any message so far contains `text`.
         public func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 
-        /// Waits up to 5 s for a warning (or worse) that starts with `prefix` and contains `text`.
+        /// Waits up to 30 s for a warning (or worse) that starts with `prefix` and contains `text`.
         public func waitFor(_ prefix: String, containing text: String) async -> Bool {
-            await waitUntil(seconds: 5) {
+            await waitUntil(seconds: 30) {
                 all.contains { line in
                     guard let space = line.firstIndex(of: " ") else { return false }
                     let level = Logger.Level(rawValue: String(line[..<space])) ?? .trace

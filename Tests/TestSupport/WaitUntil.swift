@@ -10,3 +10,10 @@ public func waitUntil(seconds: Double, _ condition: () async throws -> Bool) asy
     // Once more at the deadline: a wait that woke late still sees what happened in time.
     return try await condition()
 }
+
+/// `waitUntil(seconds:_:)` that throws when the time runs out, naming `what` was awaited.
+public func waitUntil(_ what: String, seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
+    guard try await waitUntil(seconds: seconds, condition) else {
+        throw HarnessError("timed out after \(seconds) s waiting for \(what)")
+    }
+}

@@ -41,10 +41,3 @@ func httpGet(port: Int, path: String) throws -> String {
     guard answer.status == 200 else { throw HarnessError("GET \(path): \(answer.status) \(answer.text.prefix(200))") }
     return answer.text
 }
-
-/// `waitUntil(seconds:_:)` that throws when the time runs out, naming `what` was awaited.
-func waitUntil(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
-    guard try await waitUntil(seconds: seconds, condition) else {
-        throw HarnessError("timed out after \(seconds) s waiting for \(what)")
-    }
-}
