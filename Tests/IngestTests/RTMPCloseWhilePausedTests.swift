@@ -53,13 +53,15 @@ struct RTMPCloseWhilePausedTests {
         return dts
     }
 
+    /// Polls `value` until it gives one, for at most 30 s: long enough for a busy machine to
+    /// schedule the hub, short enough to end a hang.
     static func waitFor<T>(_ value: () async -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let value = await value() { return value }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw IngestError(.invalidStream, "timed out")
+        throw IngestError(.invalidStream, "timed out after 30 s")
     }
 
     @Test("closing while the queue is full: the frames read after the pause are still published")
