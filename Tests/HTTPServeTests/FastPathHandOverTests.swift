@@ -38,13 +38,14 @@ struct FastPathHandOverTests {
     }
 
     /// One request on a fresh connection: its answer, and whether the server closed the
-    /// connection within a second after it.
+    /// connection within 10 s after it (every request sent here ends its connection, so a
+    /// passing run does not wait; the 10 s leave room for a busy machine).
     static func answerAndClose(port: Int, _ request: RawRequest) async throws -> (RawResponse?, closed: Bool) {
         try await RawHTTPClient.run {
             let connection = try RawHTTPConnection(port: port)
             try connection.send([request])
             let answer = try? connection.readResponse(to: request)
-            return (answer?.withoutDate, connection.closedByPeer(within: 1))
+            return (answer?.withoutDate, connection.closedByPeer(within: 10))
         }
     }
 
