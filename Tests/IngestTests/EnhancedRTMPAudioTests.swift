@@ -10,7 +10,7 @@ import Testing
 @Suite("Enhanced RTMP audio and Multitrack track selection")
 struct EnhancedRTMPAudioTests {
     /// libopus's ID header as FFmpeg's FLV muxer sends it: version 1, mono, pre-skip 312, 48 kHz.
-    static let opusHead = EnhancedRTMPVideoTests.bytes("4f707573486561640101380180bb0000000000")
+    static let opusHead = hex("4f707573486561640101380180bb0000000000")
     static let opus: [UInt8] = Array("Opus".utf8)
     static let mp4a: [UInt8] = Array("mp4a".utf8)
 

@@ -8,20 +8,9 @@ import Testing
 @Suite("Enhanced RTMP video and FLV codec id 12")
 struct EnhancedRTMPVideoTests {
     /// libx265's parameter sets for Main 320x180 (as in the Segmenter's HEVC tests).
-    static let vps = bytes("40010c01ffff01600000030090000003000003003c959409")
-    static let sps = bytes("42010101600000030090000003000003003ca00a080c1f3e595952930bc05a020000030002000003003c10")
-    static let pps = bytes("4401c073c189")
-
-    static func bytes(_ hex: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            result.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return result
-    }
+    static let vps = hex("40010c01ffff01600000030090000003000003003c959409")
+    static let sps = hex("42010101600000030090000003000003003ca00a080c1f3e595952930bc05a020000030002000003003c10")
+    static let pps = hex("4401c073c189")
 
     static func hvcC(lengthSize: Int = 4) throws -> [UInt8] {
         var record = try HEVCDecoderConfigurationRecord(vps: [vps], sps: [sps], pps: [pps])
@@ -98,9 +87,9 @@ struct EnhancedRTMPVideoTests {
     }
 
     /// libx265's parameter sets for Main 240x180.
-    static let otherVPS = bytes("40010c01ffff01600000030090000003000003003c959809")
-    static let otherSPS = bytes("42010101600000030090000003000003003ca01e202e7de5959a4932bc05a02000000300200000030321")
-    static let otherPPS = bytes("4401c172b46240")
+    static let otherVPS = hex("40010c01ffff01600000030090000003000003003c959809")
+    static let otherSPS = hex("42010101600000030090000003000003003ca01e202e7de5959a4932bc05a02000000300200000030321")
+    static let otherPPS = hex("4401c172b46240")
 
     static func prefixed(_ units: [[UInt8]]) -> [UInt8] {
         units.flatMap { [0, 0, 0, UInt8($0.count)] + $0 }
