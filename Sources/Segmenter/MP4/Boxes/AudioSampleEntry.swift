@@ -64,11 +64,8 @@ public struct AudioSampleEntry<Configuration: AudioSampleEntryConfiguration>: MP
         try body.skip(4, "pre_defined")
         sampleRate = try body.readUInt32("samplerate")
         var children = try body.readChildren()
-        let configurationType = Configuration.ConfigurationBox.boxType
-        guard let index = children.firstIndex(where: { $0.type == configurationType }) else {
-            throw SegmenterError(.missingBox, "'\(Self.boxType)' sample entry has no '\(configurationType)' box")
-        }
-        configuration = Configuration.configuration(in: try Configuration.ConfigurationBox(parsing: children.remove(at: index)))
+        configuration = Configuration.configuration(
+            in: try children.removeRequired(Configuration.ConfigurationBox.self, inSampleEntry: Self.boxType))
         otherBoxes = children
     }
 

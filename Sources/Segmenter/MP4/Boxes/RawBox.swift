@@ -92,6 +92,15 @@ extension Array where Element == RawBox {
         return box
     }
 
+    /// Takes the first child of `type` out, parsed: a sample entry's configuration box, which
+    /// the entry writes before the children it keeps as they are; `.missingBox` when there is none.
+    mutating func removeRequired<B: MP4Box>(_: B.Type, inSampleEntry entry: FourCC) throws -> B {
+        guard let index = firstIndex(where: { B.accepts($0.type) }) else {
+            throw SegmenterError(.missingBox, "'\(entry)' sample entry has no '\(B.boxType)' box")
+        }
+        return try B(parsing: remove(at: index))
+    }
+
     /// Every child of `type`, parsed, in order.
     func parseAll<B: MP4Box>(_: B.Type) throws -> [B] {
         try filter { B.accepts($0.type) }.map(B.init(parsing:))

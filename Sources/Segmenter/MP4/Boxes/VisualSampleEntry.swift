@@ -89,11 +89,8 @@ public struct VisualSampleEntry<Configuration: VisualSampleEntryConfiguration>: 
         depth = try body.readUInt16("depth")
         try body.skip(2, "pre_defined")
         var children = try body.readChildren()
-        let configurationType = Configuration.ConfigurationBox.boxType
-        guard let index = children.firstIndex(where: { $0.type == configurationType }) else {
-            throw SegmenterError(.missingBox, "'\(body.type)' sample entry has no '\(configurationType)' box")
-        }
-        configuration = Configuration.configuration(in: try Configuration.ConfigurationBox(parsing: children.remove(at: index)))
+        configuration = Configuration.configuration(
+            in: try children.removeRequired(Configuration.ConfigurationBox.self, inSampleEntry: body.type))
         otherBoxes = children
     }
 
